@@ -1,0 +1,110 @@
+import AjvModule from 'ajv';
+import { ConfigError } from '../errors.js';
+import { configSchema } from './schema.js';
+import { SETTINGS, namesOf } from './settings.js';
+
+// ajv is published as CommonJS with a default export; under NodeNext the class sits on .default.
+const Ajv = AjvModule.default;
+
+export interface SchemaMappingEntry {
+  target_schema: string;
+}
+
+/** The resolved, validated configuration the engine runs with (canonical names, defaults filled). */
+export interface TargetConfig {
+  host: string;
+  port: number;
+  scheme: 'https' | 'http';
+  tls_verify: boolean;
+  tls_ca_file?: string;
+  data_plane?: string;
+  workspace_id?: string;
+  lakehouse: string;
+  http_path?: string;
+  user: string;
+  password: string;
+  database: string;
+  catalog: string;
+  s3_bucket: string;
+  s3_key_prefix: string;
+  s3_endpoint_url?: string;
+  s3_region_name?: string;
+  s3_force_path_style: boolean;
+  s3_acl?: string;
+  aws_access_key_id?: string;
+  aws_secret_access_key?: string;
+  aws_session_token?: string;
+  aws_profile?: string;
+  default_target_schema?: string;
+  schema_mapping?: Record<string, SchemaMappingEntry>;
+  batch_size_rows: number;
+  temp_dir?: string;
+  no_compression: boolean;
+  primary_key_required: boolean;
+}
+
+export interface ResolvedConfig {
+  config: TargetConfig;
+  /** Keys no setting knows; reported, not fatal, so configs for newer versions still run. */
+  unknownKeys: string[];
+}
+
+/**
+ * Folds aliases into canonical names, fills defaults and validates. Every problem is reported at
+ * once in one ConfigError, so a user fixes the config in one round.
+ */
+export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
+  const problems: string[] = [];
+  const canonical: Record<string, unknown> = {};
+  const known = new Set<string>();
+
+  for (const spec of SETTINGS) {
+    const given = namesOf(spec).filter((n) => raw[n] !== undefined && raw[n] !== null);
+    given.forEach((n) => known.add(n));
+    if (given.length > 1) {
+      const values = new Set(given.map((n) => JSON.stringify(raw[n])));
+      if (values.size > 1) problems.push(`'${given.join("' and '")}' name the same setting with different values; keep one`);
+    }
+    const first = given[0];
+    if (first !== undefined) canonical[spec.name] = raw[first];
+    else if (spec.default !== undefined) canonical[spec.name] = structuredClone(spec.default);
+  }
+  const unknownKeys = Object.keys(raw).filter((k) => !known.has(k) && !SETTINGS.some((s) => namesOf(s).includes(k)));
+
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(configSchema());
+  if (!validate(canonical)) {
+    for (const e of validate.errors ?? []) problems.push(describeAjvError(e));
+  }
+  const schemaName = canonical.default_target_schema;
+  if (typeof schemaName === 'string' && schemaName.trim() === '') {
+    problems.push("'default_target_schema' is empty; name the schema the tables go to");
+  }
+
+  if (problems.length > 0) {
+    const unique = [...new Set(problems)];
+    throw new ConfigError(`Invalid configuration:\n${unique.map((p) => `  * ${p}`).join('\n')}`);
+  }
+  return { config: canonical as unknown as TargetConfig, unknownKeys };
+}
+
+interface AjvErrorLike {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function describeAjvError(e: AjvErrorLike): string {
+  const key = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  switch (e.keyword) {
+    case 'required':
+      return `'${String(e.params.missingProperty)}' is required`;
+    case 'anyOf':
+      return "set 'default_target_schema' (a schema name) or 'schema_mapping' (an object) so every stream has a target schema";
+    case 'enum':
+      return `'${key}' must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `'${key}' ${e.message ?? 'is invalid'}`;
+  }
+}

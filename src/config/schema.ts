@@ -1,0 +1,37 @@
+import { SETTINGS, type SettingSpec } from './settings.js';
+
+/** JSON Schema (draft 2019-09 subset that ajv and Meltano both read) for one setting. */
+export function settingSchema(spec: SettingSpec): Record<string, unknown> {
+  const schema: Record<string, unknown> = {
+    type: spec.kind,
+    title: spec.title,
+    description: spec.description,
+  };
+  if (spec.default !== undefined) schema.default = spec.default;
+  if (spec.enum) schema.enum = [...spec.enum];
+  if (spec.minimum !== undefined) schema.minimum = spec.minimum;
+  if (spec.secret) {
+    schema.secret = true;
+    schema.writeOnly = true;
+  }
+  return { ...schema, ...spec.schema };
+}
+
+/**
+ * The schema of a resolved config (aliases already folded into canonical names). Unknown keys are
+ * allowed so configs written for newer versions still run; they are reported as warnings.
+ */
+export function configSchema(): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const spec of SETTINGS) properties[spec.name] = settingSchema(spec);
+  return {
+    type: 'object',
+    properties,
+    required: ['host', 'lakehouse', 'user', 'password', 's3_bucket'],
+    anyOf: [
+      { required: ['default_target_schema'] },
+      { required: ['schema_mapping'] },
+    ],
+    additionalProperties: true,
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * Every setting the target understands, in one list. The JSON Schema used for validation, the
+ * `--about` output, plugin-definition.yml and the README settings table are all generated from it,
+ * so a setting is added here and nowhere else.
+ */
+
+export type SettingKind = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
+
+export interface SettingSpec {
+  readonly name: string;
+  readonly kind: SettingKind;
+  readonly title: string;
+  readonly description: string;
+  readonly default?: unknown;
+  /** Never logged; shown as a password field by Meltano. */
+  readonly secret?: boolean;
+  /** Other names accepted for the same setting (seed spellings, Meltano SDK names). */
+  readonly aliases?: readonly string[];
+  readonly enum?: readonly string[];
+  readonly minimum?: number;
+  /** Extra JSON Schema keywords for the value (e.g. the shape of an object). */
+  readonly schema?: Record<string, unknown>;
+  readonly group: 'connection' | 's3' | 'target' | 'loading' | 'records';
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  // --- connection to the lakehouse -----------------------------------------------------------
+  {
+    name: 'host',
+    kind: 'string',
+    title: 'Host',
+    description: 'Host name of the iomete SQL endpoint, e.g. `dev.iomete.cloud`.',
+    group: 'connection',
+  },
+  {
+    name: 'port',
+    kind: 'integer',
+    title: 'Port',
+    description: 'Port of the SQL endpoint.',
+    default: 443,
+    minimum: 1,
+    group: 'connection',
+  },
+  {
+    name: 'scheme',
+    kind: 'string',
+    title: 'Scheme',
+    description: 'Transport scheme: `https` (default) or `http` (local development only).',
+    default: 'https',
+    enum: ['https', 'http'],
+    group: 'connection',
+  },
+  {
+    name: 'tls_verify',
+    kind: 'boolean',
+    title: 'Verify TLS certificate',
+    description: 'Verify the server certificate over HTTPS. Turn off only for self-signed test endpoints.',
+    default: true,
+    group: 'connection',
+  },
+  {
+    name: 'tls_ca_file',
+    kind: 'string',
+    title: 'CA bundle file',
+    description: 'Path of a PEM file with the certificate authorities to trust for the SQL endpoint.',
+    group: 'connection',
+  },
+  {
+    name: 'data_plane',
+    kind: 'string',
+    title: 'Data plane',
+    description:
+      'iomete data plane (namespace) of the lakehouse. Given, the HTTP path is `/data-plane/{data_plane}/lakehouse/{lakehouse}`.',
+    group: 'connection',
+  },
+  {
+    name: 'workspace_id',
+    kind: 'string',
+    title: 'Workspace ID',
+    description:
+      'Legacy iomete workspace ID. Given without `data_plane`, the HTTP path is `/lakehouse/{workspace_id}/{lakehouse}`.',
+    group: 'connection',
+  },
+  {
+    name: 'lakehouse',
+    kind: 'string',
+    title: 'Lakehouse',
+    description: 'Name of the iomete lakehouse (compute cluster) that runs the SQL.',
+    group: 'connection',
+  },
+  {
+    name: 'http_path',
+    kind: 'string',
+    title: 'HTTP path',
+    description: 'Explicit HTTP path of the SQL endpoint; wins over the path built from `data_plane`/`workspace_id`/`lakehouse`.',
+    group: 'connection',
+  },
+  {
+    name: 'user',
+    kind: 'string',
+    title: 'User',
+    description: 'iomete user ID (HTTP Basic user name).',
+    group: 'connection',
+  },
+  {
+    name: 'password',
+    kind: 'string',
+    title: 'Password',
+    description: 'iomete personal access token (HTTP Basic password).',
+    secret: true,
+    group: 'connection',
+  },
+  {
+    name: 'database',
+    kind: 'string',
+    title: 'Database',
+    description: 'Database made current with `USE` when a session opens. Tables are always addressed fully qualified.',
+    default: 'default',
+    group: 'connection',
+  },
+  {
+    name: 'catalog',
+    kind: 'string',
+    title: 'Catalog',
+    description: 'Iceberg catalog that holds the target schemas.',
+    default: 'spark_catalog',
+    group: 'connection',
+  },
+  // --- S3 staging ---------------------------------------------------------------------------
+  {
+    name: 's3_bucket',
+    kind: 'string',
+    title: 'S3 bucket',
+    description: 'Bucket where batches are staged. The lakehouse must be able to read it through `s3a://`.',
+    group: 's3',
+  },
+  {
+    name: 's3_key_prefix',
+    kind: 'string',
+    title: 'S3 key prefix',
+    description: 'Prefix put verbatim before the generated staging keys (add a trailing `/` for a folder).',
+    default: '',
+    group: 's3',
+  },
+  {
+    name: 's3_endpoint_url',
+    kind: 'string',
+    title: 'S3 endpoint URL',
+    description: 'Endpoint of an S3-compatible store (MinIO, Ceph, ...). Used for uploads only; the lakehouse reads through its own S3 settings.',
+    group: 's3',
+  },
+  {
+    name: 's3_region_name',
+    kind: 'string',
+    title: 'S3 region',
+    description: 'Region of the staging bucket.',
+    group: 's3',
+  },
+  {
+    name: 's3_force_path_style',
+    kind: 'boolean',
+    title: 'S3 path-style addressing',
+    description: 'Address the bucket in the URL path instead of the host name (most S3-compatible stores need this).',
+    default: false,
+    group: 's3',
+  },
+  {
+    name: 's3_acl',
+    kind: 'string',
+    title: 'S3 ACL',
+    description: 'Canned ACL set on uploaded staging files.',
+    group: 's3',
+  },
+  {
+    name: 'aws_access_key_id',
+    kind: 'string',
+    title: 'AWS access key ID',
+    description: 'S3 access key. Without it the AWS default credential chain is used (env, profile, IAM role).',
+    secret: true,
+    group: 's3',
+  },
+  {
+    name: 'aws_secret_access_key',
+    kind: 'string',
+    title: 'AWS secret access key',
+    description: 'S3 secret key, used together with `aws_access_key_id`.',
+    secret: true,
+    group: 's3',
+  },
+  {
+    name: 'aws_session_token',
+    kind: 'string',
+    title: 'AWS session token',
+    description: 'Session token for temporary credentials.',
+    secret: true,
+    group: 's3',
+  },
+  {
+    name: 'aws_profile',
+    kind: 'string',
+    title: 'AWS profile',
+    description: 'Named AWS profile used when no access key is given.',
+    group: 's3',
+  },
+  // --- where data lands ---------------------------------------------------------------------
+  {
+    name: 'default_target_schema',
+    kind: 'string',
+    title: 'Default target schema',
+    description: 'Schema (database) that receives the tables of streams not listed in `schema_mapping`.',
+    group: 'target',
+  },
+  {
+    name: 'schema_mapping',
+    kind: 'object',
+    title: 'Schema mapping',
+    description:
+      'Per source schema target: `{"<source_schema>": {"target_schema": "<schema>"}}`; the source schema is the part of the stream name before the first `-`.',
+    schema: {
+      additionalProperties: {
+        type: 'object',
+        properties: { target_schema: { type: 'string', minLength: 1 } },
+        required: ['target_schema'],
+      },
+    },
+    group: 'target',
+  },
+  // --- loading ------------------------------------------------------------------------------
+  {
+    name: 'batch_size_rows',
+    kind: 'integer',
+    title: 'Batch size (rows)',
+    description: 'Rows (distinct keys) per stream batch; a full batch is loaded at once.',
+    default: 100000,
+    minimum: 1,
+    group: 'loading',
+  },
+  {
+    name: 'temp_dir',
+    kind: 'string',
+    title: 'Temporary directory',
+    description: 'Directory for batch files while they are written (default: the OS temp directory).',
+    group: 'loading',
+  },
+  {
+    name: 'no_compression',
+    kind: 'boolean',
+    title: 'No compression',
+    description: 'Stage uncompressed files instead of gzip.',
+    default: false,
+    group: 'loading',
+  },
+  // --- records ------------------------------------------------------------------------------
+  {
+    name: 'primary_key_required',
+    kind: 'boolean',
+    title: 'Primary key required',
+    description: 'Fail on streams without `key_properties` (they could only be appended, which duplicates updates).',
+    default: true,
+    group: 'records',
+  },
+];
+
+/** All names a setting may be given under, canonical first. */
+export function namesOf(spec: SettingSpec): string[] {
+  return [spec.name, ...(spec.aliases ?? [])];
+}

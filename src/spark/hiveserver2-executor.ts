@@ -1,0 +1,215 @@
+import hive from 'hive-driver';
+import { LoadError, TransientError, asError } from '../errors.js';
+import { endpointUrl, httpPath, type EndpointSettings } from './endpoint.js';
+import { rowsOf, type ThriftColumnDesc, type ThriftRowSet } from './result-rows.js';
+import type { Row, SqlExecutor } from './executor.js';
+
+export interface HiveServer2Settings extends EndpointSettings {
+  user: string;
+  password: string;
+  tls_verify: boolean;
+  /** PEM text of the CAs to trust (already read from `tls_ca_file`). */
+  ca?: string;
+  /** Statements run right after the session opens (time zone, current database). */
+  sessionStatements?: readonly string[];
+  /** Longest wait for one thrift call (not a whole statement). */
+  rpcTimeoutMs?: number;
+}
+
+// TOperationState of the HiveServer2 protocol.
+const FINISHED = 2;
+const FAILED_STATES: Record<number, string> = { 3: 'was cancelled', 4: 'was closed', 5: 'failed', 6: 'is in an unknown state', 8: 'timed out' };
+
+interface HiveOperationLike {
+  status(progress?: boolean): Promise<{ operationState: number; errorMessage?: string | null; hasResultSet?: boolean | null }>;
+  fetch(): Promise<unknown>;
+  hasMoreRows(): boolean;
+  setMaxRows(n: number): void;
+  getSchema(): { columns: ThriftColumnDesc[] } | null;
+  getData(): ThriftRowSet[];
+  close(): Promise<unknown>;
+}
+interface HiveSessionLike {
+  executeStatement(sql: string, options: { runAsync: boolean }): Promise<HiveOperationLike>;
+  close(): Promise<unknown>;
+}
+
+/**
+ * SqlExecutor over HiveServer2's thrift protocol on HTTP(S), the way iomete exposes Spark SQL.
+ * Wraps hive-driver where it is unsafe for a long-running loader: a non-200 HTTP answer only emits
+ * 'error' and leaves the call pending, so every call races a timeout and that event; statements
+ * run asynchronously and are polled with backoff; operations and the session are always closed.
+ */
+export class HiveServer2Executor implements SqlExecutor {
+  private client?: InstanceType<typeof hive.HiveClient>;
+  private session?: HiveSessionLike;
+  private opening?: Promise<HiveSessionLike>;
+  private readonly pending = new Set<(e: Error) => void>();
+  private readonly rpcTimeoutMs: number;
+
+  constructor(private readonly settings: HiveServer2Settings) {
+    this.rpcTimeoutMs = settings.rpcTimeoutMs ?? 120_000;
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    const session = await this.openSession();
+    const op = await this.call('execute statement', session.executeStatement(sql, { runAsync: true }));
+    try {
+      const hasResultSet = await this.waitUntilFinished(op, sql);
+      return hasResultSet ? await this.fetchAll(op) : [];
+    } finally {
+      await this.call('close operation', op.close()).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    this.opening = undefined;
+    try {
+      if (session) await this.call('close session', session.close()).catch(() => undefined);
+    } finally {
+      this.client?.close();
+      this.client = undefined;
+    }
+  }
+
+  private openSession(): Promise<HiveSessionLike> {
+    if (this.session) return Promise.resolve(this.session);
+    this.opening ??= this.connect().catch((e: unknown) => {
+      this.opening = undefined;
+      throw e;
+    });
+    return this.opening;
+  }
+
+  private async connect(): Promise<HiveSessionLike> {
+    const { TCLIService, TCLIService_types } = hive.thrift;
+    const client = new hive.HiveClient(TCLIService, TCLIService_types);
+    client.on('error', (e: unknown) => this.failPending(this.describeConnectionError(asError(e))));
+    this.client = client;
+    const https = this.settings.scheme === 'https';
+    await this.call(
+      'connect',
+      client.connect(
+        {
+          host: this.settings.host,
+          port: this.settings.port,
+          options: {
+            path: httpPath(this.settings),
+            https,
+            nodeOptions: https
+              ? { rejectUnauthorized: this.settings.tls_verify, ...(this.settings.ca ? { ca: this.settings.ca } : {}) }
+              : {},
+          },
+        },
+        new hive.connections.HttpConnection(),
+        new hive.auth.PlainHttpAuthentication({ username: this.settings.user, password: this.settings.password }),
+      ),
+    );
+    const session = (await this.call(
+      'open session',
+      client.openSession({ client_protocol: TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10 }),
+    )) as unknown as HiveSessionLike;
+    this.session = session;
+    for (const statement of this.settings.sessionStatements ?? []) await this.query(statement);
+    return session;
+  }
+
+  /** Polls with backoff (50 ms rising to 1 s): iomete tokens may carry a requests-per-second limit. */
+  private async waitUntilFinished(op: HiveOperationLike, sql: string): Promise<boolean> {
+    let delay = 50;
+    for (;;) {
+      const status = await this.call('get operation status', op.status(false));
+      if (status.operationState === FINISHED) return status.hasResultSet !== false;
+      const failure = FAILED_STATES[status.operationState];
+      if (failure !== undefined) {
+        const server = serverMessage(status.errorMessage);
+        throw new LoadError(`Statement ${failure} on the lakehouse: ${server}\nStatement: ${abbreviate(sql)}`, sql, server);
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 1000);
+    }
+  }
+
+  private async fetchAll(op: HiveOperationLike): Promise<Row[]> {
+    op.setMaxRows(10_000);
+    const rows: Row[] = [];
+    do {
+      await this.call('fetch results', op.fetch());
+    } while (op.hasMoreRows());
+    const columns = op.getSchema()?.columns ?? [];
+    for (const rowSet of op.getData()) rows.push(...rowsOf(columns, rowSet));
+    return rows;
+  }
+
+  /** Races a thrift call against the RPC timeout and connection errors. */
+  private call<T>(what: string, promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const fail = (e: Error) => {
+        clearTimeout(timer);
+        this.pending.delete(fail);
+        reject(e);
+      };
+      const timer = setTimeout(
+        () => fail(new TransientError(`No answer from ${endpointUrl(this.settings)} to '${what}' within ${this.rpcTimeoutMs / 1000} s`)),
+        this.rpcTimeoutMs,
+      );
+      this.pending.add(fail);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          this.pending.delete(fail);
+          resolve(value);
+        },
+        (e: unknown) => fail(this.describeCallError(what, e)),
+      );
+    });
+  }
+
+  private failPending(error: Error): void {
+    for (const fail of [...this.pending]) fail(error);
+    // The connection is unusable after a transport error; the next query reconnects.
+    this.session = undefined;
+    this.opening = undefined;
+  }
+
+  private describeConnectionError(e: Error): Error {
+    const where = endpointUrl(this.settings);
+    const status = /status code: (\d{3})/.exec(e.message)?.[1];
+    if (status === '401' || status === '403') {
+      return new LoadError(
+        `The lakehouse at ${where} refused the credentials (HTTP ${status}). Check 'user' and 'password' (a personal access token that has not expired).`,
+      );
+    }
+    if (status === '404') {
+      return new LoadError(`No SQL endpoint at ${where} (HTTP 404). Check 'data_plane', 'lakehouse' or 'http_path'.`);
+    }
+    if (status !== undefined) return new TransientError(`The lakehouse at ${where} answered HTTP ${status}; it may be starting or overloaded.`);
+    return new TransientError(`Cannot reach the lakehouse at ${where}: ${e.message}`);
+  }
+
+  private describeCallError(what: string, e: unknown): Error {
+    if (e instanceof Error && (e instanceof LoadError || e instanceof TransientError)) return e;
+    const message = asError(e).message;
+    if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/.test(message)) {
+      return new TransientError(`Cannot reach the lakehouse at ${endpointUrl(this.settings)} during '${what}': ${message}`);
+    }
+    return new LoadError(`The lakehouse failed to '${what}': ${serverMessage(message)}`, undefined, message);
+  }
+}
+
+/** The server's message without the Java stack trace that follows it. */
+function serverMessage(message: string | null | undefined): string {
+  if (!message) return 'no message from the server';
+  const cut = message.split(/\n\s*at |\n\tat /)[0] ?? message;
+  return cut.replace(/^org\.apache\.hive\.service\.cli\.HiveSQLException: /, '').trim();
+}
+
+function abbreviate(sql: string): string {
+  return sql.length > 2000 ? `${sql.slice(0, 2000)}…` : sql;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,71 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { createGzip, type Gzip } from 'node:zlib';
+import type { StagedValue } from '../schema/values.js';
+import { SEQUENCE_FIELD, stageField } from '../sql/statements.js';
+
+/**
+ * One batch of one stream, written to a local JSON-lines file as records arrive, so a batch never
+ * sits in memory as JS objects. Each line holds the converted cells under fixed field names
+ * (c0, c1, ...) and the record's position in the batch.
+ */
+export class BatchFile {
+  readonly path: string;
+  private readonly file: WriteStream;
+  private readonly sink: Gzip | WriteStream;
+  private rows = 0;
+  private closed = false;
+
+  private constructor(path: string, compress: boolean) {
+    this.path = path;
+    this.file = createWriteStream(path);
+    if (compress) {
+      const gzip = createGzip();
+      gzip.pipe(this.file);
+      this.sink = gzip;
+    } else {
+      this.sink = this.file;
+    }
+  }
+
+  static async create(dir: string, baseName: string, compress: boolean): Promise<BatchFile> {
+    await mkdir(dir, { recursive: true });
+    return new BatchFile(join(dir, `${baseName}${compress ? '.jsonl.gz' : '.jsonl'}`), compress);
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Appends one row; waits when the file stream is saturated (backpressure up to stdin). */
+  async append(cells: readonly StagedValue[]): Promise<void> {
+    const line: Record<string, StagedValue> = {};
+    cells.forEach((value, i) => {
+      if (value !== null) line[stageField(i)] = value;
+    });
+    line[SEQUENCE_FIELD] = this.rows;
+    this.rows += 1;
+    if (!this.sink.write(`${JSON.stringify(line)}\n`)) await once(this.sink, 'drain');
+  }
+
+  /** Flushes and closes the file; the file is complete once this resolves. */
+  async finish(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const done = once(this.file, 'close');
+    this.sink.end();
+    await done;
+  }
+
+  /** Closes (if needed) and deletes the file. */
+  async discard(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.sink.destroy();
+      this.file.destroy();
+    }
+    await rm(this.path, { force: true });
+  }
+}

@@ -1,0 +1,15 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Writes one state per line to stdout (or any Writable) and waits until the write is handed off:
+ * pipes are asynchronous in Node, and a state that is lost on exit would make the tap re-send data.
+ */
+export class StateWriter {
+  constructor(private readonly out: Writable) {}
+
+  write(state: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.out.write(`${JSON.stringify(state)}\n`, (e) => (e ? reject(e) : resolve()));
+    });
+  }
+}
