@@ -44,20 +44,29 @@ export default class TargetIomete extends Command {
   }
 
   private async load(config: TargetConfig, inputPath: string | undefined, log: Logger): Promise<void> {
-    const sql = new HiveServer2Executor({
-      ...config,
-      ca: config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined,
-      sessionStatements: ["SET spark.sql.session.timeZone=UTC"],
-    });
+    const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
+    const connect = () =>
+      new HiveServer2Executor({
+        ...config,
+        ca,
+        // Timestamps are written and read as UTC whatever the lakehouse's default zone.
+        sessionStatements: ['SET spark.sql.session.timeZone=UTC'],
+      });
     const store = new S3ObjectStore(config);
     const input = inputPath ? createReadStream(inputPath) : process.stdin;
+    // SIGTERM (orchestrators stopping a run) loads what was received, emits its state, exits 0.
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
     log.info(`Loading into ${endpointUrl(config)}, staging in s3://${config.s3_bucket}/${config.s3_key_prefix}`);
     try {
-      const target = new Target({ config, sql, store, state: new StateWriter(process.stdout), log });
-      const summary = await target.run(input);
-      log.info(`Done: ${summary.records} record(s) in ${summary.flushes} batch load(s)`);
+      const target = new Target({ config, connect, store, state: new StateWriter(process.stdout), log });
+      const summary = await target.run(input, stop.signal);
+      log.info(`Done: ${summary.records} record(s) in ${summary.batches} batch load(s)${summary.interrupted ? ' (stopped early on a signal)' : ''}`);
     } finally {
-      await sql.close();
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
       store.close();
       if (inputPath) (input as ReturnType<typeof createReadStream>).destroy();
     }

@@ -37,10 +37,22 @@ export interface TargetConfig {
   aws_profile?: string;
   default_target_schema?: string;
   schema_mapping?: Record<string, SchemaMappingEntry>;
+  load_method: 'upsert' | 'append-only' | 'overwrite';
   batch_size_rows: number;
+  batch_max_bytes: number;
+  batch_wait_limit_seconds?: number;
+  flush_all_streams: boolean;
+  parallelism: number;
+  parallelism_max: number;
   temp_dir?: string;
   no_compression: boolean;
+  process_activate_version_messages: boolean;
+  type_change_policy: 'fail' | 'rename';
   primary_key_required: boolean;
+  validate_records: boolean;
+  add_metadata_columns: boolean;
+  hard_delete: boolean;
+  data_flattening_max_level: number;
 }
 
 export interface ResolvedConfig {

@@ -1,40 +1,99 @@
+import { SchemaEvolutionError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { Column } from '../schema/columns.js';
+import { retiredColumnName, typeFit } from '../schema/evolution.js';
 import type { TableRef } from '../schema/naming.js';
 import type { SqlExecutor } from '../spark/executor.js';
-import { addColumns, createSchema, createTable, describeTable, showTables, tableName } from '../sql/statements.js';
+import {
+  addColumns,
+  alterColumnType,
+  createSchema,
+  createTable,
+  describeTable,
+  renameColumn,
+  showTables,
+  tableName,
+  type LoadColumn,
+} from '../sql/statements.js';
+
+export interface TableRequest {
+  stream: string;
+  table: TableRef;
+  columns: readonly Column[];
+  /** Key columns are never renamed, whatever the policy. */
+  keyColumns: readonly string[];
+}
 
 /**
- * Keeps each target table's columns in step with its stream's schema: creates schemas and tables,
- * adds new columns in one statement. The table shape is read once per run and then cached, so a
- * steady-state flush sends no DDL.
+ * Keeps each target table in step with its stream's schema: creates schemas and tables, adds new
+ * columns in one statement, widens types Iceberg can widen, and applies the type change policy to
+ * the rest. The table's shape is read once per run and then cached, so a steady-state flush sends
+ * no DDL at all.
  */
 export class TableManager {
   private readonly schemas = new Set<string>();
-  private readonly known = new Map<string, Set<string>>();
+  /** Per table: upper-cased column name -> column type as the table has it. */
+  private readonly known = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly sql: SqlExecutor,
+    private readonly policy: 'fail' | 'rename',
     private readonly log: Logger,
   ) {}
 
-  async ensure(ref: TableRef, columns: readonly Column[]): Promise<void> {
-    const key = tableName(ref);
+  /** Makes the table fit `columns` and returns each column with its type in the table. */
+  async ensure(request: TableRequest): Promise<LoadColumn[]> {
+    const key = tableName(request.table);
     let existing = this.known.get(key);
     if (existing === undefined) {
-      existing = await this.discover(ref, columns);
+      existing = await this.discover(request.table, request.columns);
       this.known.set(key, existing);
     }
-    const missing = columns.filter((c) => !existing.has(c.name.toUpperCase()));
+    const missing: Column[] = [];
+    for (const column of request.columns) {
+      const current = existing.get(column.name.toUpperCase());
+      if (current === undefined) {
+        missing.push(column);
+        continue;
+      }
+      const fit = typeFit(current, column);
+      if (fit === 'widen') {
+        this.log.info(`Widening ${key}.${column.name} from ${current} to ${column.type}`);
+        await this.sql.query(alterColumnType(request.table, column.name, column.type));
+        existing.set(column.name.toUpperCase(), column.type);
+      } else if (fit === 'conflict') {
+        await this.resolveConflict(request, column, current, existing);
+        missing.push(column);
+      }
+    }
     if (missing.length > 0) {
       this.log.info(`Adding ${missing.length} column(s) to ${key}: ${missing.map((c) => c.name).join(', ')}`);
-      await this.sql.query(addColumns(ref, missing));
-      missing.forEach((c) => existing.add(c.name.toUpperCase()));
+      await this.sql.query(addColumns(request.table, missing));
+      missing.forEach((c) => existing.set(c.name.toUpperCase(), c.type));
     }
+    return request.columns.map((column) => ({ column, tableType: existing.get(column.name.toUpperCase()) ?? column.type }));
   }
 
-  /** The table's current column names (upper-cased), creating schema and table if absent. */
-  private async discover(ref: TableRef, columns: readonly Column[]): Promise<Set<string>> {
+  private async resolveConflict(request: TableRequest, column: Column, current: string, existing: Map<string, string>): Promise<void> {
+    const what = `Stream '${request.stream}': column ${column.name} of ${tableName(request.table)} is ${current.toUpperCase()} but the schema now makes it ${column.type}`;
+    if (this.policy === 'fail') {
+      throw new SchemaEvolutionError(
+        `${what}. Iceberg cannot change this type in place. Set 'type_change_policy' to 'rename' to keep the old column aside and add a new one, or alter the table by hand.`,
+      );
+    }
+    if (request.keyColumns.includes(column.name)) {
+      throw new SchemaEvolutionError(`${what}. It is a key column, so it is never renamed; alter the table by hand.`);
+    }
+    let retired = retiredColumnName(column.name, current);
+    for (let n = 2; existing.has(retired.toUpperCase()); n += 1) retired = `${retiredColumnName(column.name, current)}_${n}`;
+    this.log.warn(`${what}; renaming the old column to ${retired} and adding ${column.name} anew`);
+    await this.sql.query(renameColumn(request.table, column.name, retired));
+    existing.delete(column.name.toUpperCase());
+    existing.set(retired.toUpperCase(), current);
+  }
+
+  /** The table's current columns and types, creating schema and table if absent. */
+  private async discover(ref: TableRef, columns: readonly Column[]): Promise<Map<string, string>> {
     const schemaKey = `${ref.catalog}.${ref.schema}`.toLowerCase();
     if (!this.schemas.has(schemaKey)) {
       await this.sql.query(createSchema(ref));
@@ -45,16 +104,16 @@ export class TableManager {
     if (!exists) {
       this.log.info(`Creating table ${tableName(ref)}`);
       await this.sql.query(createTable(ref, columns));
-      return new Set(columns.map((c) => c.name.toUpperCase()));
+      return new Map(columns.map((c) => [c.name.toUpperCase(), c.type]));
     }
     const described = await this.sql.query(describeTable(ref));
-    const names = new Set<string>();
+    const types = new Map<string, string>();
     for (const row of described) {
       const name = String(row.col_name ?? '');
       // DESCRIBE ends the column list with a blank row and '# Partitioning' sections.
       if (name === '' || name.startsWith('#')) break;
-      names.add(name.toUpperCase());
+      types.set(name.toUpperCase(), String(row.data_type ?? 'string'));
     }
-    return names;
+    return types;
   }
 }

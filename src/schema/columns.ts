@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { JsonSchema } from '../singer/messages.js';
+import { FLATTEN_SEPARATOR, flattenSchema } from './flatten.js';
 import { columnNameFor } from './naming.js';
 
 /** Spark column types the target creates. */
@@ -12,15 +13,17 @@ export type SparkType = 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'STRING' | 'TIMESTAMP'
 export type ValueKind = 'integer' | 'number' | 'boolean' | 'string' | 'timestamp' | 'date' | 'json';
 
 export interface Column {
-  /** Record property the value comes from. */
+  /** Record property the value comes from; nested properties are joined with `__`. */
   readonly property: string;
+  /** Path of the value in the record (one step unless flattened). */
+  readonly path: readonly string[];
   /** Column name in the table. */
   readonly name: string;
   readonly type: SparkType;
   readonly kind: ValueKind;
 }
 
-const KIND_TYPES: Record<ValueKind, SparkType> = {
+export const KIND_TYPES: Record<ValueKind, SparkType> = {
   integer: 'BIGINT',
   number: 'DOUBLE',
   boolean: 'BOOLEAN',
@@ -39,7 +42,7 @@ function typesOf(schema: JsonSchema): { types: Set<string>; format?: string } {
   };
   if (Array.isArray(schema.type)) schema.type.forEach(add);
   else add(schema.type);
-  for (const option of schema.anyOf ?? []) {
+  for (const option of [...(schema.anyOf ?? []), ...((schema.oneOf as JsonSchema[] | undefined) ?? [])]) {
     const inner = typesOf(option);
     inner.types.forEach(add);
     if (format === undefined && inner.types.has('string')) format = inner.format;
@@ -73,23 +76,26 @@ export function valueKindFor(schema: JsonSchema): ValueKind {
   }
 }
 
+export function columnOf(path: readonly string[], kind: ValueKind): Column {
+  const property = path.join(FLATTEN_SEPARATOR);
+  return { property, path, name: columnNameFor(property), type: KIND_TYPES[kind], kind };
+}
+
 /** The table columns of a stream schema, in the order the tap lists its properties. */
-export function columnsFor(schema: JsonSchema, stream: string): Column[] {
-  const properties = schema.properties ?? {};
+export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0): Column[] {
   const columns: Column[] = [];
   const byName = new Map<string, string>();
-  for (const [property, propertySchema] of Object.entries(properties)) {
-    const name = columnNameFor(property);
-    const clash = byName.get(name);
+  for (const { path, schema: propertySchema } of flattenSchema(schema, flatteningMaxLevel)) {
+    const column = columnOf(path, valueKindFor(propertySchema));
+    const clash = byName.get(column.name);
     if (clash !== undefined) {
       throw new InputError(
-        `Properties '${clash}' and '${property}' both map to column ${name} (Spark column names are case-insensitive); rename one in the tap`,
+        `Properties '${clash}' and '${column.property}' both map to column ${column.name} (Spark column names are case-insensitive); rename one in the tap`,
         { stream },
       );
     }
-    byName.set(name, property);
-    const kind = valueKindFor(propertySchema ?? {});
-    columns.push({ property, name, type: KIND_TYPES[kind], kind });
+    byName.set(column.name, column.property);
+    columns.push(column);
   }
   if (columns.length === 0) throw new InputError('The stream schema has no properties, so its table would have no columns', { stream });
   return columns;

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { parseJson } from './json.js';
 
 /** JSON Schema as sent by a tap; only the parts the target reads are typed. */
 export interface JsonSchema {
@@ -38,7 +39,7 @@ export function parseMessage(line: string, lineNumber: number): SingerMessage | 
   if (line.trim() === '') return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line);
+    parsed = parseJson(line);
   } catch (e) {
     throw new InputError(`Invalid JSON: ${(e as Error).message}. Input: ${preview(line)}`, { line: lineNumber });
   }

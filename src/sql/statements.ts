@@ -1,4 +1,5 @@
 import type { Column, SparkType } from '../schema/columns.js';
+import { DELETED_AT, TABLE_VERSION } from '../schema/metadata.js';
 import type { TableRef } from '../schema/naming.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
 
@@ -27,6 +28,15 @@ export function addColumns(ref: TableRef, columns: readonly Pick<Column, 'name' 
   return `ALTER TABLE ${tableName(ref)} ADD COLUMNS (${columnList(columns)})`;
 }
 
+/** Iceberg-legal widening only (int to bigint, float to double, decimal precision up). */
+export function alterColumnType(ref: TableRef, column: string, type: string): string {
+  return `ALTER TABLE ${tableName(ref)} ALTER COLUMN ${quoteIdentifier(column)} TYPE ${type}`;
+}
+
+export function renameColumn(ref: TableRef, from: string, to: string): string {
+  return `ALTER TABLE ${tableName(ref)} RENAME COLUMN ${quoteIdentifier(from)} TO ${quoteIdentifier(to)}`;
+}
+
 export function describeTable(ref: TableRef): string {
   return `DESCRIBE TABLE ${tableName(ref)}`;
 }
@@ -35,13 +45,19 @@ export function showTables(ref: Pick<TableRef, 'catalog' | 'schema' | 'table'>):
   return `SHOW TABLES IN ${qualifiedName(ref.catalog, ref.schema)} LIKE ${quoteString(ref.table)}`;
 }
 
+/** A column of a staged batch and the type it has in the table (values are cast when they differ). */
+export interface LoadColumn {
+  column: Column;
+  tableType: string;
+}
+
 /** A staged batch as the SQL side sees it: its view name, file location and column layout. */
 export interface StagedBatch {
   view: string;
   /** `s3a://bucket/key` of the staged file. */
   location: string;
   format: 'json';
-  columns: readonly Column[];
+  columns: readonly LoadColumn[];
 }
 
 /** Name of the staged field that holds column i; fixed ASCII names keep any property name safe in the file. */
@@ -52,19 +68,22 @@ export function stageField(index: number): string {
 /** Name of the staged field holding the record's position in the batch (last one wins on duplicate keys). */
 export const SEQUENCE_FIELD = 'seq';
 
+/**
+ * Types of the staged fields. Integers, dates and timestamps are staged as text and cast in the
+ * load statement: integers beyond 2^53 stay exact, and no reader-side parsing option can
+ * reinterpret a date.
+ */
 const STAGE_TYPES: Record<SparkType, string> = {
-  BIGINT: 'BIGINT',
+  BIGINT: 'STRING',
   DOUBLE: 'DOUBLE',
   BOOLEAN: 'BOOLEAN',
   STRING: 'STRING',
-  // Dates and timestamps are staged as normalised UTC text and cast in the load statement, so no
-  // reader-side parsing option can reinterpret them.
   TIMESTAMP: 'STRING',
   DATE: 'STRING',
 };
 
 export function createStageView(batch: StagedBatch): string {
-  const fields = batch.columns.map((c, i) => `${quoteIdentifier(stageField(i))} ${STAGE_TYPES[c.type]}`);
+  const fields = batch.columns.map(({ column }, i) => `${quoteIdentifier(stageField(i))} ${STAGE_TYPES[column.type]}`);
   fields.push(`${quoteIdentifier(SEQUENCE_FIELD)} BIGINT`);
   return (
     `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(batch.view)} (${fields.join(', ')}) ` +
@@ -76,15 +95,29 @@ export function dropView(view: string): string {
   return `DROP VIEW IF EXISTS ${quoteIdentifier(view)}`;
 }
 
-function stagedExpression(column: Column, index: number): string {
-  const field = quoteIdentifier(stageField(index));
-  if (column.type === 'TIMESTAMP' || column.type === 'DATE') return `CAST(${field} AS ${column.type})`;
-  return field;
+function stagedExpression({ column, tableType }: LoadColumn, index: number): string {
+  let expression = quoteIdentifier(stageField(index));
+  if (STAGE_TYPES[column.type] !== column.type) expression = `CAST(${expression} AS ${column.type})`;
+  if (tableType.toUpperCase() !== column.type) expression = `CAST(${expression} AS ${tableType})`;
+  return expression;
 }
 
-/** The batch as rows named like the table's columns. */
+export type LoadMode = 'merge' | 'insert' | 'overwrite';
+
+/** How one batch goes into its table. */
+export interface LoadPlan {
+  table: TableRef;
+  batch: StagedBatch;
+  mode: LoadMode;
+  /** Key columns (table names). A merge joins on them; any mode keeps one row per key. */
+  keyColumns: readonly string[];
+  /** Rows whose `_SDC_DELETED_AT` is set are deleted (merge) or skipped (insert, overwrite). */
+  hardDelete: boolean;
+}
+
+/** The batch as rows named like the table's columns; with keys, only the last record of each key. */
 function sourceSelect(batch: StagedBatch, keys: readonly string[]): string {
-  const projection = batch.columns.map((c, i) => `${stagedExpression(c, i)} AS ${quoteIdentifier(c.name)}`).join(', ');
+  const projection = batch.columns.map((c, i) => `${stagedExpression(c, i)} AS ${quoteIdentifier(c.column.name)}`).join(', ');
   if (keys.length === 0) return `SELECT ${projection} FROM ${quoteIdentifier(batch.view)}`;
   const keyFields = keys.map((k) => quoteIdentifier(stageField(indexOfColumn(batch.columns, k)))).join(', ');
   // A tap may send the same key several times in one batch; MERGE accepts one source row per
@@ -96,26 +129,61 @@ function sourceSelect(batch: StagedBatch, keys: readonly string[]): string {
   );
 }
 
-function indexOfColumn(columns: readonly Column[], name: string): number {
-  const index = columns.findIndex((c) => c.name === name);
-  if (index < 0) throw new Error(`Key column ${name} is not among the batch columns`);
+function indexOfColumn(columns: readonly LoadColumn[], name: string): number {
+  const index = columns.findIndex((c) => c.column.name === name);
+  if (index < 0) throw new Error(`Column ${name} is not among the batch columns`);
   return index;
 }
 
+function deletedCondition(batch: StagedBatch, alias: string): string {
+  indexOfColumn(batch.columns, DELETED_AT);
+  return `${alias}.${quoteIdentifier(DELETED_AT)} IS NOT NULL`;
+}
+
+export function loadStatement(plan: LoadPlan): string {
+  switch (plan.mode) {
+    case 'merge':
+      return mergeBatch(plan);
+    case 'insert':
+    case 'overwrite':
+      return insertBatch(plan);
+  }
+}
+
 /** Upsert a keyed batch: update matching rows (only the columns the batch carries), insert the rest. */
-export function mergeBatch(ref: TableRef, batch: StagedBatch, keyColumns: readonly string[]): string {
+function mergeBatch({ table, batch, keyColumns, hardDelete }: LoadPlan): string {
+  if (keyColumns.length === 0) throw new Error('A merge needs key columns');
   const on = keyColumns.map((k) => `t.${quoteIdentifier(k)} <=> s.${quoteIdentifier(k)}`).join(' AND ');
-  const names = batch.columns.map((c) => quoteIdentifier(c.name));
+  const names = batch.columns.map((c) => quoteIdentifier(c.column.name));
   const set = names.map((n) => `t.${n} = s.${n}`).join(', ');
+  const deleted = hardDelete ? deletedCondition(batch, 's') : '';
   return (
-    `MERGE INTO ${tableName(ref)} t USING (${sourceSelect(batch, keyColumns)}) s ON ${on} ` +
+    `MERGE INTO ${tableName(table)} t USING (${sourceSelect(batch, keyColumns)}) s ON ${on} ` +
+    (hardDelete ? `WHEN MATCHED AND ${deleted} THEN DELETE ` : '') +
     `WHEN MATCHED THEN UPDATE SET ${set} ` +
-    `WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`
+    `WHEN NOT MATCHED${hardDelete ? ` AND NOT ${deleted}` : ''} THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`
   );
 }
 
-/** Append a batch without keys. */
-export function insertBatch(ref: TableRef, batch: StagedBatch): string {
-  const names = batch.columns.map((c) => quoteIdentifier(c.name)).join(', ');
-  return `INSERT INTO ${tableName(ref)} (${names}) ${sourceSelect(batch, [])}`;
+/** Append a batch, or replace the table's rows with it (`overwrite`). */
+function insertBatch({ table, batch, mode, keyColumns, hardDelete }: LoadPlan): string {
+  const names = batch.columns.map((c) => quoteIdentifier(c.column.name)).join(', ');
+  const source = sourceSelect(batch, mode === 'overwrite' ? keyColumns : []);
+  const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE NOT ${deletedCondition(batch, 's')}` : source;
+  return `INSERT ${mode === 'overwrite' ? 'OVERWRITE' : 'INTO'} ${tableName(table)} (${names}) ${rows}`;
+}
+
+/**
+ * After ACTIVATE_VERSION: rows of older table versions are gone from the source. They are deleted,
+ * or marked deleted at `deletedAt` (UTC text) when rows are kept. Rows without a version (loaded
+ * before the stream was versioned) are left alone: nothing says they are older.
+ */
+export function retireOldVersions(table: TableRef, version: number, hardDelete: boolean, deletedAt: string): string {
+  if (!Number.isSafeInteger(version)) throw new Error(`Table version ${version} is not an integer`);
+  const older = `${quoteIdentifier(TABLE_VERSION)} < ${version}`;
+  if (hardDelete) return `DELETE FROM ${tableName(table)} WHERE ${older}`;
+  return (
+    `UPDATE ${tableName(table)} SET ${quoteIdentifier(DELETED_AT)} = CAST(${quoteString(deletedAt)} AS TIMESTAMP) ` +
+    `WHERE ${older} AND ${quoteIdentifier(DELETED_AT)} IS NULL`
+  );
 }

@@ -16,7 +16,10 @@ export class BatchFile {
   private readonly file: WriteStream;
   private readonly sink: Gzip | WriteStream;
   private rows = 0;
+  private size = 0;
   private closed = false;
+  /** When the first row was written (ms since epoch); the batch wait limit counts from here. */
+  startedAt = 0;
 
   private constructor(path: string, compress: boolean) {
     this.path = path;
@@ -39,6 +42,11 @@ export class BatchFile {
     return this.rows;
   }
 
+  /** Uncompressed bytes written so far. */
+  get bytes(): number {
+    return this.size;
+  }
+
   /** Appends one row; waits when the file stream is saturated (backpressure up to stdin). */
   async append(cells: readonly StagedValue[]): Promise<void> {
     const line: Record<string, StagedValue> = {};
@@ -46,8 +54,11 @@ export class BatchFile {
       if (value !== null) line[stageField(i)] = value;
     });
     line[SEQUENCE_FIELD] = this.rows;
+    if (this.rows === 0) this.startedAt = Date.now();
     this.rows += 1;
-    if (!this.sink.write(`${JSON.stringify(line)}\n`)) await once(this.sink, 'drain');
+    const text = `${JSON.stringify(line)}\n`;
+    this.size += Buffer.byteLength(text);
+    if (!this.sink.write(text)) await once(this.sink, 'drain');
   }
 
   /** Flushes and closes the file; the file is complete once this resolves. */

@@ -1,3 +1,4 @@
+import { stringifyJson } from '../singer/json.js';
 /**
  * Decides which STATE is safe to emit: one that describes only data already committed. Pure.
  *
@@ -24,9 +25,17 @@ export class StateTracker {
     if (this.latest !== undefined) this.safe = structuredClone(this.latest);
   }
 
-  /** After the pending rows of `streams` were committed. */
-  onStreamsFlushed(streams: readonly string[]): void {
-    const latestBookmarks = bookmarksOf(this.latest);
+  /** The latest STATE received (a copy), to release later with onStreamsFlushed. */
+  latestState(): unknown {
+    return this.latest === undefined ? undefined : structuredClone(this.latest);
+  }
+
+  /**
+   * After the pending rows of `streams` were committed. `asOf` is the latest state when their
+   * batches were closed (loads run in the background while later STATEs arrive).
+   */
+  onStreamsFlushed(streams: readonly string[], asOf: unknown = this.latest): void {
+    const latestBookmarks = bookmarksOf(asOf);
     if (latestBookmarks === undefined) return;
     for (const stream of streams) {
       if (!(stream in latestBookmarks)) continue;
@@ -40,7 +49,7 @@ export class StateTracker {
   /** The safe state if it changed since last taken, else undefined. */
   takeEmittable(): unknown {
     if (this.safe === undefined) return undefined;
-    const text = JSON.stringify(this.safe);
+    const text = stringifyJson(this.safe);
     if (text === this.lastEmitted || text === '{}') return undefined;
     this.lastEmitted = text;
     return structuredClone(this.safe);

@@ -1,3 +1,4 @@
+import { stringifyJson } from '../singer/json.js';
 import type { Writable } from 'node:stream';
 
 /**
@@ -9,7 +10,7 @@ export class StateWriter {
 
   write(state: unknown): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.out.write(`${JSON.stringify(state)}\n`, (e) => (e ? reject(e) : resolve()));
+      this.out.write(`${stringifyJson(state)}\n`, (e) => (e ? reject(e) : resolve()));
     });
   }
 }

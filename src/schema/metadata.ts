@@ -1,0 +1,34 @@
+import type { Column, SparkType } from './columns.js';
+
+/**
+ * Columns the target adds to describe each row's load (Stitch's `_sdc_` convention, upper case
+ * like every column name). Their values come from the message, not the record, except
+ * `_sdc_deleted_at`, which taps set on deleted rows.
+ */
+export const EXTRACTED_AT = '_SDC_EXTRACTED_AT';
+export const BATCHED_AT = '_SDC_BATCHED_AT';
+export const DELETED_AT = '_SDC_DELETED_AT';
+export const TABLE_VERSION = '_SDC_TABLE_VERSION';
+
+function metadataColumn(name: string, type: SparkType): Column {
+  const property = name.toLowerCase();
+  return { property, path: [property], name, type, kind: type === 'BIGINT' ? 'integer' : 'timestamp' };
+}
+
+export const METADATA_COLUMNS: readonly Column[] = [
+  metadataColumn(EXTRACTED_AT, 'TIMESTAMP'),
+  metadataColumn(BATCHED_AT, 'TIMESTAMP'),
+  metadataColumn(DELETED_AT, 'TIMESTAMP'),
+  metadataColumn(TABLE_VERSION, 'BIGINT'),
+];
+
+export function metadataColumnNamed(name: string): Column {
+  const column = METADATA_COLUMNS.find((c) => c.name === name);
+  if (!column) throw new Error(`No metadata column ${name}`);
+  return column;
+}
+
+/** True for a column the target fills itself (a tap's own `_sdc_*` property of that name is replaced). */
+export function isMetadataColumn(name: string): boolean {
+  return METADATA_COLUMNS.some((c) => c.name === name.toUpperCase());
+}

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureLakehouse, runSql } from '../../lakehouse/index.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const fixtures = resolve(root, '../shared/fixtures/singer-target-iomete');
+const bin = join(root, 'bin/run.js');
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed: one state per line. */
+  states: unknown[];
+}
+
+/** A throwaway target schema per test, so tests never see each other's tables. */
+export async function freshSchema(prefix = 'it'): Promise<string> {
+  return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Writes a config for the running local lakehouse, with overrides, and returns its path. */
+export async function configFile(overrides: Record<string, unknown>): Promise<string> {
+  const base = await ensureLakehouse();
+  const dir = await mkdtemp(join(tmpdir(), 'target-iomete-it-'));
+  const path = join(dir, 'config.json');
+  await writeFile(path, JSON.stringify({ ...base, ...overrides }));
+  return path;
+}
+
+/** Runs the real CLI (bin/run.js) as a user would, feeding `input` on stdin. */
+export function runTarget(args: readonly string[], input: string | Buffer): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const states = stdout
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as unknown);
+      resolvePromise({ code, stdout, stderr, states });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+export async function query(sql: string): Promise<Record<string, unknown>[]> {
+  await ensureLakehouse();
+  return runSql(sql);
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  await query(`DROP SCHEMA IF EXISTS spark_catalog.\`${schema}\` CASCADE`);
+}

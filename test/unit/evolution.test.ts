@@ -1,0 +1,34 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type { SparkType } from '../../src/schema/columns.js';
+import { retiredColumnName, typeFit } from '../../src/schema/evolution.js';
+
+describe('typeFit', () => {
+  const cases: Array<[string, SparkType, string]> = [
+    ['bigint', 'BIGINT', 'same'],
+    ['BIGINT', 'BIGINT', 'same'],
+    ['long', 'BIGINT', 'same'],
+    ['int', 'BIGINT', 'widen'],
+    ['float', 'DOUBLE', 'widen'],
+    ['string', 'BIGINT', 'cast'],
+    ['string', 'TIMESTAMP', 'cast'],
+    ['double', 'BIGINT', 'cast'],
+    ['timestamp', 'DATE', 'cast'],
+    ['decimal(38,0)', 'BIGINT', 'cast'],
+    ['bigint', 'DOUBLE', 'conflict'],
+    ['bigint', 'STRING', 'conflict'],
+    ['timestamp', 'STRING', 'conflict'],
+    ['boolean', 'BIGINT', 'conflict'],
+    ['array<int>', 'STRING', 'conflict'],
+  ];
+  for (const [table, wanted, fit] of cases) {
+    it(`${table} column, ${wanted} values -> ${fit}`, () => assert.equal(typeFit(table, { type: wanted }), fit));
+  }
+});
+
+describe('retiredColumnName', () => {
+  it('suffixes the old type', () => {
+    assert.equal(retiredColumnName('PRICE', 'bigint'), 'PRICE__BIGINT');
+    assert.equal(retiredColumnName('AMOUNT', 'decimal(10,2)'), 'AMOUNT__DECIMAL_10_2');
+  });
+});

@@ -1,0 +1,25 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { parseJson, stringifyJson } from '../../src/singer/json.js';
+import { convertValue } from '../../src/schema/values.js';
+
+describe('lossless JSON', () => {
+  it('keeps integers beyond 2^53 exact', () => {
+    const parsed = parseJson('{"id":9007199254740993,"small":12,"f":1.5,"neg":-9223372036854775808}') as Record<string, unknown>;
+    assert.equal(parsed.id, 9007199254740993n);
+    assert.equal(parsed.small, 12);
+    assert.equal(parsed.f, 1.5);
+    assert.equal(parsed.neg, -9223372036854775808n);
+    assert.equal(stringifyJson(parsed), '{"id":9007199254740993,"small":12,"f":1.5,"neg":-9223372036854775808}');
+  });
+  it('keeps long digit runs inside strings as strings', () => {
+    assert.deepEqual(parseJson('{"s":"12345678901234567890"}'), { s: '12345678901234567890' });
+  });
+  it('stages big integers as exact text, refuses beyond 64 bits', () => {
+    assert.deepEqual(convertValue(9007199254740993n, { kind: 'integer' }), { ok: true, value: '9007199254740993' });
+    assert.deepEqual(convertValue(9223372036854775807n, { kind: 'integer' }), { ok: true, value: '9223372036854775807' });
+    const tooBig = convertValue(9223372036854775808n, { kind: 'integer' });
+    assert.equal(tooBig.ok, false);
+    assert.deepEqual(convertValue({ id: 9007199254740993n }, { kind: 'json' }), { ok: true, value: '{"id":9007199254740993}' });
+  });
+});

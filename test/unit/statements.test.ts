@@ -1,0 +1,123 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type { Column } from '../../src/schema/columns.js';
+import { METADATA_COLUMNS } from '../../src/schema/metadata.js';
+import {
+  addColumns,
+  alterColumnType,
+  createSchema,
+  createStageView,
+  createTable,
+  describeTable,
+  dropView,
+  loadStatement,
+  renameColumn,
+  retireOldVersions,
+  showTables,
+  type LoadPlan,
+  type StagedBatch,
+} from '../../src/sql/statements.js';
+
+const table = { catalog: 'spark_catalog', schema: 'singer', table: 'TEST_TABLE_ONE' };
+const columns: Column[] = [
+  { property: 'c_pk', path: ['c_pk'], name: 'C_PK', type: 'BIGINT', kind: 'integer' },
+  { property: 'c_varchar', path: ['c_varchar'], name: 'C_VARCHAR', type: 'STRING', kind: 'string' },
+  { property: 'c_date', path: ['c_date'], name: 'C_DATE', type: 'TIMESTAMP', kind: 'timestamp' },
+];
+const batch: StagedBatch = {
+  view: 'stage_abc_1',
+  location: 's3a://staging/stage/x.jsonl.gz',
+  format: 'json',
+  columns: columns.map((column) => ({ column, tableType: column.type })),
+};
+const plan = (overrides: Partial<LoadPlan>): LoadPlan => ({ table, batch, mode: 'merge', keyColumns: ['C_PK'], hardDelete: false, ...overrides });
+const deletedAt = METADATA_COLUMNS.find((c) => c.name === '_SDC_DELETED_AT')!;
+const withDeletes: StagedBatch = { ...batch, columns: [...batch.columns, { column: deletedAt, tableType: 'TIMESTAMP' }] };
+
+describe('SQL builders', () => {
+  it('createSchema', () => assert.equal(createSchema(table), 'CREATE SCHEMA IF NOT EXISTS `spark_catalog`.`singer`'));
+  it('createTable', () =>
+    assert.equal(
+      createTable(table, columns),
+      'CREATE TABLE IF NOT EXISTS `spark_catalog`.`singer`.`TEST_TABLE_ONE` (`C_PK` BIGINT, `C_VARCHAR` STRING, `C_DATE` TIMESTAMP) USING iceberg',
+    ));
+  it('addColumns adds all new columns in one statement', () =>
+    assert.equal(
+      addColumns(table, columns.slice(1)),
+      'ALTER TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE` ADD COLUMNS (`C_VARCHAR` STRING, `C_DATE` TIMESTAMP)',
+    ));
+  it('describeTable', () => assert.equal(describeTable(table), 'DESCRIBE TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE`'));
+  it('showTables quotes the pattern as a literal', () =>
+    assert.equal(showTables({ ...table, table: "O'BRIEN" }), "SHOW TABLES IN `spark_catalog`.`singer` LIKE 'O\\'BRIEN'"));
+  it('alterColumnType', () =>
+    assert.equal(alterColumnType(table, 'C_INT', 'BIGINT'), 'ALTER TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE` ALTER COLUMN `C_INT` TYPE BIGINT'));
+  it('renameColumn', () =>
+    assert.equal(
+      renameColumn(table, 'PRICE', 'PRICE__BIGINT'),
+      'ALTER TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE` RENAME COLUMN `PRICE` TO `PRICE__BIGINT`',
+    ));
+  it('createStageView stages integers and timestamps as text and adds the sequence field', () =>
+    assert.equal(
+      createStageView(batch),
+      'CREATE OR REPLACE TEMPORARY VIEW `stage_abc_1` (`c0` STRING, `c1` STRING, `c2` STRING, `seq` BIGINT) ' +
+        "USING json OPTIONS (path 's3a://staging/stage/x.jsonl.gz', mode 'FAILFAST')",
+    ));
+  it('dropView', () => assert.equal(dropView('stage_abc_1'), 'DROP VIEW IF EXISTS `stage_abc_1`'));
+  it('merge keeps the last record per key and sets only the batch columns', () =>
+    assert.equal(
+      loadStatement(plan({})),
+      'MERGE INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` t USING (' +
+        'SELECT CAST(`c0` AS BIGINT) AS `C_PK`, `c1` AS `C_VARCHAR`, CAST(`c2` AS TIMESTAMP) AS `C_DATE` FROM (' +
+        'SELECT *, ROW_NUMBER() OVER (PARTITION BY `c0` ORDER BY `seq` DESC) AS `__rank` FROM `stage_abc_1`) ' +
+        'WHERE `__rank` = 1) s ON t.`C_PK` <=> s.`C_PK` ' +
+        'WHEN MATCHED THEN UPDATE SET t.`C_PK` = s.`C_PK`, t.`C_VARCHAR` = s.`C_VARCHAR`, t.`C_DATE` = s.`C_DATE` ' +
+        'WHEN NOT MATCHED THEN INSERT (`C_PK`, `C_VARCHAR`, `C_DATE`) VALUES (s.`C_PK`, s.`C_VARCHAR`, s.`C_DATE`)',
+    ));
+  it('merge joins on every key column', () => {
+    const sql = loadStatement(plan({ keyColumns: ['C_PK', 'C_VARCHAR'] }));
+    assert.match(sql, /PARTITION BY `c0`, `c1` ORDER BY/);
+    assert.match(sql, / ON t\.`C_PK` <=> s\.`C_PK` AND t\.`C_VARCHAR` <=> s\.`C_VARCHAR` WHEN/);
+  });
+  it('merge with hard delete deletes matched deleted rows and never inserts them', () => {
+    const sql = loadStatement(plan({ batch: withDeletes, hardDelete: true }));
+    assert.match(sql, / WHEN MATCHED AND s\.`_SDC_DELETED_AT` IS NOT NULL THEN DELETE WHEN MATCHED THEN UPDATE SET /);
+    assert.match(sql, / WHEN NOT MATCHED AND NOT s\.`_SDC_DELETED_AT` IS NOT NULL THEN INSERT /);
+    assert.match(sql, /CAST\(`c3` AS TIMESTAMP\) AS `_SDC_DELETED_AT`/);
+  });
+  it('hard delete needs the deleted-at column in the batch', () => assert.throws(() => loadStatement(plan({ hardDelete: true })), /_SDC_DELETED_AT/));
+  it('merge refuses a key that is not a batch column', () => assert.throws(() => loadStatement(plan({ keyColumns: ['NOPE'] })), /NOPE/));
+  it('insert appends every staged row', () =>
+    assert.equal(
+      loadStatement(plan({ mode: 'insert', keyColumns: [] })),
+      'INSERT INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` (`C_PK`, `C_VARCHAR`, `C_DATE`) ' +
+        'SELECT CAST(`c0` AS BIGINT) AS `C_PK`, `c1` AS `C_VARCHAR`, CAST(`c2` AS TIMESTAMP) AS `C_DATE` FROM `stage_abc_1`',
+    ));
+  it('insert with hard delete skips deleted rows', () =>
+    assert.equal(
+      loadStatement(plan({ mode: 'insert', keyColumns: [], batch: withDeletes, hardDelete: true })),
+      'INSERT INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` (`C_PK`, `C_VARCHAR`, `C_DATE`, `_SDC_DELETED_AT`) ' +
+        'SELECT * FROM (SELECT CAST(`c0` AS BIGINT) AS `C_PK`, `c1` AS `C_VARCHAR`, CAST(`c2` AS TIMESTAMP) AS `C_DATE`, ' +
+        'CAST(`c3` AS TIMESTAMP) AS `_SDC_DELETED_AT` FROM `stage_abc_1`) s WHERE NOT s.`_SDC_DELETED_AT` IS NOT NULL',
+    ));
+  it('overwrite replaces the rows with the deduplicated batch', () =>
+    assert.match(
+      loadStatement(plan({ mode: 'overwrite' })),
+      /^INSERT OVERWRITE `spark_catalog`\.`singer`\.`TEST_TABLE_ONE` \(`C_PK`, `C_VARCHAR`, `C_DATE`\) SELECT .* ROW_NUMBER\(\) OVER \(PARTITION BY `c0`/,
+    ));
+  it('casts values into a wider table type', () => {
+    const cast: StagedBatch = { ...batch, columns: [{ column: columns[0]!, tableType: 'string' }] };
+    assert.match(loadStatement(plan({ mode: 'insert', keyColumns: [], batch: cast })), /SELECT CAST\(CAST\(`c0` AS BIGINT\) AS string\) AS `C_PK`/);
+  });
+  it('retires older versions: delete with hard delete, else mark', () => {
+    assert.equal(
+      retireOldVersions(table, 3, true, '2026-01-01 00:00:00.000Z'),
+      'DELETE FROM `spark_catalog`.`singer`.`TEST_TABLE_ONE` WHERE `_SDC_TABLE_VERSION` < 3',
+    );
+    assert.equal(
+      retireOldVersions(table, 3, false, '2026-01-01 00:00:00.000Z'),
+      "UPDATE `spark_catalog`.`singer`.`TEST_TABLE_ONE` SET `_SDC_DELETED_AT` = CAST('2026-01-01 00:00:00.000Z' AS TIMESTAMP) " +
+        'WHERE `_SDC_TABLE_VERSION` < 3 AND `_SDC_DELETED_AT` IS NULL',
+    );
+    assert.throws(() => retireOldVersions(table, 1.5, true, 'x'), /not an integer/);
+  });
+});
