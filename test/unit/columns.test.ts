@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { columnsFor, valueKindFor } from '../../src/schema/columns.js';
+import type { JsonSchema } from '../../src/singer/messages.js';
 import { splitStreamName, tableRefFor } from '../../src/schema/naming.js';
 
 describe('valueKindFor', () => {
-  const cases: Array<[object, string]> = [
+  const cases: Array<[JsonSchema, string]> = [
     [{ type: 'integer' }, 'integer'],
     [{ type: ['null', 'integer'] }, 'integer'],
     [{ type: ['null', 'number'] }, 'number'],
