@@ -9,7 +9,7 @@ import { ensureLakehouse, lakehousePaths, loadSettings, rowToJson, runSql } from
 import { REPO_DIR } from './settings.js';
 
 const DEMO_SCHEMA = 'demo';
-const DEFAULT_INPUT = path.resolve(REPO_DIR, '../shared/fixtures/singer-target-iomete/messages-with-three-streams.json');
+const DEFAULT_INPUT = path.resolve(REPO_DIR, 'test/fixtures/singer-target-iomete/messages-with-three-streams.json');
 
 async function main(): Promise<number> {
   const input = path.resolve(process.argv[2] ?? DEFAULT_INPUT);
