@@ -77,6 +77,8 @@ export class Target {
   private readonly tempDir: string;
   private readonly metadata: boolean;
   private serialQueue: Promise<unknown> = Promise.resolve();
+  /** Bookmark releases happen in the order batches were closed, however loads finish. */
+  private releases: Promise<void> = Promise.resolve();
   private timerFailure: unknown;
   private records = 0;
   private batches = 0;
@@ -367,13 +369,30 @@ export class Target {
       file,
     };
     this.batches += 1;
+    // Loads of different streams may finish out of order; states are still released in the
+    // order their batches were closed, so the emitted sequence is the same as loading one by one.
+    const previous = this.releases;
+    let released!: () => void;
+    this.releases = new Promise<void>((resolve) => (released = resolve));
     this.scheduler.schedule(
       stream,
-      () => this.loader.load(batch),
       async () => {
-        if (!releaseBookmark) return;
-        this.tracker.onStreamsFlushed([stream], snapshot);
-        await this.emitState();
+        try {
+          await this.loader.load(batch);
+        } catch (e) {
+          released();
+          throw e;
+        }
+      },
+      async () => {
+        try {
+          await previous;
+          if (!releaseBookmark) return;
+          this.tracker.onStreamsFlushed([stream], snapshot);
+          await this.emitState();
+        } finally {
+          released();
+        }
       },
     );
   }

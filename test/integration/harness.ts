@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,10 +33,13 @@ export async function configFile(overrides: Record<string, unknown>): Promise<st
   return path;
 }
 
-/** Runs the real CLI (bin/run.js) as a user would, feeding `input` on stdin. */
-export function runTarget(args: readonly string[], input: string | Buffer): Promise<RunResult> {
+/**
+ * Runs the real CLI (bin/run.js) as a user would, feeding `input` on stdin. An array of parts is
+ * written with `pauseMs` between parts, like a tap that goes quiet.
+ */
+export function runTarget(args: readonly string[], input: string | Buffer | string[], pauseMs = 0, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -50,7 +53,17 @@ export function runTarget(args: readonly string[], input: string | Buffer): Prom
       resolvePromise({ code, stdout, stderr, states });
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
+    if (!Array.isArray(input)) {
+      child.stdin.end(input);
+      return;
+    }
+    void (async () => {
+      for (const [i, part] of input.entries()) {
+        if (i > 0) await new Promise((r) => setTimeout(r, pauseMs));
+        child.stdin.write(part);
+      }
+      child.stdin.end();
+    })();
   });
 }
 
@@ -61,4 +74,34 @@ export async function query(sql: string): Promise<Record<string, unknown>[]> {
 
 export async function dropSchema(schema: string): Promise<void> {
   await query(`DROP SCHEMA IF EXISTS spark_catalog.\`${schema}\` CASCADE`);
+}
+
+export interface FixtureRun extends RunResult {
+  schema: string;
+}
+
+/** Loads a fixture file (or raw text) into a fresh schema with config overrides. */
+export async function loadFixture(fixture: string, overrides: Record<string, unknown> = {}, schema?: string): Promise<FixtureRun> {
+  const target = schema ?? (await freshSchema());
+  const config = await configFile({ default_target_schema: target, ...overrides });
+  const input = fixture.includes('\n') ? fixture : await readFile(join(fixtures, fixture));
+  const result = await runTarget(['--config', config], input);
+  return { ...result, schema: target };
+}
+
+/** Rows of a table, ordered; `columns` is a select list (already SQL). */
+export async function rows(schema: string, table: string, columns = '*', orderBy = '1'): Promise<Record<string, unknown>[]> {
+  return query(`SELECT ${columns} FROM spark_catalog.\`${schema}\`.\`${table}\` ORDER BY ${orderBy}`);
+}
+
+/** Column names and types of a table, as DESCRIBE reports them. */
+export async function describe(schema: string, table: string): Promise<Array<[string, string]>> {
+  const described = await query(`DESCRIBE TABLE spark_catalog.\`${schema}\`.\`${table}\``);
+  const columns: Array<[string, string]> = [];
+  for (const row of described) {
+    const name = String(row.col_name ?? '');
+    if (name === '' || name.startsWith('#')) break;
+    columns.push([name, String(row.data_type)]);
+  }
+  return columns;
 }
