@@ -186,7 +186,7 @@ export class Target {
       versioned: known?.versioned ?? false,
       overwritten: known?.overwritten ?? false,
     };
-    if (this.deps.config.validate_records) context.validate = compileValidator(message.schema);
+    if (this.deps.config.validate_records) context.validate = compileValidator(message.schema, message.stream);
     await this.shapeTable(context);
     this.streams.set(message.stream, context);
   }

@@ -105,3 +105,8 @@ export async function describe(schema: string, table: string): Promise<Array<[st
   }
   return columns;
 }
+
+/** The running local lakehouse's target config. */
+export async function ensureConfig(): Promise<Record<string, unknown>> {
+  return { ...(await ensureLakehouse()) } as Record<string, unknown>;
+}
