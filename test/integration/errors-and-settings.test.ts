@@ -64,7 +64,8 @@ describe('bad input stops the run with a clear error', () => {
   it('valid pg records pass validation; arrays of objects are stored as JSON', async () => {
     const run = await load('messages-pg-with-valid-records.json', { validate_records: true });
     assert.equal(run.code, 0, run.stderr);
-    const [row] = await rows(run.schema, 'valid_records', 'RESULTS');
+    // 'pg-valid-records' splits like catalog-schema-table, so the table is RECORDS.
+    const [row] = await rows(run.schema, 'records', 'RESULTS');
     assert.ok(Array.isArray(JSON.parse(String(row?.RESULTS))));
   });
 
