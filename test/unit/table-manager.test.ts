@@ -1,0 +1,79 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { SchemaEvolutionError } from '../../src/errors.js';
+import { TableManager } from '../../src/loading/table-manager.js';
+import { columnOf } from '../../src/schema/columns.js';
+import type { Row, SqlExecutor } from '../../src/spark/executor.js';
+
+/** Records statements and answers SHOW TABLES / DESCRIBE from a fixed table shape. */
+class RecordingExecutor implements SqlExecutor {
+  readonly statements: string[] = [];
+  constructor(private readonly table?: Array<[string, string]>) {}
+  async query(sql: string): Promise<Row[]> {
+    this.statements.push(sql);
+    if (sql.startsWith('SHOW TABLES')) return this.table ? [{ namespace: 's', tableName: 't', isTemporary: false }] : [];
+    if (sql.startsWith('DESCRIBE')) return [...(this.table ?? []).map(([col_name, data_type]) => ({ col_name, data_type, comment: null })), { col_name: '', data_type: '', comment: '' }, { col_name: '# Partitioning', data_type: '', comment: '' }];
+    return [];
+  }
+  async close(): Promise<void> {}
+}
+
+const silent = { error() {}, warn() {}, info() {}, debug() {} } as never;
+const ref = { catalog: 'spark_catalog', schema: 's', table: 'T' };
+const id = columnOf(['id'], 'integer');
+const name = columnOf(['name'], 'string');
+const price = columnOf(['price'], 'number');
+
+describe('TableManager', () => {
+  it('creates schema and table once, then sends no DDL', async () => {
+    const sql = new RecordingExecutor();
+    const tables = new TableManager(sql, 'fail', silent);
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
+    assert.deepEqual(sql.statements, [
+      'CREATE SCHEMA IF NOT EXISTS `spark_catalog`.`s`',
+      "SHOW TABLES IN `spark_catalog`.`s` LIKE 'T'",
+      'CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING) USING iceberg',
+    ]);
+  });
+
+  it('adds all new columns in one statement and widens int columns', async () => {
+    const sql = new RecordingExecutor([['id', 'int'], ['NAME', 'string']]);
+    const tables = new TableManager(sql, 'fail', silent);
+    const loaded = await tables.ensure({ stream: 's-t', table: ref, columns: [id, name, price, columnOf(['qty'], 'integer')], keyColumns: ['ID'] });
+    assert.deepEqual(sql.statements.slice(3), [
+      'ALTER TABLE `spark_catalog`.`s`.`T` ALTER COLUMN `ID` TYPE BIGINT',
+      'ALTER TABLE `spark_catalog`.`s`.`T` ADD COLUMNS (`PRICE` DOUBLE, `QTY` BIGINT)',
+    ]);
+    assert.deepEqual(loaded.map((c) => c.tableType), ['BIGINT', 'string', 'DOUBLE', 'BIGINT']);
+  });
+
+  it('casts into a text column instead of changing it', async () => {
+    const sql = new RecordingExecutor([['ID', 'bigint'], ['PRICE', 'string']]);
+    const loaded = await new TableManager(sql, 'fail', silent).ensure({ stream: 's-t', table: ref, columns: [id, price], keyColumns: ['ID'] });
+    assert.equal(sql.statements.length, 3);
+    assert.equal(loaded[1]?.tableType, 'string');
+  });
+
+  it('fails on a type change it cannot apply, naming stream, column and types', async () => {
+    const sql = new RecordingExecutor([['ID', 'bigint'], ['PRICE', 'bigint']]);
+    await assert.rejects(
+      new TableManager(sql, 'fail', silent).ensure({ stream: 'shop-t', table: ref, columns: [id, price], keyColumns: ['ID'] }),
+      (e: Error) => e instanceof SchemaEvolutionError && /Stream 'shop-t': column PRICE of `spark_catalog`.`s`.`T` is BIGINT but the schema now makes it DOUBLE/.test(e.message),
+    );
+  });
+
+  it("with 'rename', moves the old column aside and adds the new one; never a key column", async () => {
+    const sql = new RecordingExecutor([['ID', 'bigint'], ['PRICE', 'bigint']]);
+    await new TableManager(sql, 'rename', silent).ensure({ stream: 's-t', table: ref, columns: [id, price], keyColumns: ['ID'] });
+    assert.deepEqual(sql.statements.slice(3), [
+      'ALTER TABLE `spark_catalog`.`s`.`T` RENAME COLUMN `PRICE` TO `PRICE__BIGINT`',
+      'ALTER TABLE `spark_catalog`.`s`.`T` ADD COLUMNS (`PRICE` DOUBLE)',
+    ]);
+    const idAsNumber = columnOf(['id'], 'number');
+    await assert.rejects(
+      new TableManager(new RecordingExecutor([['ID', 'bigint']]), 'rename', silent).ensure({ stream: 's-t', table: ref, columns: [idAsNumber], keyColumns: ['ID'] }),
+      /key column, so it is never renamed/,
+    );
+  });
+});
