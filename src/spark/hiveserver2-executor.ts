@@ -14,6 +14,8 @@ export interface HiveServer2Settings extends EndpointSettings {
   sessionStatements?: readonly string[];
   /** Longest wait for one thrift call (not a whole statement). */
   rpcTimeoutMs?: number;
+  /** Waits before each new attempt to open a session after a transient failure (compute starting, network). */
+  connectRetryDelaysMs?: readonly number[];
 }
 
 // TOperationState of the HiveServer2 protocol.
@@ -76,11 +78,28 @@ export class HiveServer2Executor implements SqlExecutor {
 
   private openSession(): Promise<HiveSessionLike> {
     if (this.session) return Promise.resolve(this.session);
-    this.opening ??= this.connect().catch((e: unknown) => {
+    this.opening ??= this.connectWithRetries().catch((e: unknown) => {
       this.opening = undefined;
       throw e;
     });
     return this.opening;
+  }
+
+  /** A lakehouse that is scaling up answers 502/503 or drops connections for a while; wait it out. */
+  private async connectWithRetries(): Promise<HiveSessionLike> {
+    const delays = this.settings.connectRetryDelaysMs ?? [2_000, 5_000, 10_000];
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.connect();
+      } catch (e) {
+        const delay = delays[attempt];
+        if (!(e instanceof TransientError)) throw e;
+        if (delay === undefined) throw attempt === 0 ? e : new TransientError(`${e.message} (gave up after ${attempt + 1} attempts)`);
+        this.client?.close();
+        this.client = undefined;
+        await sleep(delay);
+      }
+    }
   }
 
   private async connect(): Promise<HiveSessionLike> {
