@@ -1,5 +1,6 @@
 import hive from 'hive-driver';
 import { LoadError, TransientError, asError } from '../errors.js';
+import { qualifiedName, quoteIdentifier } from '../sql/quote.js';
 import { endpointUrl, httpPath, type EndpointSettings } from './endpoint.js';
 import { rowsOf, type ThriftColumnDesc, type ThriftRowSet } from './result-rows.js';
 import type { Row, SqlExecutor } from './executor.js';
@@ -10,8 +11,11 @@ export interface HiveServer2Settings extends EndpointSettings {
   tls_verify: boolean;
   /** PEM text of the CAs to trust (already read from `tls_ca_file`). */
   ca?: string;
-  /** Statements run right after the session opens (time zone, current database). */
+  /** Statements run right after the session opens (e.g. the session time zone). */
   sessionStatements?: readonly string[];
+  /** Made the session's current database (`USE`); tables are addressed fully qualified anyway. */
+  database?: string;
+  catalog?: string;
   /** Longest wait for one thrift call (not a whole statement). */
   rpcTimeoutMs?: number;
   /** Waits before each new attempt to open a session after a transient failure (compute starting, network). */
@@ -132,6 +136,10 @@ export class HiveServer2Executor implements SqlExecutor {
     )) as unknown as HiveSessionLike;
     this.session = session;
     for (const statement of this.settings.sessionStatements ?? []) await this.query(statement);
+    if (this.settings.database) {
+      const database = this.settings.catalog ? qualifiedName(this.settings.catalog, this.settings.database) : quoteIdentifier(this.settings.database);
+      await this.query(`USE ${database}`);
+    }
     return session;
   }
 

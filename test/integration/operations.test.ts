@@ -74,6 +74,14 @@ describe('operating the target', () => {
     assert.match(run.stderr, /Cannot reach the lakehouse at http:\/\/127\.0\.0\.1:9\/data-plane\/default\/lakehouse\/local/);
   });
 
+  it('database is made current when a session opens (an unknown one is reported)', async () => {
+    const config = await configFile({ database: 'no_such_database_x', default_target_schema: 'never_created' });
+    const run = await runTarget(['--config', config], lines({ type: 'SCHEMA', stream: 's', key_properties: ['a'], schema: { properties: { a: { type: 'string' } } } }));
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /no_such_database_x/);
+    assert.match(run.stderr, /SCHEMA_NOT_FOUND|not found/i);
+  });
+
   it("tables created by the original target (upper-case columns, text metadata) keep loading without new columns", async () => {
     const schema = await freshSchema();
     schemas.push(schema);
