@@ -66,4 +66,22 @@ describe('resolveConfig', () => {
       (e: Error) => !e.message.includes('12345678') && !e.message.includes('SECRETSECRET') && /'password' must be string/.test(e.message),
     );
   });
+
+  it('accepts the original and SDK spellings of settings', () => {
+    const { config } = resolveConfig({ ...minimal, max_parallelism: 4, add_record_metadata: true, flattening_max_depth: 2 });
+    assert.equal(config.parallelism_max, 4);
+    assert.equal(config.add_metadata_columns, true);
+    assert.equal(config.data_flattening_max_level, 2);
+  });
+
+  it('refuses two spellings of one setting with different values', () => {
+    assert.throws(() => resolveConfig({ ...minimal, max_parallelism: 4, parallelism_max: 8 }), /'parallelism_max' and 'max_parallelism' name the same setting/);
+    assert.equal(resolveConfig({ ...minimal, max_parallelism: 4, parallelism_max: 4 }).config.parallelism_max, 4);
+  });
+
+  it('checks enums and ranges of the loading settings', () => {
+    assert.throws(() => resolveConfig({ ...minimal, load_method: 'replace' }), /'load_method' must be one of "upsert", "append-only", "overwrite"/);
+    assert.throws(() => resolveConfig({ ...minimal, batch_size_rows: 0 }), /'batch_size_rows' must be >= 1/);
+    assert.throws(() => resolveConfig({ ...minimal, parallelism: -2 }), /'parallelism' must be >= -1/);
+  });
 });
