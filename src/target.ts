@@ -2,6 +2,7 @@ import { homedir, tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
+import { parseBatchMessage, readBatchRows, s3ObjectOpener, type OpenS3Object } from './batching/batch-messages.js';
 import { ageTrigger, effectiveParallelism, sizeTrigger } from './batching/flush-policy.js';
 import type { TargetConfig } from './config/config.js';
 import { InputError } from './errors.js';
@@ -16,7 +17,7 @@ import { tableRefFor, type TableRef } from './schema/naming.js';
 import { compileValidator, type Validate } from './schema/record-validator.js';
 import { convertValue, type StagedValue } from './schema/values.js';
 import { numberedLines } from './singer/lines.js';
-import { parseMessage, type ActivateVersionMessage, type RecordMessage, type SchemaMessage } from './singer/messages.js';
+import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage } from './singer/messages.js';
 import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
 import { retireOldVersions, type LoadColumn, type LoadMode } from './sql/statements.js';
@@ -27,6 +28,8 @@ import type { ObjectStore } from './storage/object-store.js';
 
 export interface TargetDeps {
   config: TargetConfig;
+  /** Opens s3:// files named by BATCH messages (default: an S3 client from the config). */
+  openS3Object?: OpenS3Object;
   /** Opens a new lakehouse session; called once per parallel load slot. */
   connect: () => SqlExecutor;
   store: ObjectStore;
@@ -114,6 +117,7 @@ export class Target {
       if (timer) clearInterval(timer);
       await this.scheduler.settle().catch(() => undefined);
       await this.discardPending();
+      this.opener?.close();
       await this.pool.close();
     }
   }
@@ -139,6 +143,8 @@ export class Target {
         return;
       case 'ACTIVATE_VERSION':
         return this.onActivateVersion(message, number);
+      case 'BATCH':
+        return this.onBatch(message, number);
       case 'UNKNOWN':
         this.deps.log.warn(`Line ${number}: skipping message of unknown type '${message.rawType}'`);
         return;
@@ -207,19 +213,20 @@ export class Target {
 
   // --- RECORD -------------------------------------------------------------------------------
 
-  private async onRecord(message: RecordMessage, line: number): Promise<void> {
+  private async onRecord(message: RecordMessage, line: number, source?: string): Promise<void> {
     const context = this.streams.get(message.stream);
     if (!context) {
-      throw new InputError('RECORD arrived before the SCHEMA of its stream; the tap must send SCHEMA first', { line, stream: message.stream });
+      throw new InputError(`${source ? 'BATCH' : 'RECORD'} arrived before the SCHEMA of its stream; the tap must send SCHEMA first`, { line, stream: message.stream });
     }
     if (message.version !== undefined && !context.versioned && this.deps.config.process_activate_version_messages) {
       await this.startVersioning(context);
     }
+    const from = source ? ` in ${source}` : '';
     if (context.validate) {
       const problem = context.validate(message.record);
-      if (problem) throw new InputError(`Record does not match the stream schema: ${problem}`, { line, stream: context.stream });
+      if (problem) throw new InputError(`Record${from} does not match the stream schema: ${problem}`, { line, stream: context.stream });
     }
-    const cells = this.cellsOf(context, message, line);
+    const cells = this.cellsOf(context, message, line, from);
     const batch = (context.batch ??= await this.newBatchFile(context));
     await batch.append(cells);
     this.records += 1;
@@ -231,11 +238,11 @@ export class Target {
     }
   }
 
-  private cellsOf(context: StreamContext, message: RecordMessage, line: number): StagedValue[] {
+  private cellsOf(context: StreamContext, message: RecordMessage, line: number, from = ''): StagedValue[] {
     return context.columns.map((column) => {
       const converted = convertValue(this.valueFor(column, message), column);
       if (!converted.ok) {
-        throw new InputError(`Column '${column.property}': ${converted.reason}`, { line, stream: context.stream });
+        throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: context.stream });
       }
       if (converted.warning) this.deps.log.warn(`Line ${line}, stream '${context.stream}', column '${column.property}': ${converted.warning}`);
       return converted.value;
@@ -280,6 +287,30 @@ export class Target {
     context.batchFiles += 1;
     const safeStream = context.stream.replace(/[^A-Za-z0-9_.-]/g, '_');
     return BatchFile.create(this.tempDir, `${this.loader.runId}-${safeStream}-${context.batchFiles}`, !this.deps.config.no_compression);
+  }
+
+  // --- BATCH ----------------------------------------------------------------------------------
+
+  /** Records of BATCH files take the RECORD path one by one (streamed, never a whole file in memory). */
+  private async onBatch(envelope: BatchEnvelope, line: number): Promise<void> {
+    const message = parseBatchMessage(envelope.raw, line);
+    if (!this.streams.has(message.stream)) {
+      throw new InputError('BATCH arrived before the SCHEMA of its stream; the tap must send SCHEMA first', { line, stream: message.stream });
+    }
+    const open = this.deps.openS3Object ?? this.defaultOpener().open;
+    let count = 0;
+    for await (const row of readBatchRows(message, open, { line, tempDir: this.tempDir })) {
+      await this.onRecord({ type: 'RECORD', stream: message.stream, record: row.record }, line, `${row.url} row ${row.row}`);
+      count += 1;
+    }
+    this.deps.log.info(`Line ${line}: BATCH of stream '${message.stream}' with ${message.manifest.length} file(s), ${count} record(s) staged`);
+  }
+
+  private opener?: ReturnType<typeof s3ObjectOpener>;
+
+  private defaultOpener(): ReturnType<typeof s3ObjectOpener> {
+    this.opener ??= s3ObjectOpener(this.deps.config);
+    return this.opener;
   }
 
   // --- ACTIVATE_VERSION ---------------------------------------------------------------------

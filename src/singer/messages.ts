@@ -27,8 +27,10 @@ export type RecordMessage = {
 export type StateMessage = { type: 'STATE'; value: unknown };
 export type ActivateVersionMessage = { type: 'ACTIVATE_VERSION'; stream: string; version: number };
 export type UnknownMessage = { type: 'UNKNOWN'; rawType: string };
+/** A BATCH message, checked in detail by batching/batch-messages.ts. */
+export type BatchEnvelope = { type: 'BATCH'; stream: string; raw: Record<string, unknown> };
 
-export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage | UnknownMessage;
+export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage | BatchEnvelope | UnknownMessage;
 
 /**
  * Parses one input line into a typed message. Returns undefined for a blank line (taps and shells
@@ -65,6 +67,8 @@ export function parseMessage(line: string, lineNumber: number): SingerMessage | 
       }
       return { type: 'ACTIVATE_VERSION', stream, version: parsed.version };
     }
+    case 'BATCH':
+      return { type: 'BATCH', stream: requireStream(parsed, lineNumber), raw: parsed };
     default:
       return { type: 'UNKNOWN', rawType };
   }
