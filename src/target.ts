@@ -2,7 +2,7 @@ import { homedir, tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import { parseBatchMessage, readBatchRows, s3ObjectOpener, type OpenS3Object } from './batching/batch-messages.js';
+import { parseBatchMessage, readBatchRows, s3ObjectOpener, type BatchFileLocation, type BatchMessage, type OpenS3Object } from './batching/batch-messages.js';
 import { ageTrigger, effectiveParallelism, sizeTrigger } from './batching/flush-policy.js';
 import type { TargetConfig } from './config/config.js';
 import { InputError } from './errors.js';
@@ -299,11 +299,36 @@ export class Target {
     }
     const open = this.deps.openS3Object ?? this.defaultOpener().open;
     let count = 0;
-    for await (const row of readBatchRows(message, open, { line, tempDir: this.tempDir })) {
-      await this.onRecord({ type: 'RECORD', stream: message.stream, record: row.record }, line, `${row.url} row ${row.row}`);
-      count += 1;
+    for (const location of message.manifest) {
+      if (await this.loadParquetDirectly(message, location)) continue;
+      const single = { ...message, manifest: [location] };
+      for await (const row of readBatchRows(single, open, { line, tempDir: this.tempDir })) {
+        await this.onRecord({ type: 'RECORD', stream: message.stream, record: row.record }, line, `${row.url} row ${row.row}`);
+        count += 1;
+      }
     }
-    this.deps.log.info(`Line ${line}: BATCH of stream '${message.stream}' with ${message.manifest.length} file(s), ${count} record(s) staged`);
+    this.deps.log.info(`Line ${line}: BATCH of stream '${message.stream}' with ${message.manifest.length} file(s) done, ${count} record(s) staged`);
+  }
+
+  /**
+   * A Parquet file already on S3 is loaded by the lakehouse itself when its fields fit the table
+   * (top-level properties, no flattening or validation asked for). Rows staged before it are
+   * loaded first so the order of changes holds.
+   */
+  private async loadParquetDirectly(message: BatchMessage, location: BatchFileLocation): Promise<boolean> {
+    const { config } = this.deps;
+    if (message.encoding.format !== 'parquet' || location.scheme !== 's3' || config.data_flattening_max_level > 0 || config.validate_records) return false;
+    const context = this.streams.get(message.stream);
+    if (!context) return false;
+    if (context.batch && context.batch.rowCount > 0) await this.flushDue([context.stream], { wait: true });
+    await this.scheduler.settle([context.stream]);
+    const mode = this.loadMode(context);
+    const loaded = await this.loader.loadParquetFile(
+      { stream: context.stream, table: context.table, columns: context.loadColumns, keyColumns: context.keyColumns, mode, hardDelete: config.hard_delete },
+      `s3a://${location.bucket}/${location.key}`,
+    );
+    if (!loaded && mode === 'overwrite') context.overwritten = false;
+    return loaded;
   }
 
   private opener?: ReturnType<typeof s3ObjectOpener>;

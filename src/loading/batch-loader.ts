@@ -4,7 +4,18 @@ import type { Logger } from '../logging.js';
 import type { ExecutorPool } from '../spark/executor-pool.js';
 import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { createStageView, dropView, loadStatement, tableName, type LoadColumn, type LoadPlan } from '../sql/statements.js';
+import {
+  createParquetView,
+  createStageView,
+  describeView,
+  dropView,
+  loadStatement,
+  matchFileFields,
+  tableName,
+  type FileField,
+  type LoadColumn,
+  type LoadPlan,
+} from '../sql/statements.js';
 
 export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
   stream: string;
@@ -54,6 +65,36 @@ export class BatchLoader {
     } finally {
       await this.cleanup(batch.file, uploaded ? key : undefined);
     }
+  }
+
+  /**
+   * Loads a tap's Parquet file straight from S3 (no download, no re-encoding) when its fields fit
+   * the table's columns. Returns false, having loaded nothing, when they do not.
+   */
+  async loadParquetFile(batch: Omit<BatchToLoad, 'file'>, location: string): Promise<boolean> {
+    this.sequence += 1;
+    const view = `batch_${this.runId}_${this.sequence}`;
+    const started = Date.now();
+    return this.pool.withExecutor(async (sql) => {
+      await sql.query(createParquetView(view, location));
+      try {
+        const described = await sql.query(describeView(view));
+        const fields: FileField[] = described
+          .filter((row) => row.col_name && !String(row.col_name).startsWith('#'))
+          .map((row) => ({ name: String(row.col_name), type: String(row.data_type) }));
+        const fileFields = matchFileFields(
+          batch.columns.map((c) => c.column),
+          fields,
+          batch.keyColumns,
+        );
+        if (!fileFields) return false;
+        await sql.query(loadStatement({ ...batch, batch: { view, location, format: 'parquet', columns: batch.columns, fileFields } }));
+        this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
+        return true;
+      } finally {
+        await sql.query(dropView(view)).catch((e: Error) => this.log.warn(`Cleanup failed to drop view ${view}: ${e.message}`));
+      }
+    });
   }
 
   private async cleanup(file: BatchFile, key: string | undefined): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Column, SparkType } from '../schema/columns.js';
-import { DELETED_AT, TABLE_VERSION } from '../schema/metadata.js';
+import { BATCHED_AT, DELETED_AT, TABLE_VERSION } from '../schema/metadata.js';
 import type { TableRef } from '../schema/naming.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
 
@@ -56,8 +56,21 @@ export interface StagedBatch {
   view: string;
   /** `s3a://bucket/key` of the staged file. */
   location: string;
-  format: 'json';
+  /**
+   * `json`: a batch file the target wrote (fields c0..cN and seq). `parquet`: a tap's own Parquet
+   * file, read by property name without re-encoding (see `fileFields`).
+   */
+  format: 'json' | 'parquet';
   columns: readonly LoadColumn[];
+  /** For `parquet`: the file field feeding each column, or undefined when the file lacks it. */
+  fileFields?: ReadonlyArray<FileField | undefined>;
+}
+
+/** A field of a Parquet file as Spark describes it. */
+export interface FileField {
+  name: string;
+  /** Spark type text, e.g. `bigint`, `string`, `struct<a:int>`. */
+  type: string;
 }
 
 /** Name of the staged field that holds column i; fixed ASCII names keep any property name safe in the file. */
@@ -91,13 +104,49 @@ export function createStageView(batch: StagedBatch): string {
   );
 }
 
+/** A view over a tap's Parquet file; its own schema is used (DESCRIBE it to see the fields). */
+export function createParquetView(view: string, location: string): string {
+  return `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(view)} USING parquet OPTIONS (path ${quoteString(location)})`;
+}
+
+export function describeView(view: string): string {
+  return `DESCRIBE ${quoteIdentifier(view)}`;
+}
+
+const COMPLEX_TYPE = /^(struct|array|map)</i;
+
+/**
+ * Pure: the file field feeding each column, or undefined when a Parquet file cannot be loaded as
+ * it is (a key column missing, or nested data for a column that is not JSON text).
+ */
+export function matchFileFields(columns: readonly Column[], fields: readonly FileField[], keyColumns: readonly string[]): Array<FileField | undefined> | undefined {
+  const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
+  const matched = columns.map((column) => byName.get(column.property.toLowerCase()));
+  for (const [i, column] of columns.entries()) {
+    const field = matched[i];
+    if (field && COMPLEX_TYPE.test(field.type) && column.kind !== 'json') return undefined;
+    if (!field && keyColumns.includes(column.name)) return undefined;
+  }
+  return matched;
+}
+
+/** A column's value from a tap's Parquet file (nested values become JSON text). */
+function fileExpression(column: Column, field: FileField | undefined): string {
+  if (column.name === BATCHED_AT) return 'current_timestamp()';
+  if (!field) return `CAST(NULL AS ${column.type})`;
+  const name = quoteIdentifier(field.name);
+  if (COMPLEX_TYPE.test(field.type)) return `to_json(${name})`;
+  return field.type.toUpperCase() === column.type ? name : `CAST(${name} AS ${column.type})`;
+}
+
 export function dropView(view: string): string {
   return `DROP VIEW IF EXISTS ${quoteIdentifier(view)}`;
 }
 
-function stagedExpression({ column, tableType }: LoadColumn, index: number): string {
-  let expression = quoteIdentifier(stageField(index));
-  if (STAGE_TYPES[column.type] !== column.type) expression = `CAST(${expression} AS ${column.type})`;
+function stagedExpression(batch: StagedBatch, index: number): string {
+  const { column, tableType } = batch.columns[index]!;
+  let expression = batch.format === 'parquet' ? fileExpression(column, batch.fileFields?.[index]) : quoteIdentifier(stageField(index));
+  if (batch.format === 'json' && STAGE_TYPES[column.type] !== column.type) expression = `CAST(${expression} AS ${column.type})`;
   if (tableType.toUpperCase() !== column.type) expression = `CAST(${expression} AS ${tableType})`;
   return expression;
 }
@@ -117,15 +166,26 @@ export interface LoadPlan {
 
 /** The batch as rows named like the table's columns; with keys, only the last record of each key. */
 function sourceSelect(batch: StagedBatch, keys: readonly string[]): string {
-  const projection = batch.columns.map((c, i) => `${stagedExpression(c, i)} AS ${quoteIdentifier(c.column.name)}`).join(', ');
-  if (keys.length === 0) return `SELECT ${projection} FROM ${quoteIdentifier(batch.view)}`;
-  const keyFields = keys.map((k) => quoteIdentifier(stageField(indexOfColumn(batch.columns, k)))).join(', ');
+  const projection = batch.columns.map((c, i) => `${stagedExpression(batch, i)} AS ${quoteIdentifier(c.column.name)}`).join(', ');
+  // A tap's file is read straight from its path: only then does Spark offer the file's hidden
+  // `_metadata` column used for ordering below.
+  const from = batch.format === 'parquet' ? `parquet.${quoteIdentifier(batch.location)}` : quoteIdentifier(batch.view);
+  if (keys.length === 0) return `SELECT ${projection} FROM ${from}`;
+  const keyFields = keys
+    .map((k) => {
+      const index = indexOfColumn(batch.columns, k);
+      return batch.format === 'parquet' ? fileExpression(batch.columns[index]!.column, batch.fileFields?.[index]) : quoteIdentifier(stageField(index));
+    })
+    .join(', ');
+  // In a tap's file (one per view) the row order stands for the record order; Spark exposes it
+  // as the file's hidden row_index, which unlike a generated id is deterministic, as MERGE needs.
+  const order = batch.format === 'parquet' ? '_metadata.row_index' : quoteIdentifier(SEQUENCE_FIELD);
   // A tap may send the same key several times in one batch; MERGE accepts one source row per
   // target row, so only the last occurrence of each key is kept.
   return (
     `SELECT ${projection} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyFields} ` +
-    `ORDER BY ${quoteIdentifier(SEQUENCE_FIELD)} DESC) AS ${quoteIdentifier('__rank')} ` +
-    `FROM ${quoteIdentifier(batch.view)}) WHERE ${quoteIdentifier('__rank')} = 1`
+    `ORDER BY ${order} DESC) AS ${quoteIdentifier('__rank')} ` +
+    `FROM ${from}) WHERE ${quoteIdentifier('__rank')} = 1`
   );
 }
 

@@ -11,6 +11,7 @@ import {
   describeTable,
   dropView,
   loadStatement,
+  matchFileFields,
   renameColumn,
   retireOldVersions,
   showTables,
@@ -119,5 +120,29 @@ describe('SQL builders', () => {
         'WHERE `_SDC_TABLE_VERSION` < 3 AND `_SDC_DELETED_AT` IS NULL',
     );
     assert.throws(() => retireOldVersions(table, 1.5, true, 'x'), /not an integer/);
+  });
+
+  it('loads a tap Parquet file by property name, nested fields as JSON, ordered by file row', () => {
+    const json = { property: 'tags', path: ['tags'], name: 'TAGS', type: 'STRING', kind: 'json' } as const;
+    const parquet: StagedBatch = {
+      view: 'batch_1',
+      location: 's3a://bkt/part.parquet',
+      format: 'parquet',
+      columns: [...columns, json].map((column) => ({ column, tableType: column.type })),
+      fileFields: [{ name: 'c_pk', type: 'bigint' }, { name: 'C_VARCHAR', type: 'string' }, undefined, { name: 'tags', type: 'array<string>' }],
+    };
+    assert.equal(
+      loadStatement(plan({ batch: parquet })).split(' WHEN ')[0],
+      'MERGE INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` t USING (' +
+        'SELECT `c_pk` AS `C_PK`, `C_VARCHAR` AS `C_VARCHAR`, CAST(NULL AS TIMESTAMP) AS `C_DATE`, to_json(`tags`) AS `TAGS` FROM (' +
+        'SELECT *, ROW_NUMBER() OVER (PARTITION BY `c_pk` ORDER BY _metadata.row_index DESC) AS `__rank` FROM parquet.`s3a://bkt/part.parquet`) ' +
+        'WHERE `__rank` = 1) s ON t.`C_PK` <=> s.`C_PK`',
+    );
+  });
+  it('matches file fields case-insensitively and refuses files that do not fit', () => {
+    const fields = [{ name: 'C_PK', type: 'int' }, { name: 'c_varchar', type: 'struct<a:int>' }];
+    assert.equal(matchFileFields(columns, fields, ['C_PK']), undefined, 'nested data for a text column');
+    assert.equal(matchFileFields(columns, [{ name: 'c_varchar', type: 'string' }], ['C_PK']), undefined, 'key missing');
+    assert.deepEqual(matchFileFields(columns, [{ name: 'C_PK', type: 'int' }], ['C_PK']), [{ name: 'C_PK', type: 'int' }, undefined, undefined]);
   });
 });
