@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  records: number;
+  streams: number;
+  keyed: boolean;
+  batchSizeRows?: number;
+  schemaWidth: number;
+  stateEvery: number;
+  /** Also run `records * ratioFactor` and compare memory and throughput. */
+  ratio: boolean;
+  ratioFactor: number;
+  /** Count thrift statements through a local proxy (adds one hop; turn off to compare). */
+  countStatements: boolean;
+  keepSchema: boolean;
+  /** Extra target settings (`--set key=value`, value read as JSON when it parses). */
+  overrides: Record<string, unknown>;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --records N            records to send (suffix k or M allowed; default 100k)
+  --streams M            streams the records are spread over (default 4)
+  --keyed | --append     keyed streams merged on 'id' with 10% updates (default), or append-only
+  --batch-size-rows K    target setting batch_size_rows (default: the target's)
+  --schema-width W       properties per record (default 8; the first 6 are a fixed realistic mix)
+  --state-every S        a STATE message every S records (default 1000)
+  --ratio                run N and N x factor records and print memory and throughput ratios
+  --ratio-factor F       size factor of --ratio (default 4)
+  --no-statements        do not route thrift through the counting proxy (statements not counted)
+  --keep-schema          keep the benchmark's tables (dropped by default)
+  --set key=value        any other target setting, e.g. --set parallelism=2 (repeatable)
+
+Needs a built target (npm run build) and the local lakehouse (started if not running).`;
+
+/** Pure: the options of a command line; throws an Error saying which flag is wrong. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: true } {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      records: { type: 'string' },
+      streams: { type: 'string' },
+      keyed: { type: 'boolean' },
+      append: { type: 'boolean' },
+      'batch-size-rows': { type: 'string' },
+      'schema-width': { type: 'string' },
+      'state-every': { type: 'string' },
+      ratio: { type: 'boolean' },
+      'ratio-factor': { type: 'string' },
+      'no-statements': { type: 'boolean' },
+      'keep-schema': { type: 'boolean' },
+      set: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return { help: true };
+  if (values.keyed && values.append) throw new Error('--keyed and --append exclude each other');
+  const options: BenchOptions = {
+    records: count(values.records ?? '100k', '--records'),
+    streams: count(values.streams ?? '4', '--streams'),
+    keyed: !values.append,
+    schemaWidth: count(values['schema-width'] ?? '8', '--schema-width'),
+    stateEvery: count(values['state-every'] ?? '1000', '--state-every'),
+    ratio: values.ratio ?? false,
+    ratioFactor: count(values['ratio-factor'] ?? '4', '--ratio-factor'),
+    countStatements: !values['no-statements'],
+    keepSchema: values['keep-schema'] ?? false,
+    overrides: Object.fromEntries((values.set ?? []).map(setting)),
+  };
+  if (values['batch-size-rows'] !== undefined) options.batchSizeRows = count(values['batch-size-rows'], '--batch-size-rows');
+  if (options.ratio && options.ratioFactor < 2) throw new Error('--ratio-factor must be at least 2');
+  return options;
+}
+
+/** A positive integer, with an optional k (thousand) or M (million) suffix. */
+export function count(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
+  const value = m ? Number(m[1]) * ({ k: 1e3, m: 1e6 }[(m[2] ?? '').toLowerCase() as 'k' | 'm'] ?? 1) : Number.NaN;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer (e.g. 400k, 1M), got '${text}'`);
+  return value;
+}
+
+function setting(text: string): [string, unknown] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new Error(`--set needs key=value, got '${text}'`);
+  const raw = text.slice(eq + 1);
+  try {
+    return [text.slice(0, eq), JSON.parse(raw) as unknown];
+  } catch {
+    return [text.slice(0, eq), raw];
+  }
+}

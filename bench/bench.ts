@@ -1,0 +1,133 @@
+// Throughput and memory benchmark of the built target against the local lakehouse. Not a test:
+// run it by hand (`npm run bench -- --help`) and compare numbers across changes. It pipes
+// generated Singer input into bin/run.js exactly as a tap would, and checks what landed.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { ensureLakehouse, runSql, type LakehouseConfig } from '../lakehouse/index.js';
+import { USAGE, parseBenchArgs, type BenchOptions } from './args.js';
+import { chunked, singerLines, type ExpectedOutcome, type InputSpec } from './generator.js';
+import { formatDetails, formatRatio, formatTable, type BenchResult } from './report.js';
+import { rssProfile } from './rss-monitor.js';
+import { runTarget } from './run-target.js';
+import { startThriftProxy, type ThriftProxy } from './thrift-proxy.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin/run.js');
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: BenchOptions;
+  try {
+    const parsed = parseBenchArgs(argv);
+    if ('help' in parsed) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    options = parsed;
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (!existsSync(join(ROOT, 'dist/command.js'))) {
+    process.stderr.write('bench: no built target in dist/; run `npm run build` first\n');
+    return 2;
+  }
+  const base = await ensureLakehouse();
+  const sizes = options.ratio ? [options.records, options.records * options.ratioFactor] : [options.records];
+  const results: BenchResult[] = [];
+  for (const records of sizes) results.push(await benchOnce({ ...options, records }, base));
+  process.stdout.write(`${formatTable(results)}\n\n${formatDetails(results)}\n`);
+  const [small, large] = results;
+  if (small && large) process.stdout.write(`\n${formatRatio(small, large)}\n`);
+  const failed = results.some((r) => r.exitCode !== 0 || !r.finalStateOk || r.countMismatches.length > 0);
+  return failed ? 1 : 0;
+}
+
+async function benchOnce(options: BenchOptions, base: LakehouseConfig): Promise<BenchResult> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const catalog = typeof options.overrides.catalog === 'string' ? options.overrides.catalog : 'spark_catalog';
+  const spec: InputSpec = {
+    records: options.records,
+    streams: options.streams,
+    keyed: options.keyed,
+    schemaWidth: options.schemaWidth,
+    stateEvery: options.stateEvery,
+  };
+  const expected: ExpectedOutcome = { rowsPerStream: new Map(), statesSent: 0, lastState: undefined };
+  const dir = await mkdtemp(join(tmpdir(), 'target-iomete-bench-'));
+  let proxy: ThriftProxy | undefined;
+  try {
+    if (options.countStatements) proxy = await startThriftProxy({ host: base.host, port: base.port });
+    const configPath = join(dir, 'config.json');
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        ...base,
+        default_target_schema: schema,
+        ...(proxy ? { host: '127.0.0.1', port: proxy.port } : {}),
+        ...(options.batchSizeRows !== undefined ? { batch_size_rows: options.batchSizeRows } : {}),
+        ...(options.keyed ? {} : { primary_key_required: false }),
+        ...options.overrides,
+      }),
+    );
+    const logPath = join(tmpdir(), `target-iomete-${schema}.log`);
+    process.stderr.write(`bench: ${options.records.toLocaleString('en-US')} records over ${options.streams} stream(s) into ${catalog}.${schema} (log: ${logPath})\n`);
+    const run = await runTarget({
+      bin: BIN,
+      configPath,
+      input: chunked(singerLines(spec, expected)),
+      env: { ...process.env, TARGET_IOMETE_LOGLEVEL: process.env.TARGET_IOMETE_LOGLEVEL ?? 'info' },
+      logPath,
+    });
+    if (run.exitCode !== 0) process.stderr.write(`bench: the target failed; its last log lines:\n${run.log.tail.join('\n')}\n`);
+    const countMismatches = run.exitCode === 0 ? await checkRowCounts(catalog, schema, expected.rowsPerStream) : [];
+    const result: BenchResult = {
+      records: options.records,
+      streams: options.streams,
+      mode: options.keyed ? 'keyed' : 'append',
+      ...(options.batchSizeRows !== undefined ? { batchSizeRows: options.batchSizeRows } : {}),
+      wallMs: run.wallMs,
+      inputDoneMs: run.inputDoneMs,
+      peakRssBytes: run.rss.peakBytes,
+      rssProfileBytes: rssProfile(run.rss.timeline),
+      loads: run.log.loads,
+      rowsLoaded: run.log.rowsLoaded,
+      ...(proxy ? { statements: proxy.traffic.statements, thriftCalls: proxy.traffic.calls, statementKinds: proxy.traffic.statementKinds } : {}),
+      statesSent: expected.statesSent,
+      statesEmitted: run.statesEmitted,
+      finalStateOk: isDeepStrictEqual(run.lastState, expected.lastState),
+      countMismatches,
+      exitCode: run.exitCode,
+      logPath,
+      schema: options.keepSchema ? `${catalog}.${schema} (kept)` : `${catalog}.${schema} (dropped)`,
+    };
+    return result;
+  } finally {
+    await proxy?.close();
+    await rm(dir, { recursive: true, force: true });
+    if (!options.keepSchema) await runSql(`DROP SCHEMA IF EXISTS ${catalog}.\`${schema}\` CASCADE`).catch(() => undefined);
+  }
+}
+
+/** COUNT(*) of every stream's table against the distinct keys sent; returns the mismatches. */
+async function checkRowCounts(catalog: string, schema: string, expected: ReadonlyMap<string, number>): Promise<string[]> {
+  const mismatches: string[] = [];
+  for (const [stream, rows] of expected) {
+    const [row] = await runSql(`SELECT COUNT(*) AS n FROM ${catalog}.\`${schema}\`.\`${stream.toUpperCase()}\``);
+    const actual = Number(row?.n);
+    if (actual !== rows) mismatches.push(`${stream}: ${actual}/${rows}`);
+  }
+  return mismatches;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,52 @@
+/**
+ * Reads the target's stderr log line by line, keeping counts only (a debug log of a large run
+ * would not fit comfortably in memory), plus the last lines for an error report.
+ */
+
+export interface LogStats {
+  /** "Loaded N row(s) ..." lines: one per batch load. */
+  loads: number;
+  rowsLoaded: number;
+  /** Milliseconds each load took, as the target logged it (for the slowest / mean). */
+  loadMs: number[];
+  warnings: number;
+  errors: number;
+  tail: string[];
+}
+
+const LOADED = /Loaded (\d+) row\(s\) of stream .* \((?:\w+), (\d+) ms\)/;
+const TAIL_LINES = 30;
+
+export function emptyLogStats(): LogStats {
+  return { loads: 0, rowsLoaded: 0, loadMs: [], warnings: 0, errors: 0, tail: [] };
+}
+
+/** Pure: folds one log line into the stats. */
+export function addLogLine(stats: LogStats, line: string): void {
+  const loaded = LOADED.exec(line);
+  if (loaded) {
+    stats.loads += 1;
+    stats.rowsLoaded += Number(loaded[1]);
+    stats.loadMs.push(Number(loaded[2]));
+  }
+  if (/ WARN /.test(line)) stats.warnings += 1;
+  if (/ ERROR /.test(line)) stats.errors += 1;
+  stats.tail.push(line);
+  if (stats.tail.length > TAIL_LINES) stats.tail.shift();
+}
+
+/** Splits a byte stream into lines across chunk boundaries. */
+export function lineSplitter(onLine: (line: string) => void): { push: (chunk: string) => void; end: () => void } {
+  let rest = '';
+  return {
+    push: (chunk) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop() ?? '';
+      parts.forEach(onLine);
+    },
+    end: () => {
+      if (rest !== '') onLine(rest);
+      rest = '';
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/** Pure formatting of benchmark results as a compact text table. */
+
+export interface BenchResult {
+  records: number;
+  streams: number;
+  mode: 'keyed' | 'append';
+  batchSizeRows?: number;
+  wallMs: number;
+  inputDoneMs: number;
+  peakRssBytes: number;
+  /** Largest RSS in each tenth of the run's duration. */
+  rssProfileBytes: number[];
+  loads: number;
+  rowsLoaded: number;
+  /** Undefined when statements were not counted (--no-statements). */
+  statements?: number;
+  thriftCalls?: number;
+  statementKinds?: Map<string, number>;
+  statesSent: number;
+  statesEmitted: number;
+  /** The target's last state equals the last one sent. */
+  finalStateOk: boolean;
+  /** Tables whose COUNT(*) differed from the expected distinct keys, as "stream: got/expected". */
+  countMismatches: string[];
+  exitCode: number | null;
+  logPath: string;
+  schema: string;
+}
+
+const MIB = 1024 * 1024;
+
+export function formatTable(results: readonly BenchResult[]): string {
+  const header = ['records', 'streams', 'mode', 'batch', 'wall s', 'input s', 'rec/s', 'peak RSS MiB', 'loads', 'stmts', 'thrift calls', 'states in/out', 'check'];
+  const rows = results.map((r) => [
+    r.records.toLocaleString('en-US'),
+    String(r.streams),
+    r.mode,
+    r.batchSizeRows === undefined ? 'default' : r.batchSizeRows.toLocaleString('en-US'),
+    (r.wallMs / 1000).toFixed(1),
+    Number.isNaN(r.inputDoneMs) ? '-' : (r.inputDoneMs / 1000).toFixed(1),
+    Math.round(throughput(r)).toLocaleString('en-US'),
+    (r.peakRssBytes / MIB).toFixed(0),
+    String(r.loads),
+    r.statements === undefined ? '-' : String(r.statements),
+    r.thriftCalls === undefined ? '-' : String(r.thriftCalls),
+    `${r.statesSent}/${r.statesEmitted}`,
+    verdict(r),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** One line per run: statements by kind, and where the log is. */
+export function formatDetails(results: readonly BenchResult[]): string {
+  return results
+    .map((r) => {
+      const kinds = r.statementKinds
+        ? [...r.statementKinds.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .map(([kind, n]) => `${kind} ${n}`)
+            .join(', ')
+        : 'not counted';
+      const problems = [
+        ...(r.exitCode !== 0 ? [`target exited with ${r.exitCode}`] : []),
+        ...(r.finalStateOk ? [] : ['last state emitted differs from the last state sent']),
+        ...r.countMismatches.map((m) => `row count ${m}`),
+      ];
+      return (
+        `${r.records.toLocaleString('en-US')} records: ${r.rowsLoaded.toLocaleString('en-US')} rows loaded; statements: ${kinds}\n` +
+        `  RSS MiB by tenth of the run: ${r.rssProfileBytes.map((b) => (b / MIB).toFixed(0)).join(' ')}\n` +
+        `  log: ${r.logPath}  schema: ${r.schema}` +
+        (problems.length > 0 ? `\n  PROBLEMS: ${problems.join('; ')}` : '')
+      );
+    })
+    .join('\n');
+}
+
+/** How the larger run compares with the smaller: memory should stay flat as input grows. */
+export function formatRatio(small: BenchResult, large: BenchResult): string {
+  const x = (a: number, b: number) => `x${(a / b).toFixed(2)}`;
+  return (
+    `ratio ${large.records.toLocaleString('en-US')} / ${small.records.toLocaleString('en-US')} records (${x(large.records, small.records)}): ` +
+    `wall ${x(large.wallMs, small.wallMs)}, throughput ${x(throughput(large), throughput(small))}, ` +
+    `peak RSS ${x(large.peakRssBytes, small.peakRssBytes)} (${(small.peakRssBytes / MIB).toFixed(0)} -> ${(large.peakRssBytes / MIB).toFixed(0)} MiB)`
+  );
+}
+
+export function throughput(r: BenchResult): number {
+  return r.records / (r.wallMs / 1000);
+}
+
+function verdict(r: BenchResult): string {
+  return r.exitCode === 0 && r.finalStateOk && r.countMismatches.length === 0 ? 'ok' : 'FAILED';
+}

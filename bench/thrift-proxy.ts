@@ -1,0 +1,76 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeThriftCall, statementKind } from './thrift-messages.js';
+
+/** What went through the proxy. */
+export interface ThriftTraffic {
+  /** Every HTTP request (one thrift call each: open session, execute, status polls, fetches...). */
+  calls: number;
+  statements: number;
+  /** Statements by kind (MERGE INTO, CREATE OR REPLACE TEMPORARY VIEW, ...). */
+  statementKinds: Map<string, number>;
+  /** Calls by thrift method (ExecuteStatement, GetOperationStatus, ...). */
+  methods: Map<string, number>;
+}
+
+export interface ThriftProxy {
+  port: number;
+  traffic: ThriftTraffic;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of the lakehouse's thrift endpoint. The target is pointed at
+ * it instead of the endpoint, and every request body (one thrift call, small) is decoded before it
+ * is forwarded unchanged; responses are streamed back untouched. This counts statements exactly
+ * without a debug hook in the target.
+ */
+export async function startThriftProxy(upstream: { host: string; port: number }): Promise<ThriftProxy> {
+  const traffic: ThriftTraffic = { calls: 0, statements: 0, statementKinds: new Map(), methods: new Map() };
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      record(traffic, body);
+      const forward = http.request(
+        { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: `${upstream.host}:${upstream.port}` }, agent },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', (e) => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`bench proxy: upstream failed: ${e.message}`);
+      });
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    traffic,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}
+
+function record(traffic: ThriftTraffic, body: Buffer): void {
+  traffic.calls += 1;
+  const call = decodeThriftCall(body);
+  const method = call?.method ?? 'undecoded';
+  traffic.methods.set(method, (traffic.methods.get(method) ?? 0) + 1);
+  if (call?.method === 'ExecuteStatement') {
+    traffic.statements += 1;
+    const kind = call.statement === undefined ? 'unknown' : statementKind(call.statement);
+    traffic.statementKinds.set(kind, (traffic.statementKinds.get(kind) ?? 0) + 1);
+  }
+}
