@@ -50,7 +50,7 @@ interface StreamContext {
   validate?: Validate;
   batch?: BatchFile;
   /** Distinct keys in the pending batch: duplicates of a key count once towards batch_size_rows. */
-  batchKeys: Set<string>;
+  batchKeys: Set<string | number>;
   batchFiles: number;
   /** The stream carries table versions (ACTIVATE_VERSION or versioned records), so rows record theirs. */
   versioned: boolean;
@@ -279,7 +279,11 @@ export class Target {
       }
       return value;
     });
-    context.batchKeys.add(JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    // A single numeric key is kept as the number itself: a Set of numbers costs far less memory
+    // than one of JSON strings, and batches hold up to batch_size_rows keys per stream.
+    const [only] = values;
+    const key = values.length === 1 && typeof only === 'number' ? only : JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    context.batchKeys.add(key);
     return context.batchKeys.size;
   }
 
