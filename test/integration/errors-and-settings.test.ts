@@ -3,20 +3,11 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
-import { configFile, describe as describeTable, dropSchema, ensureConfig, fixtures, freshSchema, loadFixture, rows, runTarget, type FixtureRun } from './harness.js';
+import { configFile, describe as describeTable, ensureConfig, fixtures, freshSchema, rows, runTarget, schemaScope } from './harness.js';
 
-const schemas: string[] = [];
-after(async () => {
-  for (const schema of schemas) await dropSchema(schema);
-});
-
-async function load(fixture: string, overrides: Record<string, unknown> = {}, schema?: string): Promise<FixtureRun> {
-  const run = await loadFixture(fixture, overrides, schema);
-  schemas.push(run.schema);
-  return run;
-}
+const { load, track } = schemaScope();
 
 /** Staged objects left under a key prefix (there should be none after any run). */
 async function stagedObjects(prefix: string): Promise<string[]> {
@@ -104,7 +95,7 @@ describe('settings', () => {
 
   it('schema_mapping sends a source schema to its own target schema', async () => {
     const target = await freshSchema();
-    schemas.push(target);
+    track(target);
     const run = await load('messages-with-three-streams.json', { default_target_schema: undefined, schema_mapping: { tap_mysql_test: { target_schema: target } } });
     assert.equal(run.code, 0, run.stderr);
     assert.equal((await rows(target, 'test_table_one')).length, 1);
@@ -165,7 +156,7 @@ describe('settings', () => {
 describe('data fidelity', () => {
   it('keeps big integers, NULL vs empty text, newlines, tabs, quotes and backslashes', async () => {
     const schema = await freshSchema();
-    schemas.push(schema);
+    track(schema);
     const input = [
       { type: 'SCHEMA', stream: 'fidelity', key_properties: ['id'], schema: { properties: { id: { type: 'integer' }, t: { type: ['null', 'string'] }, n: { type: ['null', 'number'] }, b: { type: ['null', 'boolean'] } } } },
       { type: 'RECORD', stream: 'fidelity', record: { id: 1, t: '', n: 0, b: false } },

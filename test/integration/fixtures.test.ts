@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { describe as describeTable, dropSchema, fixtures, loadFixture, rows, type FixtureRun } from './harness.js';
+import { describe, it } from 'node:test';
+import { describe as describeTable, fixtures, rows, schemaScope, type FixtureRun } from './harness.js';
 
 /**
  * The original target's integration fixtures, loaded into the local lakehouse and read back.
@@ -10,16 +10,7 @@ import { describe as describeTable, dropSchema, fixtures, loadFixture, rows, typ
  * target's test expectations, where noted.
  */
 
-const schemas: string[] = [];
-after(async () => {
-  for (const schema of schemas) await dropSchema(schema);
-});
-
-async function load(fixture: string, overrides: Record<string, unknown> = {}): Promise<FixtureRun> {
-  const run = await loadFixture(fixture, overrides);
-  schemas.push(run.schema);
-  return run;
-}
+const { load } = schemaScope();
 
 function ok(run: FixtureRun): void {
   assert.equal(run.code, 0, `target failed:\n${run.stderr}`);

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 import { ensureLakehouse, runSql } from '../../lakehouse/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -109,4 +110,26 @@ export async function describe(schema: string, table: string): Promise<Array<[st
 /** The running local lakehouse's target config. */
 export async function ensureConfig(): Promise<Record<string, unknown>> {
   return { ...(await ensureLakehouse()) } as Record<string, unknown>;
+}
+
+/**
+ * For a test file: loads fixtures into fresh schemas and drops every schema it handed out when
+ * the file's tests are done.
+ */
+export function schemaScope(): { load: (fixture: string, overrides?: Record<string, unknown>, schema?: string) => Promise<FixtureRun>; track: (schema: string) => string } {
+  const schemas = new Set<string>();
+  after(async () => {
+    for (const schema of schemas) await dropSchema(schema);
+  });
+  return {
+    load: async (fixture, overrides = {}, schema) => {
+      const run = await loadFixture(fixture, overrides, schema);
+      schemas.add(run.schema);
+      return run;
+    },
+    track: (schema) => {
+      schemas.add(schema);
+      return schema;
+    },
+  };
 }

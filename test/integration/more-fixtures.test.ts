@@ -1,18 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { dropSchema, fixtures, loadFixture, rows, type FixtureRun } from './harness.js';
+import { describe, it } from 'node:test';
+import { fixtures, rows, schemaScope, type FixtureRun } from './harness.js';
 
 /** The original target's unit-test inputs and its unused integration inputs, loaded for real. */
-const schemas: string[] = [];
-after(async () => {
-  for (const schema of schemas) await dropSchema(schema);
-});
+const scope = schemaScope();
 
 async function load(fixture: string, overrides: Record<string, unknown> = {}): Promise<FixtureRun> {
-  const run = await loadFixture(fixture, overrides);
-  schemas.push(run.schema);
+  const run = await scope.load(fixture, overrides);
   assert.equal(run.code, 0, run.stderr);
   return run;
 }

@@ -1,0 +1,169 @@
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { configFile, dropSchema, ensureConfig, freshSchema, query, runTarget } from './harness.js';
+
+const THREE_RECORDS = [
+  { type: 'SCHEMA', stream: 'animals', schema: { properties: { id: { type: 'integer' }, name: { type: ['null', 'string'] } } }, key_properties: ['id'] },
+  { type: 'RECORD', stream: 'animals', record: { id: 1, name: 'aardvark' } },
+  { type: 'RECORD', stream: 'animals', record: { id: 2, name: 'bear' } },
+  { type: 'RECORD', stream: 'animals', record: { id: 3, name: null } },
+  { type: 'STATE', value: { bookmarks: { animals: { id: 3 } } } },
+]
+  .map((m) => JSON.stringify(m))
+  .join('\n');
+
+const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');
+
+/** Runs the CLI for a document (stdout is not state lines here, so harness.runTarget does not fit). */
+function runCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = execFile(process.execPath, [bin, ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+    child.stdin?.end();
+  });
+}
+
+async function tempFile(name: string, content: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'target-iomete-cli-')), name);
+  await writeFile(path, content);
+  return path;
+}
+
+/** Every `TARGET_IOMETE_*` variable of a config, as `--config ENV` reads them. */
+function envOf(config: Record<string, unknown>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(config)) env[`TARGET_IOMETE_${key.toUpperCase()}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  return env;
+}
+
+describe('documents that need no config', () => {
+  for (const [label, args] of [
+    ['no config', []],
+    ['a missing config file', ['--config', '/nonexistent/config.json']],
+    ['an invalid config', ['--config', 'INVALID']],
+  ] as const) {
+    it(`--about --format json prints pure JSON with ${label}`, async () => {
+      const extra = label === 'an invalid config' ? ['--config', await tempFile('bad.json', '{"port": "not a number", ')] : args;
+      const result = await runCli([...extra, '--about', '--format', 'json']);
+      assert.equal(result.code, 0, result.stderr);
+      const about = JSON.parse(result.stdout) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(about), ['name', 'description', 'version', 'capabilities', 'settings']);
+      assert.equal(about.name, 'target-iomete');
+    });
+  }
+
+  it('--about defaults to text and takes markdown', async () => {
+    const text = await runCli(['--about']);
+    assert.match(text.stdout, /^Name: target-iomete\nDescription: /);
+    const markdown = await runCli(['--about', '--format', 'markdown']);
+    assert.match(markdown.stdout, /^# `target-iomete`/);
+  });
+
+  it('--discover-capabilities prints one JSON document', async () => {
+    const result = await runCli(['--discover-capabilities']);
+    assert.equal(result.code, 0, result.stderr);
+    const doc = JSON.parse(result.stdout) as { capabilities: string[]; meltano: { settings: unknown[] } };
+    assert.ok(doc.capabilities.includes('about'));
+    assert.ok(doc.meltano.settings.length > 0);
+  });
+
+  it('--version names the package version', async () => {
+    const result = await runCli(['--version']);
+    assert.match(result.stdout, /^target-iomete v\d+\.\d+\.\d+/);
+  });
+});
+
+describe('--check', () => {
+  it('passes every step against the local lakehouse', async () => {
+    const config = await configFile({ default_target_schema: await freshSchema() });
+    const result = await runCli(['--config', config, '--check']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.filter((l) => l.startsWith('PASS  ')).length, 8, result.stdout);
+    assert.equal(lines.at(-1), 'Check passed: all 8 steps passed.');
+  });
+
+  it('fails with a clear line when S3 and the lakehouse are unreachable, showing no secret', async () => {
+    const base = await ensureConfig();
+    const config = await configFile({ s3_endpoint_url: 'http://127.0.0.1:1', port: 1, password: 'pat-check-secret-42', aws_secret_access_key: 'aws-check-secret-42' });
+    const result = await runCli(['--config', config, '--check']);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^FAIL {2}s3 write +.*ECONNREFUSED.*check 's3_endpoint_url'/m);
+    assert.match(result.stdout, /^FAIL {2}lakehouse session +Cannot reach the lakehouse at http:\/\/127\.0\.0\.1:1\//m);
+    assert.match(result.stdout, /^Check failed: 2 step\(s\) failed, 5 skipped, 1 passed\.$/m);
+    assert.doesNotMatch(result.stdout + result.stderr, /check-secret-42/);
+    assert.ok(base.host);
+  });
+
+  it('reports an invalid config as the failing first step, as JSON when asked', async () => {
+    const config = await tempFile('partial.json', JSON.stringify({ host: 'h', password: 'pat-partial-secret' }));
+    const result = await runCli(['--config', config, '--check', '--format', 'json']);
+    assert.equal(result.code, 1);
+    const report = JSON.parse(result.stdout) as { ok: boolean; steps: Array<{ step: string; status: string; detail: string }> };
+    assert.equal(report.ok, false);
+    assert.equal(report.steps[0]?.status, 'fail');
+    assert.match(report.steps[0]?.detail ?? '', /'lakehouse' is required/);
+    assert.ok(report.steps.slice(1).every((s) => s.status === 'skip'));
+    assert.doesNotMatch(result.stdout, /pat-partial-secret/);
+  });
+});
+
+describe('loading with --config ENV and structured logs', () => {
+  const schemas: string[] = [];
+  after(async () => {
+    for (const schema of schemas) await dropSchema(schema);
+  });
+
+  it('takes settings from TARGET_IOMETE_* variables, which win over a config file', async () => {
+    const schema = await freshSchema('env');
+    schemas.push(schema);
+    const base = await ensureConfig();
+    // The file points at a closed port; the environment corrects it.
+    const file = await configFile({ default_target_schema: 'not_this_one', port: 1 });
+    const env = { ...process.env, ...envOf({ ...base, default_target_schema: schema }) };
+    const result = await runTarget(['--config', 'ENV', '--config', file], THREE_RECORDS, 0, env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.states.at(-1), { bookmarks: { animals: { id: 3 } } });
+    assert.deepEqual(await query(`SELECT ID, NAME FROM spark_catalog.${schema}.animals ORDER BY ID`), [
+      { ID: 1, NAME: 'aardvark' },
+      { ID: 2, NAME: 'bear' },
+      { ID: 3, NAME: null },
+    ]);
+  });
+
+  it('logs the Meltano SDK JSON shape with METRIC lines when SINGER_SDK_LOG_CONFIG asks, without secrets', async () => {
+    const schema = await freshSchema('log');
+    schemas.push(schema);
+    const logConfig = await tempFile(
+      'target.singer_sdk_logging.json',
+      JSON.stringify({
+        version: 1,
+        formatters: { singer_formatter: { '()': 'singer_sdk.logging.StructuredFormatter' } },
+        handlers: { console: { class: 'logging.StreamHandler', formatter: 'singer_formatter', stream: 'ext://sys.stderr' } },
+        root: { handlers: ['console'], level: 'DEBUG' },
+      }),
+    );
+    const config = await configFile({ default_target_schema: schema });
+    const env = { ...process.env, SINGER_SDK_LOG_CONFIG: logConfig, TARGET_IOMETE_LOGLEVEL: '', LOGLEVEL: '' };
+    const result = await runTarget(['--config', config], THREE_RECORDS, 0, env);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stderr.trim().split('\n');
+    assert.ok(lines.length > 2);
+    const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const event of events) {
+      for (const key of ['level', 'pid', 'logger_name', 'ts', 'thread_name', 'app_name', 'stream_name', 'message']) assert.ok(key in event, `${key} in ${JSON.stringify(event)}`);
+    }
+    assert.ok(events.some((e) => e.level === 'debug'), 'the root level DEBUG of the SDK config applies');
+    const metrics = events.filter((e) => e.message === 'METRIC').map((e) => e.metric_info as { metric: string; value: number });
+    assert.deepEqual(metrics.find((m) => m.metric === 'record_count')?.value, 3);
+    assert.ok(metrics.some((m) => m.metric === 'sync_duration'));
+    const secrets = ['local-token', 'S3RVER'];
+    for (const secret of secrets) assert.ok(!result.stderr.includes(secret), `${secret} is redacted`);
+  });
+});
