@@ -1,49 +1,167 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
-import { resolveConfig, type TargetConfig } from './config/config.js';
+import { ABOUT_FORMATS, aboutInfo, formatAbout, type AboutFormat } from './cli/about.js';
+import { checkPassed, configFailure, configStep, formatStep, formatSummary, runChecks, skippedAfterConfig, type StepResult } from './cli/check.js';
+import { capabilitiesDocument, formatCapabilities } from './cli/discover-capabilities.js';
+import { packageInfo } from './cli/package-info.js';
+import { S3ProbeClient } from './cli/s3-probe.js';
+import { resolveConfig, type ResolvedConfig, type TargetConfig } from './config/config.js';
+import { ENV_CONFIG, ENV_PREFIX, configFromEnv, configSources, overlayEnv } from './config/env.js';
 import { readConfigFiles } from './config/load.js';
+import { SETTINGS, namesOf } from './config/settings.js';
 import { ConfigError, TargetError, asError } from './errors.js';
-import { createLogger, type Logger } from './logging.js';
+import { createLogger, logSettingsFromEnv, redactor, type Logger } from './logging.js';
+import { METRIC, Metrics } from './metrics.js';
 import { HiveServer2Executor } from './spark/hiveserver2-executor.js';
 import { endpointUrl } from './spark/endpoint.js';
 import { StateWriter } from './state/state-writer.js';
 import { S3ObjectStore } from './storage/s3-object-store.js';
-import { Target } from './target.js';
+import { Target, type RunSummary } from './target.js';
 
-const SECRET_KEYS = ['password', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'] as const;
+type Mode = 'load' | 'about' | 'discover-capabilities' | 'check' | 'version';
+const MODES = ['about', 'discover-capabilities', 'check', 'version'] as const;
 
 export default class TargetIomete extends Command {
   static override description =
     'Load Singer messages from stdin (or --input) into Apache Iceberg tables of an iomete lakehouse. STATE lines go to stdout once the data before them is committed.';
 
-  static override examples = ['tap-postgres --config tap.json | <%= config.bin %> --config target.json > state.json'];
+  static override examples = [
+    'tap-postgres --config tap.json | <%= config.bin %> --config target.json > state.json',
+    '<%= config.bin %> --config target.json --check',
+    '<%= config.bin %> --about --format json',
+    `TARGET_IOMETE_PASSWORD=... <%= config.bin %> --config target.json --config ${ENV_CONFIG} --input messages.jsonl`,
+  ];
 
   static override flags = {
     config: Flags.string({
       char: 'c',
-      description: 'Config file (JSON). Repeat to merge several; later files win.',
+      description: `Config file (JSON), or ${ENV_CONFIG} to read settings from ${ENV_PREFIX}<SETTING> variables. Repeat to merge several; later files win, ${ENV_CONFIG} wins over files.`,
       multiple: true,
     }),
     input: Flags.string({ description: 'Read Singer messages from this file instead of stdin.' }),
+    about: Flags.boolean({
+      description: 'Print name, version, capabilities and the settings JSON Schema, then exit. Needs no config (any given is ignored).',
+      exclusive: MODES.filter((m) => m !== 'about'),
+    }),
+    format: Flags.string({
+      description: 'Output format of --about (text, json, markdown) and of --check (text, json).',
+      // Case-insensitive like the SDK's click.Choice (oclif's `options` would be case-sensitive).
+      parse: async (value) => {
+        const format = value.toLowerCase();
+        if (!(ABOUT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be one of ${ABOUT_FORMATS.join(', ')}`);
+        return format;
+      },
+    }),
+    'discover-capabilities': Flags.boolean({
+      description: 'Print the implemented Meltano capabilities and a ready-to-paste meltano.yml loader definition as JSON, then exit. Needs no config.',
+      exclusive: MODES.filter((m) => m !== 'discover-capabilities'),
+    }),
+    check: Flags.boolean({
+      description: 'Validate the config, write, read and delete a probe object on S3, open a lakehouse session and run a query; one pass/fail line per step. Exit 0 only if all pass.',
+      exclusive: MODES.filter((m) => m !== 'check'),
+    }),
+    version: Flags.boolean({ description: 'Print the version and exit.', exclusive: MODES.filter((m) => m !== 'version') }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TargetIomete);
-    let log: Logger = createLogger();
-    try {
-      const raw = await readConfigFiles(flags.config ?? []);
-      const { config, unknownKeys } = resolveConfig(raw);
-      log = createLogger(undefined, SECRET_KEYS.map((k) => config[k]).filter((v): v is string => typeof v === 'string'));
-      if (unknownKeys.length > 0) log.warn(`Ignoring unknown config keys: ${unknownKeys.join(', ')}`);
-      await this.load(config, flags.input, log);
-    } catch (e) {
-      const error = asError(e);
-      log.error(error instanceof TargetError ? error.message : `Unexpected failure: ${error.stack ?? error.message}`);
-      this.exit(1);
+    const mode: Mode = MODES.find((m) => flags[m]) ?? 'load';
+    const format = (flags.format ?? 'text') as AboutFormat;
+    switch (mode) {
+      case 'version': {
+        const { name, version } = packageInfo();
+        return writeOut(`${name} v${version} (Node.js ${process.version})\n`);
+      }
+      case 'about':
+        return writeOut(formatAbout(aboutInfo(), format));
+      case 'discover-capabilities':
+        if (flags.format !== undefined && format !== 'json') this.error('--discover-capabilities prints JSON only; drop --format', { exit: 2 });
+        return writeOut(formatCapabilities(capabilitiesDocument()));
+      case 'check':
+        if (format === 'markdown') this.error('--check prints text or json; use --format text or --format json', { exit: 2 });
+        return this.check(flags.config ?? [], format === 'json');
+      case 'load':
+        if (flags.format !== undefined) this.error('--format applies to --about, --check and --discover-capabilities only', { exit: 2 });
+        return this.runLoad(flags.config ?? [], flags.input);
     }
   }
 
-  private async load(config: TargetConfig, inputPath: string | undefined, log: Logger): Promise<void> {
+  private async runLoad(configValues: readonly string[], inputPath: string | undefined): Promise<void> {
+    const logging = logSettingsFromEnv();
+    let log: Logger = createLogger({ level: logging.level, format: logging.format });
+    for (const notice of logging.notices) log.warn(notice);
+    const started = performance.now();
+    let summary: RunSummary | undefined;
+    try {
+      const { config, unknownKeys } = await readConfig(configValues, (secrets) => {
+        log = createLogger({ level: logging.level, format: logging.format, secrets });
+      });
+      if (unknownKeys.length > 0) log.warn(`Ignoring unknown config keys: ${unknownKeys.join(', ')}`);
+      summary = await this.load(config, inputPath, log);
+    } catch (e) {
+      const error = asError(e);
+      log.error(error instanceof TargetError ? error.message : `Unexpected failure: ${error.stack ?? error.message}`);
+    }
+    const metrics = new Metrics(log);
+    if (summary) {
+      metrics.counter(METRIC.recordCount, summary.records, { scope: 'run' });
+      metrics.counter(METRIC.batchCount, summary.batches, { scope: 'run' });
+    }
+    metrics.timer(METRIC.syncDuration, (performance.now() - started) / 1000, { status: summary ? 'succeeded' : 'failed' });
+    if (!summary) this.exit(1);
+  }
+
+  private async check(configValues: readonly string[], json: boolean): Promise<void> {
+    const logging = logSettingsFromEnv();
+    let log: Logger = createLogger({ level: logging.level, format: logging.format });
+    let redact = redactor([]);
+    const results: StepResult[] = [];
+    const report = (step: StepResult) => {
+      const result = { ...step, detail: redact(step.detail) };
+      results.push(result);
+      if (!json) process.stdout.write(`${formatStep(result)}\n`);
+    };
+    let resolved: ResolvedConfig | undefined;
+    try {
+      resolved = await readConfig(configValues, (secrets) => {
+        redact = redactor(secrets);
+        log = createLogger({ level: logging.level, format: logging.format, secrets });
+      });
+    } catch (e) {
+      const error = asError(e);
+      report(configFailure(error instanceof TargetError ? error.message : `Unexpected failure: ${error.message}`));
+      for (const skipped of skippedAfterConfig()) report(skipped);
+    }
+    if (resolved) {
+      const { config, unknownKeys } = resolved;
+      report(configStep(config, unknownKeys));
+      const probe = new S3ProbeClient(config);
+      try {
+        const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
+        await runChecks(config, {
+          probe,
+          connect: () => new HiveServer2Executor({ ...config, ca, rpcTimeoutMs: 60_000 }),
+          report: (r) => {
+            report(r);
+            log.debug(`check ${r.step}: ${r.status}`);
+          },
+        });
+      } catch (e) {
+        report({ step: 'check', status: 'fail', detail: asError(e).message });
+      } finally {
+        probe.close();
+      }
+    }
+    const ok = checkPassed(results);
+    await writeOut(
+      json
+        ? `${redact(JSON.stringify({ ok, steps: results }, null, 2))}\n`
+        : `${formatSummary(results)}\n`,
+    );
+    if (!ok) this.exit(1);
+  }
+
+  private async load(config: TargetConfig, inputPath: string | undefined, log: Logger): Promise<RunSummary> {
     const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
     const connect = () =>
       new HiveServer2Executor({
@@ -61,9 +179,10 @@ export default class TargetIomete extends Command {
     process.once('SIGINT', onSignal);
     log.info(`Loading into ${endpointUrl(config)}, staging in s3://${config.s3_bucket}/${config.s3_key_prefix}`);
     try {
-      const target = new Target({ config, connect, store, state: new StateWriter(process.stdout), log });
+      const target = new Target({ config, connect, store, state: new StateWriter(process.stdout), log, metrics: new Metrics(log) });
       const summary = await target.run(input, stop.signal);
       log.info(`Done: ${summary.records} record(s) in ${summary.batches} batch load(s)${summary.interrupted ? ' (stopped early on a signal)' : ''}`);
+      return summary;
     } finally {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
@@ -81,3 +200,31 @@ function readCaFile(path: string): string {
   }
 }
 
+
+/**
+ * Reads `--config` files and, with `ENV`, `TARGET_IOMETE_*` variables, then resolves the settings.
+ * `onSecrets` gets every secret value as soon as it is known (even when validation then fails),
+ * so the caller can redact them from anything it prints.
+ */
+async function readConfig(values: readonly string[], onSecrets: (secrets: string[]) => void): Promise<ResolvedConfig> {
+  const sources = configSources(values);
+  if (sources.files.length === 0 && !sources.env) {
+    throw new ConfigError(`No configuration: pass --config FILE (JSON), or --config ${ENV_CONFIG} with ${ENV_PREFIX}<SETTING> variables`);
+  }
+  const fromFiles = await readConfigFiles(sources.files);
+  const raw = sources.env ? overlayEnv(fromFiles, configFromEnv(process.env)) : fromFiles;
+  onSecrets(secretValues(raw));
+  return resolveConfig(raw);
+}
+
+/** Values of every secret setting under any of its names. */
+function secretValues(raw: Record<string, unknown>): string[] {
+  return SETTINGS.filter((s) => s.secret)
+    .flatMap((s) => namesOf(s).map((n) => raw[n]))
+    .filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** stdout is a pipe under Meltano: wait until the document is handed off before the process ends. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+}

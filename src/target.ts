@@ -7,6 +7,7 @@ import { ageTrigger, effectiveParallelism, sizeTrigger } from './batching/flush-
 import type { TargetConfig } from './config/config.js';
 import { InputError } from './errors.js';
 import type { Logger } from './logging.js';
+import type { Metrics } from './metrics.js';
 import { BatchLoader } from './loading/batch-loader.js';
 import { LoadScheduler } from './loading/load-scheduler.js';
 import { TableManager } from './loading/table-manager.js';
@@ -35,6 +36,8 @@ export interface TargetDeps {
   store: ObjectStore;
   state: StateWriter;
   log: Logger;
+  /** METRIC lines per batch load (Meltano reads them from the log). */
+  metrics?: Metrics;
 }
 
 interface StreamContext {
@@ -92,7 +95,7 @@ export class Target {
     // One extra session for DDL so table changes never wait behind running loads.
     this.pool = new ExecutorPool(deps.connect, parallelism + 1);
     this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log);
-    this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log);
+    this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics);
     this.scheduler = new LoadScheduler(parallelism);
     this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
     this.metadata = config.add_metadata_columns || config.hard_delete;

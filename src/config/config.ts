@@ -114,6 +114,8 @@ function describeAjvError(e: AjvErrorLike): string {
       return `'${String(e.params.missingProperty)}' is required`;
     case 'anyOf':
       return "set 'default_target_schema' (a schema name) or 'schema_mapping' (an object) so every stream has a target schema";
+    case 'minLength':
+      return `'${key}' is empty`;
     case 'enum':
       return `'${key}' must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     default:

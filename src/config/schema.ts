@@ -21,13 +21,20 @@ export function settingSchema(spec: SettingSpec): Record<string, unknown> {
  * The schema of a resolved config (aliases already folded into canonical names). Unknown keys are
  * allowed so configs written for newer versions still run; they are reported as warnings.
  */
+export const REQUIRED_SETTINGS = ['host', 'lakehouse', 'user', 'password', 's3_bucket'] as const;
+
 export function configSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
-  for (const spec of SETTINGS) properties[spec.name] = settingSchema(spec);
+  for (const spec of SETTINGS) {
+    const schema = settingSchema(spec);
+    // A required text setting given as "" is as missing as no setting (an empty token only fails later, with HTTP 401).
+    if ((REQUIRED_SETTINGS as readonly string[]).includes(spec.name) && spec.kind === 'string') schema.minLength = 1;
+    properties[spec.name] = schema;
+  }
   return {
     type: 'object',
     properties,
-    required: ['host', 'lakehouse', 'user', 'password', 's3_bucket'],
+    required: [...REQUIRED_SETTINGS],
     anyOf: [
       { required: ['default_target_schema'] },
       { required: ['schema_mapping'] },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from '../logging.js';
+import type { Metrics } from '../metrics.js';
 import type { ExecutorPool } from '../spark/executor-pool.js';
 import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -37,6 +38,7 @@ export class BatchLoader {
     private readonly store: ObjectStore,
     private readonly keyPrefix: string,
     private readonly log: Logger,
+    private readonly metrics?: Metrics,
   ) {}
 
   async load(batch: BatchToLoad): Promise<void> {
@@ -44,6 +46,7 @@ export class BatchLoader {
     const key = `${this.keyPrefix}${batch.table.schema}/${batch.table.table}/${this.runId}/${this.sequence}-${basename(batch.file.path)}`;
     const view = `stage_${this.runId}_${this.sequence}`;
     let uploaded = false;
+    let ok = false;
     const started = Date.now();
     try {
       await batch.file.finish();
@@ -58,11 +61,20 @@ export class BatchLoader {
           await sql.query(dropView(view)).catch((e: Error) => this.log.warn(`Cleanup failed to drop view ${view}: ${e.message}`));
         }
       });
+      ok = true;
       this.log.info(
         `Loaded ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)} ` +
           `(${batch.mode}, ${Date.now() - started} ms)`,
       );
     } finally {
+      this.metrics?.batchLoaded({
+        stream: batch.stream,
+        table: tableName(batch.table),
+        rows: batch.file.rowCount,
+        seconds: (Date.now() - started) / 1000,
+        mode: batch.mode,
+        ok,
+      });
       await this.cleanup(batch.file, uploaded ? key : undefined);
     }
   }

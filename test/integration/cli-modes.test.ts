@@ -20,9 +20,9 @@ const THREE_RECORDS = [
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');
 
 /** Runs the CLI for a document (stdout is not state lines here, so harness.runTarget does not fit). */
-function runCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function runCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
-    const child = execFile(process.execPath, [bin, ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [bin, ...args], { encoding: 'utf8', env }, (error, stdout, stderr) => {
       resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
     child.stdin?.end();
@@ -159,11 +159,16 @@ describe('loading with --config ENV and structured logs', () => {
     for (const event of events) {
       for (const key of ['level', 'pid', 'logger_name', 'ts', 'thread_name', 'app_name', 'stream_name', 'message']) assert.ok(key in event, `${key} in ${JSON.stringify(event)}`);
     }
-    assert.ok(events.some((e) => e.level === 'debug'), 'the root level DEBUG of the SDK config applies');
     const metrics = events.filter((e) => e.message === 'METRIC').map((e) => e.metric_info as { metric: string; value: number });
     assert.deepEqual(metrics.find((m) => m.metric === 'record_count')?.value, 3);
     assert.ok(metrics.some((m) => m.metric === 'sync_duration'));
     const secrets = ['local-token', 'S3RVER'];
     for (const secret of secrets) assert.ok(!result.stderr.includes(secret), `${secret} is redacted`);
+
+    // The SDK config's root level applies: DEBUG shows --check's per-step debug lines.
+    const checked = await runCli(['--config', config, '--check', '--format', 'json'], env);
+    assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+    const debug = checked.stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: string; message: string });
+    assert.ok(debug.some((e) => e.level === 'debug' && e.message === 'check s3 write: pass'), checked.stderr);
   });
 });

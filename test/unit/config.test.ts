@@ -84,4 +84,8 @@ describe('resolveConfig', () => {
     assert.throws(() => resolveConfig({ ...minimal, batch_size_rows: 0 }), /'batch_size_rows' must be >= 1/);
     assert.throws(() => resolveConfig({ ...minimal, parallelism: -2 }), /'parallelism' must be >= -1/);
   });
+
+  it('treats an empty required text setting as missing', () => {
+    assert.throws(() => resolveConfig({ ...minimal, password: '' }), /'password' is empty/);
+  });
 });

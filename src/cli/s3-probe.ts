@@ -1,0 +1,75 @@
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type ObjectCannedACL } from '@aws-sdk/client-s3';
+import { s3ClientConfig, type S3Settings } from '../storage/s3-object-store.js';
+
+/** The three object operations `--check` needs; the staging store itself only uploads and deletes. */
+export interface S3Probe {
+  put(key: string, body: string): Promise<void>;
+  get(key: string): Promise<string>;
+  remove(key: string): Promise<void>;
+  close(): void;
+}
+
+/**
+ * A probe client with the staging store's settings (same credentials, endpoint and addressing),
+ * but one attempt and short timeouts: a check should say "unreachable" in seconds, not retry.
+ */
+export class S3ProbeClient implements S3Probe {
+  private readonly client: S3Client;
+
+  constructor(
+    private readonly settings: S3Settings,
+    timeouts: { connectMs: number; requestMs: number } = { connectMs: 5_000, requestMs: 20_000 },
+  ) {
+    this.client = new S3Client({
+      ...s3ClientConfig(settings),
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs },
+    });
+  }
+
+  async put(key: string, body: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.settings.s3_bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/json',
+        ...(this.settings.s3_acl ? { ACL: this.settings.s3_acl as ObjectCannedACL } : {}),
+      }),
+    );
+  }
+
+  async get(key: string): Promise<string> {
+    const result = await this.client.send(new GetObjectCommand({ Bucket: this.settings.s3_bucket, Key: key }));
+    return (await result.Body?.transformToString('utf8')) ?? '';
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.s3_bucket, Key: key }));
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
+
+/** Pure: a readable reason for an S3 failure (SDK errors carry a name and often an HTTP status). */
+export function describeS3Error(e: unknown): string {
+  const error = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = error.$metadata?.httpStatusCode;
+  const name = error.name && error.name !== 'Error' ? error.name : error.code;
+  const message = error.message && error.message !== name ? error.message : '';
+  const hint = s3Hint(name, status);
+  return [[name, status ? `HTTP ${status}` : undefined].filter(Boolean).join(', '), message, hint].filter((p) => p).join(': ');
+}
+
+function s3Hint(name: string | undefined, status: number | undefined): string | undefined {
+  if (name === 'NoSuchBucket') return "check 's3_bucket'";
+  if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'CredentialsProviderError') {
+    return "check 'aws_access_key_id' / 'aws_secret_access_key' (or the AWS credential chain)";
+  }
+  if (status === 403 || name === 'AccessDenied') return 'the credentials lack s3:PutObject / s3:GetObject / s3:DeleteObject on the staging prefix';
+  if (status === 301 || name === 'PermanentRedirect') return "check 's3_region_name'";
+  if (name === 'ECONNREFUSED' || name === 'TimeoutError' || name === 'ENOTFOUND') return "check 's3_endpoint_url' and the network";
+  return undefined;
+}

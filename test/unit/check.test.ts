@@ -1,0 +1,158 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { checkPassed, configStep, formatStep, formatSummary, runChecks, type StepResult } from '../../src/cli/check.js';
+import type { S3Probe } from '../../src/cli/s3-probe.js';
+import { describeS3Error } from '../../src/cli/s3-probe.js';
+import { resolveConfig } from '../../src/config/config.js';
+import type { Row, SqlExecutor } from '../../src/spark/executor.js';
+
+const { config } = resolveConfig({
+  host: 'lakehouse.example',
+  lakehouse: 'etl',
+  data_plane: 'default',
+  user: 'jane',
+  password: 'pat-0123456789',
+  s3_bucket: 'staging',
+  s3_key_prefix: 'singer/',
+  default_target_schema: 'raw',
+});
+
+/** An in-memory bucket; `fail` makes one operation throw like the AWS SDK does. */
+class FakeProbe implements S3Probe {
+  readonly objects = new Map<string, string>();
+  constructor(private readonly fail: Partial<Record<'put' | 'get' | 'remove', Error>> = {}) {}
+  async put(key: string, body: string) {
+    if (this.fail.put) throw this.fail.put;
+    this.objects.set(key, body);
+  }
+  async get(key: string) {
+    if (this.fail.get) throw this.fail.get;
+    return this.objects.get(key) ?? '';
+  }
+  async remove(key: string) {
+    if (this.fail.remove) throw this.fail.remove;
+    this.objects.delete(key);
+  }
+  close() {}
+}
+
+/** A lakehouse that reads the fake bucket for the staging step, as Spark would through s3a://. */
+class FakeLakehouse implements SqlExecutor {
+  readonly statements: string[] = [];
+  closed = false;
+  private views = new Map<string, string>();
+  constructor(
+    private readonly probe: FakeProbe,
+    private readonly failWith?: Error,
+  ) {}
+  async query(sql: string): Promise<Row[]> {
+    if (this.failWith) throw this.failWith;
+    this.statements.push(sql);
+    if (sql === 'SELECT 1 AS probe') return [{ probe: 1 }];
+    if (sql.startsWith('SHOW NAMESPACES')) return [{ namespace: 'default' }, { namespace: 'raw' }];
+    const view = /TEMPORARY VIEW `([^`]+)`.*path '(s3a:\/\/staging\/[^']+)'/.exec(sql);
+    if (view) this.views.set(view[1]!, view[2]!.replace('s3a://staging/', ''));
+    const select = /SELECT probe FROM `([^`]+)`/.exec(sql);
+    if (select) {
+      const body = this.probe.objects.get(this.views.get(select[1]!) ?? '');
+      return body ? [JSON.parse(body) as Row] : [];
+    }
+    return [];
+  }
+  async close() {
+    this.closed = true;
+  }
+}
+
+async function check(probe: FakeProbe, lakehouse: FakeLakehouse): Promise<StepResult[]> {
+  const reported: StepResult[] = [];
+  const results = await runChecks(config, { probe, connect: () => lakehouse, report: (r) => reported.push(r) });
+  assert.deepEqual(reported, results, 'every step is reported as it ends');
+  return results;
+}
+
+const statuses = (results: StepResult[]) => results.map((r) => `${r.step}: ${r.status}`);
+
+describe('--check steps', () => {
+  it('passes every step against a working bucket and lakehouse, and leaves nothing behind', async () => {
+    const probe = new FakeProbe();
+    const lakehouse = new FakeLakehouse(probe);
+    const results = await check(probe, lakehouse);
+    assert.deepEqual(statuses(results), [
+      's3 write: pass',
+      's3 read: pass',
+      'lakehouse session: pass',
+      'lakehouse query: pass',
+      'lakehouse catalog: pass',
+      'lakehouse reads staging: pass',
+      's3 delete: pass',
+    ]);
+    assert.ok(checkPassed([configStep(config, []), ...results]));
+    assert.equal(probe.objects.size, 0);
+    assert.ok(lakehouse.closed);
+    assert.ok(lakehouse.statements.some((s) => s.startsWith('DROP VIEW IF EXISTS')));
+    assert.match(results.find((r) => r.step === 'lakehouse catalog')!.detail, /`spark_catalog`.`raw` exists/);
+  });
+
+  it('skips what depends on S3 when the bucket is unreachable, still trying the lakehouse', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { name: 'ECONNREFUSED' });
+    const probe = new FakeProbe({ put: refused });
+    const results = await check(probe, new FakeLakehouse(probe));
+    assert.deepEqual(statuses(results), [
+      's3 write: fail',
+      's3 read: skip',
+      'lakehouse session: pass',
+      'lakehouse query: pass',
+      'lakehouse catalog: pass',
+      'lakehouse reads staging: skip',
+      's3 delete: skip',
+    ]);
+    assert.match(results[0]!.detail, /ECONNREFUSED.*check 's3_endpoint_url'/);
+    assert.ok(!checkPassed(results));
+  });
+
+  it('deletes the probe even when the lakehouse is unreachable', async () => {
+    const probe = new FakeProbe();
+    const results = await check(probe, new FakeLakehouse(probe, new Error('Cannot reach the lakehouse at https://lakehouse.example:443/x')));
+    assert.deepEqual(statuses(results), [
+      's3 write: pass',
+      's3 read: pass',
+      'lakehouse session: fail',
+      'lakehouse query: skip',
+      'lakehouse catalog: skip',
+      'lakehouse reads staging: skip',
+      's3 delete: pass',
+    ]);
+    assert.match(results[2]!.detail, /Cannot reach the lakehouse/);
+    assert.equal(probe.objects.size, 0);
+  });
+
+  it('fails the staging step when the lakehouse cannot read what was staged', async () => {
+    const probe = new FakeProbe();
+    const blind = new FakeLakehouse(new FakeProbe());
+    const results = await check(probe, blind);
+    assert.equal(results.find((r) => r.step === 'lakehouse reads staging')?.status, 'fail');
+  });
+
+  it('never shows a secret', async () => {
+    const probe = new FakeProbe();
+    const results = [configStep(config, ['extra']), ...(await check(probe, new FakeLakehouse(probe)))];
+    const report = [...results.map(formatStep), formatSummary(results)].join('\n');
+    assert.doesNotMatch(report, /pat-0123456789/);
+  });
+});
+
+describe('--check report lines', () => {
+  it('aligns status, step and detail', () => {
+    assert.equal(formatStep({ step: 's3 read', status: 'fail', detail: 'NoSuchBucket:\n boom', ms: 7 }), 'FAIL  s3 read                  NoSuchBucket: boom (7 ms)');
+    assert.equal(formatSummary([{ step: 'a', status: 'pass', detail: '' }]), 'Check passed: all 1 steps passed.');
+    assert.equal(formatSummary([{ step: 'a', status: 'fail', detail: '' }, { step: 'b', status: 'skip', detail: '' }]), 'Check failed: 1 step(s) failed, 1 skipped, 0 passed.');
+  });
+
+  it('explains S3 errors with what to fix', () => {
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    assert.equal(describeS3Error(denied), 'AccessDenied, HTTP 403: Access Denied: the credentials lack s3:PutObject / s3:GetObject / s3:DeleteObject on the staging prefix');
+    const bucket = Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+    assert.match(describeS3Error(bucket), /check 's3_bucket'/);
+  });
+});
