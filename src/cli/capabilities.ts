@@ -2,7 +2,7 @@
  * The Meltano capabilities this target implements, in the Hub's spelling (its loader enum is
  * about, stream-maps, activate-version, batch, soft-delete, hard-delete, datatype-failsafe,
  * schema-flattening, target-schema, validate-records, structured-logging). Declared only when
- * implemented: `stream-maps` and `batch` are not; `record-flattening` is the retired name of
+ * implemented: `stream-maps` is not; `record-flattening` is the retired name of
  * `schema-flattening` and is not in the enum.
  */
 export const CAPABILITIES = [
@@ -10,6 +10,8 @@ export const CAPABILITIES = [
   'about',
   // ACTIVATE_VERSION retires rows of older table versions (process_activate_version_messages).
   'activate-version',
+  // BATCH messages: jsonl and parquet manifests from file:// and s3:// (parquet on S3 loaded directly).
+  'batch',
   // Values of mixed or unknown JSON Schema types are stored as STRING instead of failing.
   'datatype-failsafe',
   // hard_delete: rows whose record carries _sdc_deleted_at, and retired versions, are deleted.

@@ -81,7 +81,7 @@ describe('capabilities', () => {
     const allowed = new Set(loaders.properties.capabilities.items.enum);
     for (const c of CAPABILITIES) assert.ok(allowed.has(c), c);
     assert.equal(new Set(CAPABILITIES).size, CAPABILITIES.length);
-    for (const missing of ['stream-maps', 'batch']) assert.ok(!(CAPABILITIES as readonly string[]).includes(missing));
+    for (const missing of ['stream-maps']) assert.ok(!(CAPABILITIES as readonly string[]).includes(missing));
   });
 
   it('--discover-capabilities carries the list and a loader definition from the same source', () => {
