@@ -21,14 +21,3 @@ export const METADATA_COLUMNS: readonly Column[] = [
   metadataColumn(DELETED_AT, 'TIMESTAMP'),
   metadataColumn(TABLE_VERSION, 'BIGINT'),
 ];
-
-export function metadataColumnNamed(name: string): Column {
-  const column = METADATA_COLUMNS.find((c) => c.name === name);
-  if (!column) throw new Error(`No metadata column ${name}`);
-  return column;
-}
-
-/** True for a column the target fills itself (a tap's own `_sdc_*` property of that name is replaced). */
-export function isMetadataColumn(name: string): boolean {
-  return METADATA_COLUMNS.some((c) => c.name === name.toUpperCase());
-}
