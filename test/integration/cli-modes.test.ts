@@ -127,7 +127,7 @@ describe('loading with --config ENV and structured logs', () => {
     // The file points at a closed port; the environment corrects it.
     const file = await configFile({ default_target_schema: 'not_this_one', port: 1 });
     const env = { ...process.env, ...envOf({ ...base, default_target_schema: schema }) };
-    const result = await runTarget(['--config', 'ENV', '--config', file], THREE_RECORDS, 0, env);
+    const result = await runTarget(['--config', 'ENV', '--config', file], THREE_RECORDS, { ms: 0 }, env);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.states.at(-1), { bookmarks: { animals: { id: 3 } } });
     assert.deepEqual(await query(`SELECT ID, NAME FROM spark_catalog.${schema}.animals ORDER BY ID`), [
@@ -151,7 +151,7 @@ describe('loading with --config ENV and structured logs', () => {
     );
     const config = await configFile({ default_target_schema: schema });
     const env = { ...process.env, SINGER_SDK_LOG_CONFIG: logConfig, TARGET_IOMETE_LOGLEVEL: '', LOGLEVEL: '' };
-    const result = await runTarget(['--config', config], THREE_RECORDS, 0, env);
+    const result = await runTarget(['--config', config], THREE_RECORDS, { ms: 0 }, env);
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stderr.trim().split('\n');
     assert.ok(lines.length > 2);

@@ -36,9 +36,15 @@ export async function configFile(overrides: Record<string, unknown>): Promise<st
 
 /**
  * Runs the real CLI (bin/run.js) as a user would, feeding `input` on stdin. An array of parts is
- * written with `pauseMs` between parts, like a tap that goes quiet.
+ * written with `pause.ms` between parts, like a tap that goes quiet; with `pause.after`, the pause
+ * starts only once the target's log matches it (startup time must not eat into the quiet time).
  */
-export function runTarget(args: readonly string[], input: string | Buffer | string[], pauseMs = 0, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+export function runTarget(
+  args: readonly string[],
+  input: string | Buffer | string[],
+  pause: { ms: number; after?: RegExp } = { ms: 0 },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
@@ -60,7 +66,11 @@ export function runTarget(args: readonly string[], input: string | Buffer | stri
     }
     void (async () => {
       for (const [i, part] of input.entries()) {
-        if (i > 0) await new Promise((r) => setTimeout(r, pauseMs));
+        if (i > 0) {
+          const deadline = Date.now() + 120_000;
+          while (pause.after && !pause.after.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+          await new Promise((r) => setTimeout(r, pause.ms));
+        }
         child.stdin.write(part);
       }
       child.stdin.end();
