@@ -91,7 +91,7 @@ export default class TargetIomete extends Command {
     let log: Logger = createLogger({ level: logging.level, format: logging.format });
     for (const notice of logging.notices) log.warn(notice);
     const started = performance.now();
-    let summary: RunSummary | undefined;
+    let summary: LoadSummary | undefined;
     try {
       const { config, unknownKeys } = await readConfig(configValues, (secrets) => {
         log = createLogger({ level: logging.level, format: logging.format, secrets });
@@ -100,7 +100,9 @@ export default class TargetIomete extends Command {
       summary = await this.load(config, inputPath, log);
     } catch (e) {
       const error = asError(e);
-      log.error(error instanceof TargetError ? error.message : `Unexpected failure: ${error.stack ?? error.message}`);
+      // One line at info level; the stack only for debugging.
+      log.error(error instanceof TargetError ? error.message : `Unexpected failure: ${error.message}`);
+      if (error.stack) log.debug(error.stack);
     }
     const metrics = new Metrics(log);
     if (summary) {
@@ -108,7 +110,7 @@ export default class TargetIomete extends Command {
       metrics.counter(METRIC.batchCount, summary.batches, { scope: 'run' });
     }
     metrics.timer(METRIC.syncDuration, (performance.now() - started) / 1000, { status: summary ? 'succeeded' : 'failed' });
-    if (!summary) this.exit(1);
+    this.exit(exitCodeOf(summary));
   }
 
   private async check(configValues: readonly string[], json: boolean): Promise<void> {
@@ -161,7 +163,7 @@ export default class TargetIomete extends Command {
     if (!ok) this.exit(1);
   }
 
-  private async load(config: TargetConfig, inputPath: string | undefined, log: Logger): Promise<RunSummary> {
+  private async load(config: TargetConfig, inputPath: string | undefined, log: Logger): Promise<LoadSummary> {
     const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
     const connect = () =>
       new HiveServer2Executor({
@@ -172,17 +174,22 @@ export default class TargetIomete extends Command {
       });
     const store = new S3ObjectStore(config);
     const input = inputPath ? createReadStream(inputPath) : process.stdin;
-    // SIGTERM (orchestrators stopping a run) loads what was received, emits its state, exits 0.
+    // SIGTERM (orchestrators stopping a run) or SIGINT stops reading, loads what was received,
+    // emits its state and exits 128 + the signal's number, so the stop is not read as success.
     const stop = new AbortController();
-    const onSignal = () => stop.abort();
+    let signal: NodeJS.Signals | undefined;
+    const onSignal = (received: NodeJS.Signals) => {
+      signal ??= received;
+      stop.abort();
+    };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
     log.info(`Loading into ${endpointUrl(config)}, staging in s3://${config.s3_bucket}/${config.s3_key_prefix}`);
     try {
       const target = new Target({ config, connect, store, state: new StateWriter(process.stdout), log, metrics: new Metrics(log) });
       const summary = await target.run(input, stop.signal);
-      log.info(`Done: ${summary.records} record(s) in ${summary.batches} batch load(s)${summary.interrupted ? ' (stopped early on a signal)' : ''}`);
-      return summary;
+      log.info(`Done: ${summary.records} record(s) in ${summary.batches} batch load(s)${signal ? ` (stopped early on ${signal})` : ''}`);
+      return { ...summary, signal };
     } finally {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
@@ -190,6 +197,20 @@ export default class TargetIomete extends Command {
       if (inputPath) (input as ReturnType<typeof createReadStream>).destroy();
     }
   }
+}
+
+interface LoadSummary extends RunSummary {
+  signal?: NodeJS.Signals;
+}
+
+/** The documented exit codes: 0 done, 1 failed, 128 + signal number after a signal stopped the run (data received was loaded). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
+
+function exitCodeOf(summary: LoadSummary | undefined): number {
+  if (!summary) return EXIT.failed;
+  if (summary.signal === 'SIGINT') return EXIT.SIGINT;
+  if (summary.signal === 'SIGTERM') return EXIT.SIGTERM;
+  return EXIT.ok;
 }
 
 function readCaFile(path: string): string {

@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip, type Gzip } from 'node:zlib';
+import { TargetError } from '../errors.js';
 import type { StagedValue } from '../schema/values.js';
 import { SEQUENCE_FIELD, stageField } from '../sql/statements.js';
 
@@ -18,14 +19,32 @@ export class BatchFile {
   private rows = 0;
   private size = 0;
   private closed = false;
+  /**
+   * The first error of the file or compression stream (ENOSPC, EMFILE, ...). Streams report
+   * errors as events; without a listener Node would end the process. It is kept and thrown by
+   * the next append or finish, so the run fails with a clear message and cleans up.
+   */
+  private error: Error | undefined;
+  private readonly failed: Promise<never>;
   /** When the first row was written (ms since epoch); the batch wait limit counts from here. */
   startedAt = 0;
 
   private constructor(path: string, compress: boolean) {
     this.path = path;
     this.file = createWriteStream(path);
+    let reject!: (e: Error) => void;
+    this.failed = new Promise<never>((_resolve, r) => (reject = r));
+    // Handled here so a failure with no append waiting is not an unhandled rejection.
+    this.failed.catch(() => undefined);
+    const onError = (e: Error) => {
+      if (this.error) return;
+      this.error = new StagingError(`Cannot write batch file ${path}: ${(e as NodeJS.ErrnoException).code ?? e.message}; check 'temp_dir' (free space, permissions, path length)`);
+      reject(this.error);
+    };
+    this.file.on('error', onError);
     if (compress) {
       const gzip = createGzip();
+      gzip.on('error', onError);
       gzip.pipe(this.file);
       this.sink = gzip;
     } else {
@@ -34,7 +53,11 @@ export class BatchFile {
   }
 
   static async create(dir: string, baseName: string, compress: boolean): Promise<BatchFile> {
-    await mkdir(dir, { recursive: true });
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw new StagingError(`Cannot create the batch file folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check 'temp_dir'`);
+    }
     return new BatchFile(join(dir, `${baseName}${compress ? '.jsonl.gz' : '.jsonl'}`), compress);
   }
 
@@ -49,6 +72,7 @@ export class BatchFile {
 
   /** Appends one row; waits when the file stream is saturated (backpressure up to stdin). */
   async append(cells: readonly StagedValue[]): Promise<void> {
+    if (this.error) throw this.error;
     const line: Record<string, StagedValue> = {};
     cells.forEach((value, i) => {
       if (value !== null) line[stageField(i)] = value;
@@ -58,16 +82,17 @@ export class BatchFile {
     this.rows += 1;
     const text = `${JSON.stringify(line)}\n`;
     this.size += Buffer.byteLength(text);
-    if (!this.sink.write(text)) await once(this.sink, 'drain');
+    if (!this.sink.write(text)) await Promise.race([once(this.sink, 'drain'), this.failed]);
   }
 
   /** Flushes and closes the file; the file is complete once this resolves. */
   async finish(): Promise<void> {
+    if (this.error) throw this.error;
     if (this.closed) return;
     this.closed = true;
     const done = once(this.file, 'close');
     this.sink.end();
-    await done;
+    await Promise.race([done, this.failed]);
   }
 
   /** Closes (if needed) and deletes the file. */
@@ -80,3 +105,6 @@ export class BatchFile {
     await rm(this.path, { force: true });
   }
 }
+
+/** A batch file could not be written (disk full, too many open files, bad temp_dir). */
+export class StagingError extends TargetError {}

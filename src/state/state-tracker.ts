@@ -1,59 +1,103 @@
 import { stringifyJson } from '../singer/json.js';
+
 /**
- * Decides which STATE is safe to emit: one that describes only data already committed. Pure.
+ * Decides which STATE is safe to emit. Pure: it is told what arrives and what commits, and
+ * answers with the state to write.
  *
- * - A STATE is remembered, not emitted.
- * - If nothing is pending in any stream when it arrives, it is safe at once.
- * - A flush of every stream makes the latest STATE safe.
- * - A flush of some streams copies only their `bookmarks` entries of the latest STATE into the
- *   safe state; other keys keep their safe values.
- * - The same safe state is never handed out twice, and `{}` never.
+ * The safe-state rule (the promise of the target, checked by test/unit/engine-schedules.test.ts):
+ *
+ *  S1  A STATE received at input position p is *fully safe* once every change received before p
+ *      (records, version retirements, direct file loads) is committed. A fully safe state is
+ *      emitted whole.
+ *  S2  Earlier than that, a stream's bookmark may be released on its own: `bookmarks[s]` of the
+ *      latest STATE before the first still-uncommitted change of stream s — only from the
+ *      `bookmarks` object, and only for streams this run has seen a SCHEMA for (a bookmark key
+ *      that names no known stream could describe anything, so it waits for S1).
+ *  S3  Every other top-level key comes only from a fully safe state.
+ *  S4  Emitted states move forward only (each hold's position is past every earlier one), the
+ *      same state is never emitted twice in a row, and `{}` never.
+ *
+ * Changes are tracked as *holds*: a batch (or any pending change) holds, per source stream, the
+ * position of its first change and the latest STATE received before it. A hold is released by
+ * `commit`; a failed or cancelled change keeps its hold forever, so nothing after it is emitted.
  */
 export class StateTracker {
-  private latest: unknown = undefined;
-  private safe: unknown = undefined;
+  private latest: StateEntry | undefined;
+  private readonly holds = new Map<number, Map<string, HoldEntry>>();
+  private readonly streams = new Set<string>();
   private lastEmitted: string | undefined;
 
-  /** Records a STATE message; `nothingPending` is true when no stream holds unloaded rows. */
-  onState(value: unknown, nothingPending: boolean): void {
-    this.latest = value;
-    if (this.safe === undefined || nothingPending) this.safe = structuredClone(value);
+  /** A SCHEMA of `stream` was received: its bookmarks may be released per stream (S2). */
+  knowStream(stream: string): void {
+    this.streams.add(stream);
   }
 
-  /** After every stream's pending rows were committed. */
-  onFullFlush(): void {
-    if (this.latest !== undefined) this.safe = structuredClone(this.latest);
-  }
-
-  /** The latest STATE received (a copy), to release later with onStreamsFlushed. */
-  latestState(): unknown {
-    return this.latest === undefined ? undefined : structuredClone(this.latest);
+  onState(value: unknown, position: number): void {
+    this.latest = { value: structuredClone(value), position };
   }
 
   /**
-   * After the pending rows of `streams` were committed. `asOf` is the latest state when their
-   * batches were closed (loads run in the background while later STATEs arrive).
+   * Change `hold` (a batch, or one statement) now carries a change of `stream` received at
+   * `position`. Only the first change of each stream per hold matters.
    */
-  onStreamsFlushed(streams: readonly string[], asOf: unknown = this.latest): void {
-    const latestBookmarks = bookmarksOf(asOf);
-    if (latestBookmarks === undefined) return;
-    for (const stream of streams) {
-      if (!(stream in latestBookmarks)) continue;
-      if (!isPlainObject(this.safe)) this.safe = {};
-      const safe = this.safe as Record<string, unknown>;
-      if (!isPlainObject(safe.bookmarks)) safe.bookmarks = {};
-      (safe.bookmarks as Record<string, unknown>)[stream] = structuredClone(latestBookmarks[stream]);
+  hold(hold: number, stream: string, position: number): void {
+    let entries = this.holds.get(hold);
+    if (!entries) {
+      entries = new Map();
+      this.holds.set(hold, entries);
     }
+    if (!entries.has(stream)) entries.set(stream, { position, before: this.latest });
   }
 
-  /** The safe state if it changed since last taken, else undefined. */
-  takeEmittable(): unknown {
-    if (this.safe === undefined) return undefined;
-    const text = stringifyJson(this.safe);
-    if (text === this.lastEmitted || text === '{}') return undefined;
-    this.lastEmitted = text;
-    return structuredClone(this.safe);
+  /** Every change of `hold` is committed. */
+  commit(hold: number): void {
+    this.holds.delete(hold);
   }
+
+  /** The state to write now, or undefined when nothing new is safe. */
+  takeEmittable(): unknown {
+    const earliest = new Map<string, HoldEntry>();
+    let first: HoldEntry | undefined;
+    for (const entries of this.holds.values()) {
+      for (const [stream, entry] of entries) {
+        const known = earliest.get(stream);
+        if (!known || entry.position < known.position) earliest.set(stream, entry);
+        if (!first || entry.position < first.position) first = entry;
+      }
+    }
+    // S1: the latest state before the first uncommitted change (the latest of all if none).
+    const full = first ? first.before : this.latest;
+    // A state that is not an object (Singer allows any JSON) cannot be merged: it goes out whole.
+    if (full !== undefined && !isPlainObject(full.value)) return this.emit(full.value);
+    const out: Record<string, unknown> = isPlainObject(full?.value) ? structuredClone(full.value) : {};
+    // S2: later bookmarks of streams whose own changes before them are committed.
+    for (const stream of this.streams) {
+      const source = earliest.has(stream) ? earliest.get(stream)!.before : this.latest;
+      if (!source || source === full) continue;
+      const bookmarks = bookmarksOf(source.value);
+      if (!bookmarks || !Object.hasOwn(bookmarks, stream)) continue;
+      if (!isPlainObject(out.bookmarks)) out.bookmarks = {};
+      (out.bookmarks as Record<string, unknown>)[stream] = structuredClone(bookmarks[stream]);
+    }
+    return this.emit(out);
+  }
+
+  private emit(value: unknown): unknown {
+    const text = stringifyJson(value);
+    if (text === '{}' || text === this.lastEmitted) return undefined;
+    this.lastEmitted = text;
+    return structuredClone(value);
+  }
+}
+
+interface StateEntry {
+  value: unknown;
+  position: number;
+}
+
+interface HoldEntry {
+  position: number;
+  before: StateEntry | undefined;
 }
 
 function bookmarksOf(state: unknown): Record<string, unknown> | undefined {

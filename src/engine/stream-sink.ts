@@ -1,0 +1,234 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { TargetConfig } from '../config/config.js';
+import { InputError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import { columnsFor, type Column } from '../schema/columns.js';
+import { valueAt } from '../schema/flatten.js';
+import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION } from '../schema/metadata.js';
+import { tableRefFor, type TableRef } from '../schema/naming.js';
+import { compileValidator, type Validate } from '../schema/record-validator.js';
+import { convertValue, type StagedValue } from '../schema/values.js';
+import type { RecordMessage, SchemaMessage } from '../singer/messages.js';
+import type { LoadColumn, LoadMode } from '../sql/statements.js';
+import { BatchFile } from '../staging/batch-file.js';
+
+/** A batch closed for loading: the file, what it holds, and the columns it was written with. */
+export interface ClosedBatch {
+  stream: string;
+  file: BatchFile;
+  /** The tracker hold of the batch's records. */
+  hold: number;
+  table: TableRef;
+  columns: readonly LoadColumn[];
+  keyColumns: readonly string[];
+  mode: LoadMode;
+}
+
+export interface SinkSettings {
+  config: TargetConfig;
+  log: Logger;
+  tempDir: string;
+  /** Prefix of batch file names: the run's id, so leftovers of a killed run can be told apart. */
+  filePrefix: string;
+}
+
+/**
+ * The record path of one stream: SCHEMA -> columns, RECORD -> cells -> the open batch file,
+ * and the pending keys that count towards batch_size_rows. It owns the stream's open batch and
+ * nothing else: loading, ordering and state belong to the layers above. Pure but for the file.
+ */
+export class StreamSink {
+  message: SchemaMessage;
+  dataColumns: Column[] = [];
+  /** Data columns plus the metadata columns in use; the layout of the batch file. */
+  columns: Column[] = [];
+  /** The columns with their types in the table (set once the table fits the layout). */
+  loadColumns: LoadColumn[] = [];
+  keyProperties: string[] = [];
+  keyColumns: string[] = [];
+  private keyPaths: Array<readonly string[]> = [];
+  table!: TableRef;
+  private validate?: Validate;
+  private batch?: BatchFile;
+  private batchHold = 0;
+  /** Distinct keys in the open batch: duplicates of a key count once towards batch_size_rows. */
+  private batchKeys = new Set<string | number>();
+  private batchFiles = 0;
+  /** The stream carries table versions (ACTIVATE_VERSION or versioned records), so rows record theirs. */
+  versioned = false;
+  /** With load_method overwrite: the table's old rows were replaced by this run's first batch. */
+  overwritten = false;
+
+  constructor(
+    readonly stream: string,
+    message: SchemaMessage,
+    private readonly settings: SinkSettings,
+    line: number,
+  ) {
+    this.message = message;
+    this.applySchema(message, line);
+  }
+
+  /** True when `message` describes the stream exactly as it is now (a repeated SCHEMA). */
+  sameSchema(message: SchemaMessage): boolean {
+    return isDeepStrictEqual(this.message.schema, message.schema) && isDeepStrictEqual(this.message.key_properties, message.key_properties);
+  }
+
+  /** Derives columns and keys from `message`. The open batch must be closed first (its layout changes). */
+  applySchema(message: SchemaMessage, line: number): void {
+    if (this.batch) throw new Error(`schema of '${this.stream}' changed with a batch open`);
+    const { config } = this.settings;
+    const where = { line, stream: this.stream };
+    const keyProperties = message.key_properties;
+    if (keyProperties === undefined) throw new InputError("SCHEMA message has no 'key_properties'", where);
+    if (keyProperties.length === 0 && config.primary_key_required) {
+      throw new InputError(
+        "The stream has no key properties and 'primary_key_required' is true; define keys in the tap, or set primary_key_required to false to append its rows",
+        where,
+      );
+    }
+    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level);
+    const keyColumns = keyProperties.map((key) => {
+      const column = dataColumns.find((c) => c.property === key);
+      if (!column) throw new InputError(`Key property '${key}' is not among the schema's properties`, where);
+      return column;
+    });
+    this.message = message;
+    this.dataColumns = dataColumns;
+    this.keyProperties = keyProperties;
+    this.keyColumns = keyColumns.map((c) => c.name);
+    this.keyPaths = keyColumns.map((c) => c.path);
+    this.table = tableRefFor(this.stream, config);
+    this.validate = config.validate_records ? compileValidator(message.schema, this.stream) : undefined;
+    this.layOut();
+  }
+
+  /** The batch file layout: data columns, then the metadata columns in use. */
+  layOut(): void {
+    const metadata =
+      this.settings.config.add_metadata_columns || this.settings.config.hard_delete
+        ? METADATA_COLUMNS
+        : this.versioned
+          ? METADATA_COLUMNS.filter((c) => c.name === DELETED_AT || c.name === TABLE_VERSION)
+          : [];
+    const metadataNames = new Set(metadata.map((c) => c.name));
+    // A tap's own `_sdc_*` properties give way to the values the target sets.
+    this.columns = [...this.dataColumns.filter((c) => !metadataNames.has(c.name)), ...metadata];
+  }
+
+  get pendingRows(): number {
+    return this.batch?.rowCount ?? 0;
+  }
+
+  /** The open batch's measures for the flush policy, or undefined when none is open. */
+  get openBatch(): { rows: number; bytes: number; startedAt: number; hold: number } | undefined {
+    const batch = this.batch;
+    if (!batch || batch.rowCount === 0) return undefined;
+    return { rows: this.keyColumns.length > 0 ? this.batchKeys.size : batch.rowCount, bytes: batch.bytes, startedAt: batch.startedAt, hold: this.batchHold };
+  }
+
+  /**
+   * Writes one record to the open batch (opening one with `newHold()` as its hold). Returns the
+   * hold the record belongs to.
+   */
+  async add(message: RecordMessage, line: number, newHold: () => number, source?: string): Promise<number> {
+    const from = source ? ` in ${source}` : '';
+    if (this.validate) {
+      const problem = this.validate(message.record);
+      if (problem) throw new InputError(`Record${from} does not match the stream schema: ${problem}`, { line, stream: this.stream });
+    }
+    const cells = this.cellsOf(message, line, from);
+    const key = this.keyColumns.length > 0 ? this.keyOf(message.record, line) : undefined;
+    if (!this.batch) {
+      this.batchFiles += 1;
+      this.batchHold = newHold();
+      const safeStream = this.stream.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
+      this.batch = await BatchFile.create(this.settings.tempDir, `${this.settings.filePrefix}-${safeStream}-${this.batchFiles}`, !this.settings.config.no_compression);
+    }
+    await this.batch.append(cells);
+    if (key !== undefined) this.batchKeys.add(key);
+    return this.batchHold;
+  }
+
+  /** Closes the open batch for loading; undefined when it holds no rows (an empty file is removed). */
+  close(mode: LoadMode): ClosedBatch | undefined {
+    const file = this.batch;
+    this.batch = undefined;
+    this.batchKeys = new Set();
+    if (!file) return undefined;
+    if (file.rowCount === 0) {
+      void file.discard().catch(() => undefined);
+      return undefined;
+    }
+    return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, keyColumns: this.keyColumns, mode };
+  }
+
+  /** After a failure or signal: removes the open batch file. */
+  async discard(): Promise<void> {
+    const file = this.batch;
+    this.batch = undefined;
+    if (file) await file.discard().catch(() => undefined);
+  }
+
+  /** How the next batch goes into the table (overwrite replaces the table's rows once per run). */
+  nextLoadMode(): LoadMode {
+    const keyed = this.keyColumns.length > 0;
+    switch (this.settings.config.load_method) {
+      case 'append-only':
+        return 'insert';
+      case 'overwrite':
+        if (!this.overwritten) {
+          this.overwritten = true;
+          return 'overwrite';
+        }
+        return keyed ? 'merge' : 'insert';
+      case 'upsert':
+        return keyed ? 'merge' : 'insert';
+    }
+  }
+
+  private cellsOf(message: RecordMessage, line: number, from: string): StagedValue[] {
+    return this.columns.map((column) => {
+      const converted = convertValue(this.valueFor(column, message), column);
+      if (!converted.ok) {
+        throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: this.stream });
+      }
+      if (converted.warning) this.settings.log.warn(`Line ${line}, stream '${this.stream}', column '${column.property}': ${converted.warning}`);
+      return converted.value;
+    });
+  }
+
+  private valueFor(column: Column, message: RecordMessage): unknown {
+    switch (column.name) {
+      case EXTRACTED_AT:
+        return message.time_extracted;
+      case BATCHED_AT:
+        return new Date().toISOString();
+      case DELETED_AT:
+        return message.record._sdc_deleted_at;
+      case TABLE_VERSION:
+        return message.version;
+      default:
+        return valueAt(message.record, column.path);
+    }
+  }
+
+  private keyOf(record: Record<string, unknown>, line: number): string | number {
+    const values = this.keyPaths.map((path, i) => {
+      const value = valueAt(record, path);
+      const property = this.keyProperties[i]!;
+      if (value === undefined) throw new InputError(`Record has no value for key property '${property}'`, { line, stream: this.stream });
+      if (value === null && this.settings.config.primary_key_required) {
+        throw new InputError(
+          `Key property '${property}' is null; rows need a key to be merged (set primary_key_required to false to accept null keys)`,
+          { line, stream: this.stream },
+        );
+      }
+      return value;
+    });
+    // A single numeric key is kept as the number itself: a Set of numbers costs far less memory
+    // than one of JSON strings, and batches hold up to batch_size_rows keys per stream.
+    const [only] = values;
+    return values.length === 1 && typeof only === 'number' ? only : JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
+}

@@ -1,0 +1,208 @@
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import type { Row, SqlExecutor } from '../../src/spark/executor.js';
+import type { ObjectStore } from '../../src/storage/object-store.js';
+
+/**
+ * An in-memory stand-in for S3 and the Spark SQL endpoint, for schedule-exploring tests of the
+ * engine. It understands just enough of the statements the target sends (DDL, temporary views
+ * over staged files, MERGE / INSERT, version retirement) to know which input records are
+ * committed at any moment, and it checks the protocol as it goes: how many loads run at once,
+ * whether DDL ever touches a table while a load of that table runs, whether a load reads a staged
+ * object that does not exist. Delays and failures come from a seeded generator, so a failing
+ * schedule is reproduced by its seed.
+ */
+
+/** mulberry32: a small seeded generator, enough to pick delays and faults reproducibly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FaultPlan {
+  seed: number;
+  /** Probability that one load statement (MERGE / INSERT) fails; half of those fail after committing. */
+  loadFailure: number;
+  /** Probability that one upload fails. */
+  uploadFailure: number;
+  /** Largest delay, in event-loop turns, before an operation completes. */
+  maxDelayTurns: number;
+}
+
+export class InjectedFault extends Error {
+  constructor(what: string) {
+    super(`injected fault: ${what}`);
+    this.name = 'InjectedFault';
+  }
+}
+
+const TABLE_OF = /^(?:MERGE INTO|INSERT (?:INTO|OVERWRITE)|ALTER TABLE|CREATE TABLE IF NOT EXISTS|CREATE TABLE|DELETE FROM|UPDATE|DESCRIBE TABLE|DESCRIBE)\s+((?:`(?:[^`]|``)*`\.?)+)/;
+const VIEW_DEF = /^CREATE OR REPLACE TEMPORARY VIEW `((?:[^`]|``)+)`.*OPTIONS \(path '((?:[^']|'')+)'/s;
+const UID = /"(u\d+)"/g;
+
+export class FakeLakehouse {
+  readonly random: () => number;
+  /** Staged objects by key, content decoded to text. */
+  readonly objects = new Map<string, string>();
+  /** uid -> number of committed load statements that carried it. */
+  readonly committed = new Map<string, number>();
+  readonly tables = new Map<string, { columns: string[] }>();
+  /** Problems seen while the engine ran (empty when the protocol held). */
+  readonly violations: string[] = [];
+  readonly sessions: FakeSession[] = [];
+  maxConcurrentLoads = 0;
+  maxConcurrentUploads = 0;
+  loadStatements = 0;
+  private loadsRunning = new Map<string, number>();
+  private ddlRunning = new Map<string, number>();
+  private uploadsRunning = 0;
+
+  constructor(
+    readonly plan: FaultPlan,
+    readonly parallelism: number,
+  ) {
+    this.random = seededRandom(plan.seed);
+  }
+
+  async delay(): Promise<void> {
+    const turns = Math.floor(this.random() * (this.plan.maxDelayTurns + 1));
+    for (let i = 0; i < turns; i += 1) {
+      await new Promise<void>((resolve) => (this.random() < 0.5 ? setImmediate(resolve) : queueMicrotask(resolve)));
+    }
+  }
+
+  get concurrentLoads(): number {
+    let n = 0;
+    for (const v of this.loadsRunning.values()) n += v;
+    return n;
+  }
+
+  store(): ObjectStore {
+    return {
+      upload: async (localPath, key) => {
+        this.uploadsRunning += 1;
+        this.maxConcurrentUploads = Math.max(this.maxConcurrentUploads, this.uploadsRunning);
+        try {
+          const bytes = await readFile(localPath);
+          await this.delay();
+          if (this.random() < this.plan.uploadFailure) throw new InjectedFault(`upload of ${key}`);
+          const text = localPath.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+          this.objects.set(key, text);
+          return `s3a://bucket/${key}`;
+        } finally {
+          this.uploadsRunning -= 1;
+        }
+      },
+      remove: async (keys) => {
+        await this.delay();
+        for (const key of keys) this.objects.delete(key);
+      },
+    };
+  }
+
+  connect(): SqlExecutor {
+    const session = new FakeSession(this);
+    this.sessions.push(session);
+    return session;
+  }
+
+  /** Marks a load or DDL on `table` as running while `work` runs, checking they never overlap. */
+  async onTable<T>(table: string, kind: 'load' | 'ddl', work: () => Promise<T>): Promise<T> {
+    const mine = kind === 'load' ? this.loadsRunning : this.ddlRunning;
+    const other = kind === 'load' ? this.ddlRunning : this.loadsRunning;
+    if ((other.get(table) ?? 0) > 0) this.violations.push(`${kind} on ${table} while a ${kind === 'load' ? 'DDL statement' : 'load'} of it runs`);
+    if (kind === 'load' && (this.loadsRunning.get(table) ?? 0) > 0) this.violations.push(`two loads of ${table} at once`);
+    mine.set(table, (mine.get(table) ?? 0) + 1);
+    if (kind === 'load') {
+      this.maxConcurrentLoads = Math.max(this.maxConcurrentLoads, this.concurrentLoads);
+      if (this.concurrentLoads > this.parallelism) this.violations.push(`${this.concurrentLoads} loads at once with parallelism ${this.parallelism}`);
+    }
+    try {
+      return await work();
+    } finally {
+      mine.set(table, (mine.get(table) ?? 1) - 1);
+    }
+  }
+
+  commitObject(key: string): void {
+    const text = this.objects.get(key);
+    if (text === undefined) {
+      this.violations.push(`load read staged object ${key}, which does not exist`);
+      throw new Error(`Path does not exist: ${key}`);
+    }
+    for (const match of text.matchAll(UID)) this.committed.set(match[1]!, (this.committed.get(match[1]!) ?? 0) + 1);
+  }
+}
+
+export class FakeSession implements SqlExecutor {
+  private readonly views = new Map<string, string>();
+  closed = false;
+
+  constructor(private readonly lake: FakeLakehouse) {}
+
+  async query(sql: string): Promise<Row[]> {
+    if (this.closed) throw new Error('session is closed');
+    const lake = this.lake;
+    const table = TABLE_OF.exec(sql)?.[1];
+    if (/^(MERGE INTO|INSERT )/.test(sql)) {
+      const view = [...this.views.keys()].find((v) => sql.includes(`\`${v}\``));
+      const key = view === undefined ? undefined : this.views.get(view);
+      return lake.onTable(table!, 'load', async () => {
+        lake.loadStatements += 1;
+        await lake.delay();
+        const fail = lake.random() < lake.plan.loadFailure;
+        const afterCommit = lake.random() < 0.5;
+        if (fail && !afterCommit) throw new InjectedFault('load statement');
+        if (key === undefined) throw new Error(`load statement without a known view: ${sql.slice(0, 80)}`);
+        lake.commitObject(key);
+        await lake.delay();
+        if (fail) throw new InjectedFault('load statement (after commit)');
+        return [];
+      });
+    }
+    if (/^(ALTER TABLE|CREATE TABLE)/.test(sql)) {
+      return lake.onTable(table!, 'ddl', async () => {
+        await lake.delay();
+        if (sql.startsWith('CREATE TABLE')) lake.tables.set(table!, { columns: [] });
+        return [];
+      });
+    }
+    if (/^(DELETE FROM|UPDATE)/.test(sql)) {
+      // Version retirement: exclusive on its table like DDL, but not a batch load.
+      return lake.onTable(table!, 'ddl', async () => {
+        await lake.delay();
+        return [];
+      });
+    }
+    await lake.delay();
+    const view = VIEW_DEF.exec(sql);
+    if (view) {
+      this.views.set(view[1]!.replace(/``/g, '`'), view[2]!.replace(/''/g, "'").replace(/^s3a:\/\/bucket\//, ''));
+      return [];
+    }
+    const drop = /^DROP VIEW IF EXISTS `((?:[^`]|``)+)`/.exec(sql);
+    if (drop) {
+      this.views.delete(drop[1]!.replace(/``/g, '`'));
+      return [];
+    }
+    if (sql.startsWith('SHOW TABLES')) {
+      const schema = /IN ((?:`(?:[^`]|``)*`\.?)+)/.exec(sql)?.[1] ?? '';
+      return [...lake.tables.keys()].filter((t) => t.startsWith(`${schema}.`)).map((t) => ({ tableName: t.slice(schema.length + 2, -1).replace(/``/g, '`') }));
+    }
+    if (sql.startsWith('DESCRIBE')) {
+      if (!table || !lake.tables.has(table)) throw new Error(`[TABLE_OR_VIEW_NOT_FOUND] The table or view ${table} cannot be found.`);
+      return [];
+    }
+    return [];
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
