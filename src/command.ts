@@ -171,8 +171,9 @@ export default class TargetIomete extends Command {
         ca,
         // Timestamps are written and read as UTC whatever the lakehouse's default zone.
         sessionStatements: ['SET spark.sql.session.timeZone=UTC'],
+        onRetry: (message) => log.warn(message),
       });
-    const store = new S3ObjectStore(config);
+    const store = new S3ObjectStore(config, (message) => log.warn(message));
     const input = inputPath ? createReadStream(inputPath) : process.stdin;
     // SIGTERM (orchestrators stopping a run) or SIGINT stops reading, loads what was received,
     // emits its state and exits 128 + the signal's number, so the stop is not read as success.

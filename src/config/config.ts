@@ -23,6 +23,10 @@ export interface TargetConfig {
   http_path?: string;
   user: string;
   password: string;
+  connect_timeout_seconds: number;
+  statement_timeout_seconds: number;
+  s3_timeout_seconds: number;
+  s3_retry_seconds: number;
   database: string;
   catalog: string;
   s3_bucket: string;

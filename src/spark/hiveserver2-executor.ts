@@ -18,6 +18,12 @@ export interface HiveServer2Settings extends EndpointSettings {
   catalog?: string;
   /** Longest wait for one thrift call (not a whole statement). */
   rpcTimeoutMs?: number;
+  /** Longest wait to connect and open a session (default 30 s); a hang here is not retried. */
+  connect_timeout_seconds?: number;
+  /** Longest time one statement may run before it is cancelled (default 3 h). */
+  statement_timeout_seconds?: number;
+  /** Told of every retry (logged at WARN by the caller). */
+  onRetry?: (message: string) => void;
   /** Waits before each new attempt to open a session after a transient failure (compute starting, network). */
   connectRetryDelaysMs?: readonly number[];
 }
@@ -27,6 +33,7 @@ const FINISHED = 2;
 const FAILED_STATES: Record<number, string> = { 3: 'was cancelled', 4: 'was closed', 5: 'failed', 6: 'is in an unknown state', 8: 'timed out' };
 
 interface HiveOperationLike {
+  cancel(): Promise<unknown>;
   status(progress?: boolean): Promise<{ operationState: number; errorMessage?: string | null; hasResultSet?: boolean | null }>;
   fetch(): Promise<unknown>;
   hasMoreRows(): boolean;
@@ -52,9 +59,13 @@ export class HiveServer2Executor implements SqlExecutor {
   private opening?: Promise<HiveSessionLike>;
   private readonly pending = new Set<(e: Error) => void>();
   private readonly rpcTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly statementTimeoutMs: number;
 
   constructor(private readonly settings: HiveServer2Settings) {
     this.rpcTimeoutMs = settings.rpcTimeoutMs ?? 120_000;
+    this.connectTimeoutMs = (settings.connect_timeout_seconds ?? 30) * 1000;
+    this.statementTimeoutMs = (settings.statement_timeout_seconds ?? 10_800) * 1000;
   }
 
   async query(sql: string): Promise<Row[]> {
@@ -89,18 +100,26 @@ export class HiveServer2Executor implements SqlExecutor {
     return this.opening;
   }
 
-  /** A lakehouse that is scaling up answers 502/503 or drops connections for a while; wait it out. */
+  /**
+   * A lakehouse that is scaling up answers 502/503/504 for a while: wait it out. A refused
+   * connection is retried briefly (a restarting server), a connect that hangs is not retried at
+   * all: it already took the connect timeout. Opening a session changes nothing, so it is safe
+   * to repeat; statements are never retried here.
+   */
   private async connectWithRetries(): Promise<HiveSessionLike> {
-    const delays = this.settings.connectRetryDelaysMs ?? [2_000, 5_000, 10_000];
+    const busyDelays = this.settings.connectRetryDelaysMs ?? [2_000, 5_000, 10_000];
+    const refusedDelays = [500, 1_000, 2_000];
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.connect();
       } catch (e) {
-        const delay = delays[attempt];
-        if (!(e instanceof TransientError)) throw e;
-        if (delay === undefined) throw attempt === 0 ? e : new TransientError(`${e.message} (gave up after ${attempt + 1} attempts)`);
         this.client?.close();
         this.client = undefined;
+        if (!(e instanceof TransientError) || e instanceof TimeoutError) throw e;
+        const delays = /HTTP 5\d\d/.test(e.message) ? busyDelays : refusedDelays;
+        const delay = delays[attempt];
+        if (delay === undefined) throw attempt === 0 ? e : new TransientError(`${e.message} (gave up after ${attempt + 1} attempts)`);
+        this.settings.onRetry?.(`${e.message}; opening a session again in ${delay / 1000} s (retry ${attempt + 1} of ${delays.length})`);
         await sleep(delay);
       }
     }
@@ -114,6 +133,7 @@ export class HiveServer2Executor implements SqlExecutor {
     const https = this.settings.scheme === 'https';
     await this.call(
       'connect',
+      this.connectTimeoutMs,
       client.connect(
         {
           host: this.settings.host,
@@ -132,6 +152,7 @@ export class HiveServer2Executor implements SqlExecutor {
     );
     const session = (await this.call(
       'open session',
+      this.connectTimeoutMs,
       client.openSession({ client_protocol: TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10 }),
     )) as unknown as HiveSessionLike;
     this.session = session;
@@ -146,7 +167,15 @@ export class HiveServer2Executor implements SqlExecutor {
   /** Polls with backoff (50 ms rising to 1 s): iomete tokens may carry a requests-per-second limit. */
   private async waitUntilFinished(op: HiveOperationLike, sql: string): Promise<boolean> {
     let delay = 50;
+    const deadline = Date.now() + this.statementTimeoutMs;
     for (;;) {
+      if (Date.now() > deadline) {
+        await this.call('cancel operation', op.cancel()).catch(() => undefined);
+        throw new LoadError(
+          `Statement still running after ${this.statementTimeoutMs / 1000} s (statement_timeout_seconds); cancelled it. Raise 'statement_timeout_seconds' for bigger batches, or lower 'batch_size_rows'.\nStatement: ${abbreviate(sql, 300)}`,
+          sql,
+        );
+      }
       const status = await this.call('get operation status', op.status(false));
       if (status.operationState === FINISHED) return status.hasResultSet !== false;
       const failure = FAILED_STATES[status.operationState];
@@ -170,8 +199,10 @@ export class HiveServer2Executor implements SqlExecutor {
     return rows;
   }
 
-  /** Races a thrift call against the RPC timeout and connection errors. */
-  private call<T>(what: string, promise: Promise<T>): Promise<T> {
+  /** Races a thrift call against its timeout (the RPC timeout unless given) and connection errors. */
+  private call<T>(what: string, timeoutOrPromise: number | Promise<T>, maybePromise?: Promise<T>): Promise<T> {
+    const timeoutMs = typeof timeoutOrPromise === 'number' ? timeoutOrPromise : this.rpcTimeoutMs;
+    const promise = typeof timeoutOrPromise === 'number' ? maybePromise! : timeoutOrPromise;
     return new Promise<T>((resolve, reject) => {
       const fail = (e: Error) => {
         clearTimeout(timer);
@@ -179,8 +210,14 @@ export class HiveServer2Executor implements SqlExecutor {
         reject(e);
       };
       const timer = setTimeout(
-        () => fail(new TransientError(`No answer from ${endpointUrl(this.settings)} to '${what}' within ${this.rpcTimeoutMs / 1000} s`)),
-        this.rpcTimeoutMs,
+        () =>
+          fail(
+            new TimeoutError(
+              `No answer from ${endpointUrl(this.settings)} to '${what}' within ${timeoutMs / 1000} s` +
+                (timeoutMs === this.connectTimeoutMs ? " (connect_timeout_seconds); check 'host', 'port' and 'scheme'" : ''),
+            ),
+          ),
+        timeoutMs,
       );
       this.pending.add(fail);
       promise.then(
@@ -233,9 +270,12 @@ function serverMessage(message: string | null | undefined): string {
   return cut.replace(/^org\.apache\.hive\.service\.cli\.HiveSQLException: /, '').trim();
 }
 
-function abbreviate(sql: string): string {
-  return sql.length > 2000 ? `${sql.slice(0, 2000)}…` : sql;
+function abbreviate(sql: string, max = 2000): string {
+  return sql.length > max ? `${sql.slice(0, max)}…` : sql;
 }
+
+/** A call got no answer in time; retrying would only wait as long again. */
+class TimeoutError extends TransientError {}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,9 @@ import { createReadStream } from 'node:fs';
 import { DeleteObjectsCommand, S3Client, type ObjectCannedACL, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { Upload } from '@aws-sdk/lib-storage';
+import { TargetError } from '../errors.js';
 import type { ObjectStore } from './object-store.js';
+import { withRetries } from './retry.js';
 
 export interface S3Settings {
   s3_bucket: string;
@@ -14,6 +16,41 @@ export interface S3Settings {
   aws_secret_access_key?: string;
   aws_session_token?: string;
   aws_profile?: string;
+  s3_timeout_seconds?: number;
+  connect_timeout_seconds?: number;
+  s3_retry_seconds?: number;
+}
+
+/** Staging on S3 failed for good (after retries where they were safe). */
+export class StorageError extends TargetError {}
+
+/** S3 answers that no retry can change, with the setting to check. */
+const PERMANENT: Record<string, string> = {
+  NoSuchBucket: "check 's3_bucket' (and 's3_endpoint_url' / 's3_region_name')",
+  AccessDenied: "check the credentials' permissions on 's3_bucket' and 's3_key_prefix'",
+  InvalidAccessKeyId: "check 'aws_access_key_id' (or the credentials of 'aws_profile' / the environment)",
+  SignatureDoesNotMatch: "check 'aws_secret_access_key'",
+  PermanentRedirect: "check 's3_region_name' (the bucket is in another region)",
+  AuthorizationHeaderMalformed: "check 's3_region_name'",
+  ExpiredToken: "check 'aws_session_token' (it has expired)",
+};
+
+/** Network errors, timeouts, 5xx and throttling are worth another try; 4xx answers are not. */
+export function isTransientS3Error(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (e?.name && PERMANENT[e.name]) return false;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || status === 429 || e.name === 'SlowDown' || e.name === 'RequestTimeout';
+  return true;
+}
+
+/** One line: what failed, S3's answer, and what to check. Never the credentials. */
+export function describeS3Error(action: string, error: unknown): string {
+  const e = error as { name?: string; code?: string; message?: string };
+  const name = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? '');
+  const hint = (e?.name && PERMANENT[e.name]) || "check 's3_endpoint_url' and that S3 is reachable";
+  const message = String(e?.message ?? error).split('\n')[0];
+  return `${action} failed: ${name ? `${name}: ` : ''}${message}; ${hint}`;
 }
 
 /** Pure: the S3 client options for the settings (credentials chosen as the original target did). */
@@ -27,6 +64,11 @@ export function s3ClientConfig(settings: S3Settings): S3ClientConfig {
     responseChecksumValidation: 'WHEN_REQUIRED',
   };
   if (settings.s3_endpoint_url) config.endpoint = settings.s3_endpoint_url;
+  // Without these a request to an S3 endpoint that accepts the connection and never answers waits forever.
+  config.requestHandler = {
+    connectionTimeout: (settings.connect_timeout_seconds ?? 30) * 1000,
+    requestTimeout: (settings.s3_timeout_seconds ?? 120) * 1000,
+  };
   if (settings.aws_access_key_id && settings.aws_secret_access_key) {
     config.credentials = {
       accessKeyId: settings.aws_access_key_id,
@@ -43,35 +85,59 @@ export function s3ClientConfig(settings: S3Settings): S3ClientConfig {
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
 
-  constructor(private readonly settings: S3Settings) {
+  constructor(
+    private readonly settings: S3Settings,
+    private readonly onRetry?: (message: string) => void,
+  ) {
     this.client = new S3Client(s3ClientConfig(settings));
   }
 
+  /** Uploads are retried (a fixed key: repeating one is harmless) while S3 is unreachable or busy. */
   async upload(localPath: string, key: string): Promise<string> {
-    const upload = new Upload({
-      client: this.client,
-      params: {
-        Bucket: this.settings.s3_bucket,
-        Key: key,
-        Body: createReadStream(localPath),
-        ...(this.settings.s3_acl ? { ACL: this.settings.s3_acl as ObjectCannedACL } : {}),
-      },
+    const where = `s3://${this.settings.s3_bucket}/${key}`;
+    await this.retrying(`Upload of the batch to ${where}`, async () => {
+      const upload = new Upload({
+        client: this.client,
+        params: {
+          Bucket: this.settings.s3_bucket,
+          Key: key,
+          Body: createReadStream(localPath),
+          ...(this.settings.s3_acl ? { ACL: this.settings.s3_acl as ObjectCannedACL } : {}),
+        },
+      });
+      await upload.done();
     });
-    await upload.done();
     return `s3a://${this.settings.s3_bucket}/${key}`;
   }
 
   async remove(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    const result = await this.client.send(
-      new DeleteObjectsCommand({
-        Bucket: this.settings.s3_bucket,
-        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
-      }),
+    const result = await this.retrying(`Delete of ${keys.length} staged object(s) in s3://${this.settings.s3_bucket}`, () =>
+      this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.settings.s3_bucket,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      ),
     );
     const failed = result.Errors ?? [];
     if (failed.length > 0) {
-      throw new Error(`Could not delete staged objects: ${failed.map((e) => `${e.Key} (${e.Code})`).join(', ')}`);
+      throw new StorageError(`Could not delete staged objects: ${failed.map((e) => `${e.Key} (${e.Code})`).join(', ')}`);
+    }
+  }
+
+  private async retrying<T>(action: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(
+        {
+          budgetMs: (this.settings.s3_retry_seconds ?? 60) * 1000,
+          isTransient: isTransientS3Error,
+          onRetry: (e, attempt, delay) => this.onRetry?.(`${describeS3Error(action, e)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
+        },
+        operation,
+      );
+    } catch (e) {
+      throw new StorageError(describeS3Error(action, e));
     }
   }
 
