@@ -52,10 +52,12 @@ export class BatchLoader {
       await batch.file.finish();
       const location = await this.store.upload(batch.file.path, key);
       uploaded = true;
+      this.log.debug(`Staged ${batch.file.rowCount} row(s) of stream '${batch.stream}' as ${location}`);
       const plan: LoadPlan = { ...batch, batch: { view, location, format: 'json', columns: batch.columns } };
       await this.pool.withExecutor(async (sql) => {
         await sql.query(createStageView(plan.batch));
         try {
+          this.log.debug(`Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}`);
           await sql.query(loadStatement(plan));
         } finally {
           await sql.query(dropView(view)).catch((e: Error) => this.log.warn(`Cleanup failed to drop view ${view}: ${e.message}`));
