@@ -9,6 +9,7 @@ import { InputError, asError } from './errors.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
 import { BatchLoader } from './loading/batch-loader.js';
+import { RunMarkers } from './staging/leftovers.js';
 import { LoadCoordinator, type Job } from './loading/load-coordinator.js';
 import { TableManager } from './loading/table-manager.js';
 import { DELETED_AT } from './schema/metadata.js';
@@ -90,11 +91,16 @@ export class Target {
   }
 
   async run(input: Readable, signal?: AbortSignal): Promise<RunSummary> {
-    const timer = this.startWaitLimitTimer();
+    const { config, log, store } = this.deps;
+    const markers = new RunMarkers({ runId: this.loader.runId, tempDir: this.tempDir, store, prefix: config.s3_key_prefix, log });
+    let timer: NodeJS.Timeout | undefined;
     try {
+      // Also the preflight of S3: a wrong bucket or credentials fail here, before any table is touched.
+      await markers.start();
+      timer = this.startWaitLimitTimer();
       await this.readAll(input, signal);
       const interrupted = signal?.aborted ?? false;
-      if (interrupted) this.deps.log.warn('Stopping on signal: loading the rows received so far, then exiting');
+      if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
       await this.exclusive(() => this.flushAll());
       await this.emitState(true);
       return { records: this.records, batches: this.batches, interrupted };
@@ -106,9 +112,10 @@ export class Target {
       await this.coordinator.settle();
       for (const sink of this.sinks.values()) await sink.discard();
       // What committed before a failure is still worth a state: the tap resumes from there.
-      if (this.coordinator.failure && this.deps.config.load_method !== 'overwrite') await this.emitState(false).catch(() => undefined);
+      if (this.coordinator.failure && config.load_method !== 'overwrite') await this.emitState(false).catch(() => undefined);
       this.opener?.close();
       await this.pool.close();
+      await markers.finish();
     }
   }
 

@@ -43,7 +43,8 @@ export class BatchLoader {
 
   async load(batch: BatchToLoad): Promise<void> {
     this.sequence += 1;
-    const key = `${this.keyPrefix}${batch.table.schema}/${batch.table.table}/${this.runId}/${this.sequence}-${basename(batch.file.path)}`;
+    // Under the run's own folder, so what a killed run left is found by its id (staging/leftovers.ts).
+    const key = `${this.keyPrefix}${this.runId}/${batch.table.schema}/${batch.table.table}/${this.sequence}-${basename(batch.file.path)}`;
     const view = `stage_${this.runId}_${this.sequence}`;
     let uploaded = false;
     let ok = false;

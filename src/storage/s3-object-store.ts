@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { DeleteObjectsCommand, S3Client, type ObjectCannedACL, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ObjectCannedACL, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { Upload } from '@aws-sdk/lib-storage';
 import { TargetError } from '../errors.js';
@@ -110,8 +110,32 @@ export class S3ObjectStore implements ObjectStore {
     return `s3a://${this.settings.s3_bucket}/${key}`;
   }
 
+  async putText(key: string, text: string): Promise<void> {
+    await this.retrying(`Writing s3://${this.settings.s3_bucket}/${key}`, () =>
+      this.client.send(new PutObjectCommand({ Bucket: this.settings.s3_bucket, Key: key, Body: text, ContentType: 'application/json' })),
+    );
+  }
+
+  async list(prefix: string): Promise<Array<{ key: string; lastModified: Date }>> {
+    const found: Array<{ key: string; lastModified: Date }> = [];
+    let token: string | undefined;
+    do {
+      const page = await this.retrying(`Listing s3://${this.settings.s3_bucket}/${prefix}`, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.settings.s3_bucket, Prefix: prefix, ContinuationToken: token })),
+      );
+      for (const o of page.Contents ?? []) if (o.Key) found.push({ key: o.Key, lastModified: o.LastModified ?? new Date(0) });
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return found;
+  }
+
   async remove(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
+    if (keys.length > 1000) {
+      // DeleteObjects takes at most 1,000 keys per request.
+      for (let i = 0; i < keys.length; i += 1000) await this.remove(keys.slice(i, i + 1000));
+      return;
+    }
     const result = await this.retrying(`Delete of ${keys.length} staged object(s) in s3://${this.settings.s3_bucket}`, () =>
       this.client.send(
         new DeleteObjectsCommand({

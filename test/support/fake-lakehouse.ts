@@ -99,6 +99,14 @@ export class FakeLakehouse {
           this.uploadsRunning -= 1;
         }
       },
+      putText: async (key, text) => {
+        await this.delay();
+        this.objects.set(key, text);
+      },
+      list: async (prefix) => {
+        await this.delay();
+        return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).map((key) => ({ key, lastModified: new Date() }));
+      },
       remove: async (keys) => {
         await this.delay();
         for (const key of keys) this.objects.delete(key);
