@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { StagingError } from './batch-file.js';
 
 /**
  * Leftovers of runs that were killed (kill -9, OOM, a lost container): batch files in temp_dir
@@ -61,8 +62,12 @@ export class RunMarkers {
   /** Writes this run's markers, then removes what dead runs left. Cleanup problems are warnings only. */
   async start(): Promise<void> {
     const { tempDir, store, log } = this.options;
-    await mkdir(tempDir, { recursive: true });
-    await writeFile(this.localMarker, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date(this.started).toISOString() }));
+    try {
+      await mkdir(tempDir, { recursive: true });
+      await writeFile(this.localMarker, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date(this.started).toISOString() }));
+    } catch (e) {
+      throw new StagingError(`Cannot write in temp_dir ${tempDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check 'temp_dir' (free space, permissions, path length)`);
+    }
     await store.putText(this.remoteMarker, JSON.stringify({ host: hostname(), pid: process.pid, started: new Date(this.started).toISOString() }));
     await this.sweepLocal().catch((e: Error) => log.warn(`Could not check temp_dir for leftovers of killed runs: ${e.message}`));
     await this.sweepRemote().catch((e: Error) => log.warn(`Could not check the S3 prefix for leftovers of killed runs: ${e.message}`));
