@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { jsonSyntaxError } from '../json-syntax.js';
 import { ConfigError, InputError, TargetError, TransientError, asError } from '../errors.js';
 import { parseJson } from '../singer/json.js';
 import { parquetFileRecords } from '../staging/parquet-reader.js';
@@ -178,7 +179,7 @@ export function parseRecordLine(line: string, url: string, row: number, gzip: bo
   } catch (e) {
     // gzip data read as text starts with 0x1f: say so rather than "Unexpected token".
     const hint = !gzip && line.charCodeAt(0) === 0x1f ? "; the file looks gzip-compressed but the BATCH message says compression 'none'" : '';
-    throw new InputError(`Invalid JSON at line ${row} of batch file ${url}: ${(e as Error).message}${hint}`, where);
+    throw new InputError(`Invalid JSON at line ${row} of batch file ${url}, ${jsonSyntaxError(line).replace(/^line 1, /, '')}${hint}`, where);
   }
   if (!isObject(parsed)) throw new InputError(`Line ${row} of batch file ${url} is not a JSON object (each line must hold one record)`, where);
   return parsed;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
+import { jsonSyntaxError } from '../json-syntax.js';
 
 /** Reads and merges config files; later files win key by key. */
 export async function readConfigFiles(paths: readonly string[]): Promise<Record<string, unknown>> {
@@ -14,8 +15,9 @@ export async function readConfigFiles(paths: readonly string[]): Promise<Record<
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
-    } catch (e) {
-      throw new ConfigError(`Config file ${path} is not valid JSON: ${(e as Error).message}`);
+    } catch {
+      // Only the position: the parser's own message quotes the text, which may hold secrets.
+      throw new ConfigError(`Config file ${path} is not valid JSON at ${jsonSyntaxError(text)}`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new ConfigError(`Config file ${path} must hold a JSON object`);

@@ -1,3 +1,4 @@
+import { jsonSyntaxError } from '../json-syntax.js';
 import { InputError } from '../errors.js';
 import { parseJson } from './json.js';
 
@@ -42,11 +43,12 @@ export function parseMessage(line: string, lineNumber: number): SingerMessage | 
   let parsed: unknown;
   try {
     parsed = parseJson(line);
-  } catch (e) {
-    throw new InputError(`Invalid JSON: ${(e as Error).message}. Input: ${preview(line)}`, { line: lineNumber });
+  } catch {
+    // The position only: records hold data that has no place in a log.
+    throw new InputError(`Invalid JSON: the message is broken at ${jsonSyntaxError(line).replace(/^line 1, /, '')}`, { line: lineNumber });
   }
   if (!isObject(parsed)) {
-    throw new InputError(`A Singer message must be a JSON object, got ${preview(line)}`, { line: lineNumber });
+    throw new InputError(`A Singer message must be a JSON object, got ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}`, { line: lineNumber });
   }
   const rawType = parsed.type;
   if (typeof rawType !== 'string') {
@@ -102,8 +104,4 @@ function requireStream(o: Record<string, unknown>, line: number): string {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function preview(line: string): string {
-  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
 }

@@ -160,7 +160,7 @@ describe('readBatchRecords: JSON lines', () => {
     await rejects(
       collect(readBatchRecords(batch([url]), noS3, { line: 12 })),
       InputError,
-      new RegExp(`Invalid JSON at line 2 of batch file ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*\\(line 12, stream 'orders'\\)$`),
+      new RegExp(`Invalid JSON at line 2 of batch file ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, column 10: property name expected \\(line 12, stream 'orders'\\)$`),
     );
   });
 

@@ -89,3 +89,19 @@ describe('resolveConfig', () => {
     assert.throws(() => resolveConfig({ ...minimal, password: '' }), /'password' is empty/);
   });
 });
+
+describe('readConfigFiles', () => {
+  it('reports a broken config file by file, line and column, never quoting its text', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readConfigFiles } = await import('../../src/config/load.js');
+    const path = join(await mkdtemp(join(tmpdir(), 'target-iomete-cfg-')), 'config.json');
+    await writeFile(path, '{\n  "host": "h",\n  "password": PW-Zq81-s3\n}\n');
+    await assert.rejects(readConfigFiles([path]), (e: Error) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.message, `Config file ${path} is not valid JSON at line 3, column 15: invalid symbol`);
+      return true;
+    });
+  });
+});
