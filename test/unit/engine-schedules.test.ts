@@ -24,6 +24,8 @@ import { FakeLakehouse, InjectedFault, type FaultPlan } from '../support/fake-la
  *  I5  nothing is left behind: no file in temp_dir, no staged object, no open session.
  *  I6  a run without injected faults loads every record and emits the last input state last;
  *      a run that fails rejects with the injected fault's error.
+ *  I7  with load_method overwrite, a state is written only at the end of a successful run (a
+ *      resumed run would overwrite the table with only the remainder).
  *
  * Reproduce a failure with the seed and path fast-check prints (FC_SEED=... FC_PATH=...).
  */
@@ -45,7 +47,7 @@ interface Scenario {
     parallelism: number;
     parallelism_max: number;
     flush_all_streams: boolean;
-    load_method: 'upsert' | 'append-only';
+    load_method: 'upsert' | 'append-only' | 'overwrite';
   };
   faults: FaultPlan;
 }
@@ -70,7 +72,7 @@ const scenario = (faulty: boolean): fc.Arbitrary<Scenario> =>
           parallelism: fc.constantFrom(0, 1, 2, 3),
           parallelism_max: fc.integer({ min: 1, max: 4 }),
           flush_all_streams: fc.boolean(),
-          load_method: fc.constantFrom('upsert' as const, 'append-only' as const),
+          load_method: fc.constantFrom('upsert' as const, 'append-only' as const, 'overwrite' as const),
         }),
         faults: fc.record({
           seed: fc.integer(),
@@ -216,6 +218,10 @@ export async function runScenario(s: Scenario): Promise<void> {
       0,
       'I5: sessions left open',
     );
+    if (s.settings.load_method === 'overwrite') {
+      const allowed = outcome !== 'hang' && outcome.ok ? 1 : 0;
+      assert.ok(emitted.length <= allowed, `I7: ${emitted.length} state(s) written with load_method overwrite (${allowed} allowed)`);
+    }
     if (outcome !== 'hang' && outcome.ok) {
       const lost = [...input.records.keys()].filter((uid) => !lake.committed.has(uid));
       assert.deepEqual(lost, [], 'I6: the run succeeded but records were not committed');
