@@ -9,24 +9,13 @@ import type { ObjectStore } from '../../src/storage/object-store.js';
  * over staged files, MERGE / INSERT, version retirement) to know which input records are
  * committed at any moment, and it checks the protocol as it goes: how many loads run at once,
  * whether DDL ever touches a table while a load of that table runs, whether a load reads a staged
- * object that does not exist. Delays and failures come from a seeded generator, so a failing
- * schedule is reproduced by its seed.
+ * object that does not exist. Delays and failures come from a list of generated choices, so a
+ * failing schedule is reproduced (and shrunk) by fast-check like any other input.
  */
 
-/** mulberry32: a small seeded generator, enough to pick delays and faults reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface FaultPlan {
-  seed: number;
+  /** The random choices (in [0, 1)) the fake makes, used in turn and cyclically: generated, so they shrink. */
+  choices: number[];
   /** Probability that one load statement (MERGE / INSERT) fails; half of those fail after committing. */
   loadFailure: number;
   /** Probability that one upload fails. */
@@ -47,7 +36,7 @@ const VIEW_DEF = /^CREATE OR REPLACE TEMPORARY VIEW `((?:[^`]|``)+)`.*OPTIONS \(
 const UID = /"(u\d+)"/g;
 
 export class FakeLakehouse {
-  readonly random: () => number;
+  private choice = 0;
   /** Staged objects by key, content decoded to text. */
   readonly objects = new Map<string, string>();
   /** uid -> number of committed load statements that carried it. */
@@ -67,7 +56,11 @@ export class FakeLakehouse {
     readonly plan: FaultPlan,
     readonly parallelism: number,
   ) {
-    this.random = seededRandom(plan.seed);
+  }
+
+  random(): number {
+    const { choices } = this.plan;
+    return choices.length === 0 ? 0.5 : choices[this.choice++ % choices.length]!;
   }
 
   async delay(): Promise<void> {

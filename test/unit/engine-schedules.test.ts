@@ -75,7 +75,7 @@ const scenario = (faulty: boolean): fc.Arbitrary<Scenario> =>
           load_method: fc.constantFrom('upsert' as const, 'append-only' as const, 'overwrite' as const),
         }),
         faults: fc.record({
-          seed: fc.integer(),
+          choices: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 64 }),
           loadFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
           uploadFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
           maxDelayTurns: fc.integer({ min: 0, max: 6 }),
