@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
 import { ensureLakehouse, runSql } from '../../lakehouse/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -142,4 +144,16 @@ export function schemaScope(): { load: (fixture: string, overrides?: Record<stri
       return schema;
     },
   };
+}
+
+/** Staged objects left under a key prefix (of the local lakehouse, or of `config`'s S3). */
+export async function stagedObjects(prefix: string, config?: Record<string, unknown>): Promise<string[]> {
+  const settings = config ?? (await ensureConfig());
+  const client = new S3Client(s3ClientConfig({ ...settings, s3_force_path_style: true } as never));
+  try {
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: String(settings.s3_bucket), Prefix: prefix }));
+    return (listed.Contents ?? []).map((o) => String(o.Key));
+  } finally {
+    client.destroy();
+  }
 }
