@@ -3,9 +3,10 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { bookmarksOf, compareTable, replayLines, type Bookmarks, type Comparison, type ReplaySpec, type TableRows } from '../support/replay-input.js';
-import { configFile, freshSchema, query, rows, schemaScope, stagedObjects } from './harness.js';
+import { bookmarksOf, replayLines, type Bookmarks, type ReplaySpec } from '../support/replay-input.js';
+import { configFile, freshSchema, query, schemaScope, stagedObjects } from './harness.js';
 import { countMatches, liveRun, stackFrames, type LiveRunResult, type Progress } from './live-run.js';
+import { compareAll, totals, uncoveredBookmarks } from './replay-tables.js';
 
 /**
  * Crash and resume: the target is killed with SIGKILL at several points of a run, then resumed as
@@ -49,7 +50,7 @@ interface PointReport {
   filesAfterResume: number;
   objectsAfterResume: number;
   resumedFrom: Bookmarks;
-  /** Statements of the killed run that committed on the lakehouse after the kill. */
+  /** Commits of the killed run's last statement seen on the lakehouse after the kill (while settling). */
   commitsAfterKill: number;
   seconds: number[];
 }
@@ -73,33 +74,9 @@ async function scenario(name: string): Promise<Scenario> {
 
 const DEBUG = { TARGET_IOMETE_LOGLEVEL: 'debug' };
 
-async function tableRows(schema: string, table: string): Promise<TableRows> {
-  const found = await rows(schema, table, 'ID, SEQ, VAL').catch((e: Error) => {
-    // A run killed before its first load may not have created every table yet.
-    if (/TABLE_OR_VIEW_NOT_FOUND|not found/i.test(e.message)) return [];
-    throw e;
-  });
-  return found.map((r) => ({ id: Number(r.ID), seq: Number(r.SEQ), val: r.VAL === null ? null : String(r.VAL) }));
-}
-
-/** Compares every stream's table with the records up to `upTo` (all when omitted). */
-async function compareAll(schema: string, upTo?: Bookmarks): Promise<Map<string, Comparison>> {
-  const out = new Map<string, Comparison>();
-  for (const stream of SPEC.streams) {
-    const limit = upTo ? (upTo[stream.name] ?? 0) : stream.records;
-    out.set(stream.name, compareTable(stream, await tableRows(schema, stream.name), limit));
-  }
-  return out;
-}
-
-/** "Never a state past committed data": every bookmark of the run's last state is in the tables. */
+/** "Never a state past committed data", for the last state the run printed. */
 async function assertStatesCovered(s: Scenario, run: LiveRunResult): Promise<void> {
-  const last = run.states.at(-1);
-  if (last === undefined) return;
-  const claimed = bookmarksOf(last);
-  for (const [stream, comparison] of await compareAll(s.schema, claimed)) {
-    assert.equal(comparison.lost, 0, `state ${JSON.stringify(last)} claims records of '${stream}' that are not in its table`);
-  }
+  assert.deepEqual(await uncoveredBookmarks(query, SPEC, s.schema, run.states.at(-1)), [], `state ${JSON.stringify(run.states.at(-1))} claims records not in the tables`);
 }
 
 async function snapshotCounts(schema: string): Promise<number[]> {
@@ -158,20 +135,14 @@ async function crashAndResume(point: string, stopWhen: (s: Scenario) => StopWhen
   assert.deepEqual(stackFrames(resumed.stderr), []);
   assert.deepEqual(bookmarksOf(resumed.states.at(-1)), Object.fromEntries(SPEC.streams.map((st) => [st.name, st.records])), 'the resumed run ends with the final state');
 
-  const final = await compareAll(s.schema);
-  const keyed = SPEC.streams.filter((st) => st.keyed).map((st) => final.get(st.name)!);
-  const append = SPEC.streams.filter((st) => !st.keyed).map((st) => final.get(st.name)!);
+  const final = totals(SPEC, await compareAll(query, SPEC, s.schema));
   const after = await leftovers(s);
   const report: PointReport = {
     point,
     runs: 2,
     exitCodes: [killedRun.signal ?? killedRun.code, resumed.code],
     resumedFrom: resumeFrom,
-    lost: keyed.reduce((n, c) => n + c.lost, 0),
-    duplicateKeys: keyed.reduce((n, c) => n + c.duplicates, 0),
-    wrongValues: [...final.values()].reduce((n, c) => n + c.wrongValues, 0),
-    appendLost: append.reduce((n, c) => n + c.lost, 0),
-    appendDuplicates: append.reduce((n, c) => n + c.duplicates, 0),
+    ...final,
     leftFiles: left.files,
     leftObjects: left.objects,
     filesAfterResume: after.files,

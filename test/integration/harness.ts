@@ -29,7 +29,11 @@ export async function freshSchema(prefix = 'it'): Promise<string> {
 
 /** Writes a config for the running local lakehouse, with overrides, and returns its path. */
 export async function configFile(overrides: Record<string, unknown>): Promise<string> {
-  const base = await ensureLakehouse();
+  return configFileFor(await ensureLakehouse(), overrides);
+}
+
+/** Writes a config for the lakehouse described by `base` (e.g. the fault tests' instance). */
+export async function configFileFor(base: object, overrides: Record<string, unknown>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'target-iomete-it-'));
   const path = join(dir, 'config.json');
   await writeFile(path, JSON.stringify({ ...base, ...overrides }));

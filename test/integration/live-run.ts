@@ -37,6 +37,8 @@ export interface LiveRunResult extends Progress {
   killed: boolean;
   /** Wall time from spawn to exit. */
   seconds: number;
+  /** When the process exited (ms since epoch). */
+  endedAt: number;
 }
 
 /**
@@ -120,7 +122,7 @@ export function liveRun(args: readonly string[], lines: Iterable<string>, option
 
   return exit.then(({ code, signal }) => {
     if (stdoutRest.trim() !== '') progress.states.push(JSON.parse(stdoutRest));
-    return { ...progress, code, signal, killed, seconds: (Date.now() - started) / 1000 };
+    return { ...progress, code, signal, killed, seconds: (Date.now() - started) / 1000, endedAt: Date.now() };
   });
 }
 
