@@ -194,3 +194,22 @@ async function extractSparkJars(tarball: string, cacheDir: string, targetDir: st
   fs.renameSync(path.join(scratch, member), targetDir);
   removeAll(scratch);
 }
+
+/**
+ * A second lakehouse on the same machine (the fault tests' own instance) uses the complete
+ * classpath of a first one as hard links instead of a second 665 MB copy. Does nothing when
+ * `target` already holds that classpath; throws when `source` has none yet.
+ */
+export function linkJarsFrom(source: LakehousePaths, target: LakehousePaths): void {
+  const pomSha256 = sha256File(source.pom);
+  const jars = cachedClasspath(source.jars, pomSha256);
+  if (!jars) throw new Error(`${source.jars} holds no complete classpath: start that lakehouse first`);
+  if (cachedClasspath(target.jars, pomSha256)) return;
+  const partial = `${target.jars}.partial`;
+  removeAll(partial);
+  fs.mkdirSync(partial, { recursive: true });
+  for (const jar of [...jars, MARKER]) linkOrCopy(path.join(source.jars, jar), path.join(partial, jar));
+  removeAll(target.jars);
+  fs.renameSync(partial, target.jars);
+  say(`jars: linked ${jars.length} jars from ${source.jars}`);
+}

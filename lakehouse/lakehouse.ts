@@ -8,8 +8,8 @@ import { say, seconds } from './log.js';
 import { portAnswers, portIsFree } from './ports.js';
 import { requireTools } from './prereqs.js';
 import {
-  isRunning, readPidFile, removePidFile, spawnDetached, stopProcess, writePidFile,
-  type ManagedProcess, type PidFile,
+  isRunning, killProcess, readPidFile, removePidFile, spawnDetached, stopProcess, writePidFile,
+  type ManagedProcess, type PidFile, type ProcessName,
 } from './processes.js';
 import { waitUntilReady } from './readiness.js';
 import { sparkThriftServerArgs, writeServerConf } from './server-conf.js';
@@ -86,10 +86,8 @@ async function assertPortsFree(settings: LakehouseSettings): Promise<void> {
 }
 
 function launch(settings: LakehouseSettings, paths: LakehousePaths): PidFile {
-  // Without it Spark looks up the hostname and warns that it resolves to a loopback address.
-  const env = { ...process.env, SPARK_LOCAL_IP: HOST };
-  const s3rver = spawnDetached('s3rver', process.execPath, s3rverArgs(settings, paths), paths.s3Log, env);
-  const sts = spawnDetached('sts', 'java', sparkThriftServerArgs(settings, paths), paths.stsLog, env);
+  const s3rver = spawnServer('s3rver', settings, paths);
+  const sts = spawnServer('sts', settings, paths);
   // Recorded at once, so that an interrupted start leaves something `stop` can clean up.
   const pidFile: PidFile = {
     startedAt: new Date().toISOString(),
@@ -103,6 +101,14 @@ function launch(settings: LakehouseSettings, paths: LakehousePaths): PidFile {
   writePidFile(paths.pidFile, pidFile);
   say(`launched s3rver (pid ${s3rver.pid}) and Spark Thrift Server (pid ${sts.pid}); logs in ${paths.logs}`);
   return pidFile;
+}
+
+function spawnServer(name: ProcessName, settings: LakehouseSettings, paths: LakehousePaths): ManagedProcess {
+  // Without it Spark looks up the hostname and warns that it resolves to a loopback address.
+  const env = { ...process.env, SPARK_LOCAL_IP: HOST };
+  return name === 's3rver'
+    ? spawnDetached('s3rver', process.execPath, s3rverArgs(settings, paths), paths.s3Log, env)
+    : spawnDetached('sts', 'java', sparkThriftServerArgs(settings, paths), paths.stsLog, env);
 }
 
 function s3rverArgs(settings: LakehouseSettings, paths: LakehousePaths): string[] {
@@ -147,6 +153,37 @@ export async function stopLakehouse(settings: LakehouseSettings = loadSettings()
   await stopAll(pidFile.processes, paths.state);
   removePidFile(paths.pidFile);
   say(`stopped in ${seconds(Date.now() - started)}`);
+}
+
+/**
+ * For fault tests: stops one server of a running lakehouse and leaves the other running.
+ * `kill` is SIGKILL at once (a crash); otherwise SIGTERM with the usual grace.
+ */
+export async function stopServer(name: ProcessName, settings: LakehouseSettings = loadSettings(), how: 'stop' | 'kill' = 'stop'): Promise<void> {
+  const paths = lakehousePaths(settings);
+  const proc = readPidFile(paths.pidFile)?.processes.find((p) => p.name === name);
+  if (!proc) throw new Error(`no ${name} recorded in ${paths.pidFile}: start the lakehouse first`);
+  if (how === 'kill') await killProcess(proc, paths.state);
+  else await stopProcess(proc, paths.state);
+}
+
+/** Starts a server stopped by stopServer again, with the same settings; resolves once the stack answers. */
+export async function restartServer(name: ProcessName, settings: LakehouseSettings = loadSettings()): Promise<void> {
+  const paths = lakehousePaths(settings);
+  const pidFile = readPidFile(paths.pidFile);
+  if (!pidFile) throw new Error(`no ${paths.pidFile}: start the lakehouse first`);
+  const known = pidFile.processes.find((p) => p.name === name);
+  if (known && isRunning(known, paths.state)) throw new Error(`${name} (pid ${known.pid}) is still running`);
+  const started = spawnServer(name, settings, paths);
+  const updated: PidFile = { ...pidFile, processes: [...pidFile.processes.filter((p) => p.name !== name), started] };
+  writePidFile(paths.pidFile, updated);
+  await waitUntilReady({
+    endpoint: endpointOf(buildConfig(updated)),
+    s3Port: updated.s3Port,
+    processes: updated.processes,
+    stateDir: paths.state,
+    timeoutMs: settings.readyTimeoutMs,
+  });
 }
 
 export interface ProcessStatus {

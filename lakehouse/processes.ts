@@ -102,6 +102,13 @@ export async function stopProcess(proc: ManagedProcess, stateDir: string, graceM
   return 'killed';
 }
 
+/** SIGKILL at once, as a crash would: no shutdown hooks, nothing flushed. */
+export async function killProcess(proc: ManagedProcess, stateDir: string): Promise<void> {
+  if (!isRunning(proc, stateDir)) return;
+  signal(proc.pid, 'SIGKILL');
+  await waitForExit(proc, stateDir, 5_000);
+}
+
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);

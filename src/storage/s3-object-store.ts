@@ -35,9 +35,19 @@ const PERMANENT: Record<string, string> = {
   ExpiredToken: "check 'aws_session_token' (it has expired)",
 };
 
+/**
+ * The local batch file could not be read (removed by someone else, permissions): Node's file
+ * errors carry the path, network errors do not. No retry can change that, and it is no S3 outage.
+ */
+function localFileError(error: unknown): { path: string; code: string } | undefined {
+  const e = error as { path?: unknown; syscall?: unknown; code?: unknown };
+  return typeof e?.path === 'string' && typeof e.syscall === 'string' ? { path: e.path, code: String(e.code ?? e.syscall) } : undefined;
+}
+
 /** Network errors, timeouts, 5xx and throttling are worth another try; 4xx answers are not. */
 export function isTransientS3Error(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (localFileError(error)) return false;
   if (e?.name && PERMANENT[e.name]) return false;
   const status = e?.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500 || status === 429 || e.name === 'SlowDown' || e.name === 'RequestTimeout';
@@ -46,6 +56,8 @@ export function isTransientS3Error(error: unknown): boolean {
 
 /** One line: what failed, S3's answer, and what to check. Never the credentials. */
 export function describeS3Error(action: string, error: unknown): string {
+  const local = localFileError(error);
+  if (local) return `${action} failed: cannot read the batch file ${local.path} (${local.code}); check that nothing else removes files in 'temp_dir'`;
   const e = error as { name?: string; code?: string; message?: string };
   const name = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? '');
   const hint = (e?.name && PERMANENT[e.name]) || "check 's3_endpoint_url' and that S3 is reachable";

@@ -2,24 +2,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describe, it } from 'node:test';
-import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
-import { configFile, describe as describeTable, ensureConfig, fixtures, freshSchema, rows, runTarget, schemaScope } from './harness.js';
+import { configFile, describe as describeTable, fixtures, freshSchema, rows, runTarget, schemaScope, stagedObjects } from './harness.js';
 
 const { load, track } = schemaScope();
-
-/** Staged objects left under a key prefix (there should be none after any run). */
-async function stagedObjects(prefix: string): Promise<string[]> {
-  const config = await ensureConfig();
-  const client = new S3Client(s3ClientConfig({ ...config, s3_force_path_style: true } as never));
-  try {
-    const listed = await client.send(new ListObjectsV2Command({ Bucket: String(config.s3_bucket), Prefix: prefix }));
-    return (listed.Contents ?? []).map((o) => String(o.Key));
-  } finally {
-    client.destroy();
-  }
-}
 
 describe('bad input stops the run with a clear error', () => {
   it('invalid JSON names the line; nothing after it is loaded', async () => {

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
 import { ensureLakehouse, runSql } from '../../lakehouse/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,7 +29,11 @@ export async function freshSchema(prefix = 'it'): Promise<string> {
 
 /** Writes a config for the running local lakehouse, with overrides, and returns its path. */
 export async function configFile(overrides: Record<string, unknown>): Promise<string> {
-  const base = await ensureLakehouse();
+  return configFileFor(await ensureLakehouse(), overrides);
+}
+
+/** Writes a config for the lakehouse described by `base` (e.g. the fault tests' instance). */
+export async function configFileFor(base: object, overrides: Record<string, unknown>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'target-iomete-it-'));
   const path = join(dir, 'config.json');
   await writeFile(path, JSON.stringify({ ...base, ...overrides }));
@@ -142,4 +148,16 @@ export function schemaScope(): { load: (fixture: string, overrides?: Record<stri
       return schema;
     },
   };
+}
+
+/** Staged objects left under a key prefix (of the local lakehouse, or of `config`'s S3). */
+export async function stagedObjects(prefix: string, config?: Record<string, unknown>): Promise<string[]> {
+  const settings = config ?? (await ensureConfig());
+  const client = new S3Client(s3ClientConfig({ ...settings, s3_force_path_style: true } as never));
+  try {
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: String(settings.s3_bucket), Prefix: prefix }));
+    return (listed.Contents ?? []).map((o) => String(o.Key));
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,0 +1,231 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { bookmarksOf, replayLines, type Bookmarks, type ReplaySpec } from '../support/replay-input.js';
+import { configFile, freshSchema, query, schemaScope, stagedObjects } from './harness.js';
+import { countMatches, liveRun, stackFrames, type LiveRunResult, type Progress } from './live-run.js';
+import { compareAll, totals, uncoveredBookmarks } from './replay-tables.js';
+
+/**
+ * Crash and resume: the target is killed with SIGKILL at several points of a run, then resumed as
+ * a tap resumes — from the bookmarks of the last state the killed run printed, re-sending every
+ * record of each stream after its bookmark. Keyed tables must end exactly as the input says (no
+ * key lost, none twice, each with its last value); the append-only stream must lose nothing and
+ * its duplicates (at-least-once: the batches committed after the last state are sent again) are
+ * measured. Every state a killed run printed is checked against the tables right after the kill.
+ */
+
+const SPEC: ReplaySpec = {
+  streams: [
+    { name: 'orders', keyed: true, records: 1500, keys: 1000 },
+    { name: 'customers', keyed: true, records: 1200, keys: 800 },
+    { name: 'items', keyed: true, records: 1000, keys: 700 },
+    { name: 'events', keyed: false, records: 1200 },
+  ],
+  stateEvery: 100,
+};
+// About ten loads per full run. parallelism 2 makes reading wait for loads (backpressure), so
+// states come out while input is still read, as with a tap that has more to send than one batch:
+// with more parallel loads than batches the whole input is read at once, and loads committing
+// during the final drain write no state of their own (only the one after it).
+const SETTINGS = { batch_size_rows: 500, parallelism: 2, primary_key_required: false };
+
+const { track } = schemaScope();
+
+interface PointReport {
+  point: string;
+  runs: number;
+  exitCodes: Array<number | string | null>;
+  lost: number;
+  duplicateKeys: number;
+  wrongValues: number;
+  appendLost: number;
+  appendDuplicates: number;
+  /** Batch files and staged objects the killed run left behind. */
+  leftFiles: number;
+  leftObjects: number;
+  /** The same after the resumed run completed. */
+  filesAfterResume: number;
+  objectsAfterResume: number;
+  resumedFrom: Bookmarks;
+  /** Commits of the killed run's last statement seen on the lakehouse after the kill (while settling). */
+  commitsAfterKill: number;
+  seconds: number[];
+}
+
+const reports: PointReport[] = [];
+
+interface Scenario {
+  schema: string;
+  tempDir: string;
+  prefix: string;
+  config: string;
+}
+
+async function scenario(name: string): Promise<Scenario> {
+  const schema = track(await freshSchema(`crash_${name}`));
+  const tempDir = await mkdtemp(join(tmpdir(), `target-iomete-crash-${name}-`));
+  const prefix = `crash-${schema}/`;
+  const config = await configFile({ default_target_schema: schema, temp_dir: tempDir, s3_key_prefix: prefix, ...SETTINGS });
+  return { schema, tempDir, prefix, config };
+}
+
+const DEBUG = { TARGET_IOMETE_LOGLEVEL: 'debug' };
+
+/** "Never a state past committed data", for the last state the run printed. */
+async function assertStatesCovered(s: Scenario, run: LiveRunResult): Promise<void> {
+  assert.deepEqual(await uncoveredBookmarks(query, SPEC, s.schema, run.states.at(-1)), [], `state ${JSON.stringify(run.states.at(-1))} claims records not in the tables`);
+}
+
+async function snapshotCounts(schema: string): Promise<number[]> {
+  const counts: number[] = [];
+  for (const stream of SPEC.streams) {
+    const [row] = await query(`SELECT count(*) AS n FROM spark_catalog.\`${schema}\`.\`${stream.name}\`.snapshots`).catch(() => [{ n: 0 }]);
+    counts.push(Number(row?.n ?? 0));
+  }
+  return counts;
+}
+
+/**
+ * A killed client leaves its last statement running on the lakehouse, which may still commit.
+ * A tap is restarted minutes later; the test waits until no table has gained a snapshot for 3 s
+ * (at most 30 s), so that the resumed run does not race that statement. Returns how many
+ * commits landed after the kill.
+ */
+async function settleAfterKill(schema: string): Promise<number> {
+  const first = await snapshotCounts(schema);
+  let last = first;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 3_000));
+    const now = await snapshotCounts(schema);
+    const changed = now.some((n, i) => n !== last[i]);
+    last = now;
+    if (!changed || Date.now() > deadline) break;
+  }
+  return last.reduce((n, c, i) => n + c - (first[i] ?? 0), 0);
+}
+
+async function leftovers(s: Scenario): Promise<{ files: number; objects: number }> {
+  const files = (await readdir(s.tempDir).catch(() => [])).length;
+  return { files, objects: (await stagedObjects(s.prefix)).length };
+}
+
+type StopWhen = (p: Progress) => 'kill' | undefined | Promise<'kill' | undefined>;
+
+/**
+ * One crash point: a run killed when `stopWhen(scenario)` says so, then a resumed run that must
+ * complete. Asserts what must hold whatever the timing and returns the numbers for the report.
+ */
+async function crashAndResume(point: string, stopWhen: (s: Scenario) => StopWhen, feedLines?: number): Promise<{ report: PointReport; killedRun: LiveRunResult }> {
+  const s = await scenario(point);
+  const killedRun = await liveRun(['--config', s.config], replayLines(SPEC), { env: DEBUG, stopWhen: stopWhen(s), feedLines });
+  assert.ok(killedRun.killed, `the run ended before the crash point (exit ${killedRun.code}):\n${killedRun.stderr.slice(-2000)}`);
+  await assertStatesCovered(s, killedRun);
+  // Only a run killed with a load statement started and not acknowledged can leave one running.
+  const inFlight = countMatches(killedRun.stderr, /Running the (merge|insert|overwrite) of/) > countMatches(killedRun.stderr, /INFO Loaded \d+ row/);
+  const commitsAfterKill = inFlight ? await settleAfterKill(s.schema) : 0;
+  const left = await leftovers(s);
+
+  const resumeFrom = bookmarksOf(killedRun.states.at(-1));
+  const resumed = await liveRun(['--config', s.config], replayLines(SPEC, resumeFrom), { env: DEBUG });
+  assert.equal(resumed.code, 0, resumed.stderr.slice(-3000));
+  assert.deepEqual(stackFrames(resumed.stderr), []);
+  assert.deepEqual(bookmarksOf(resumed.states.at(-1)), Object.fromEntries(SPEC.streams.map((st) => [st.name, st.records])), 'the resumed run ends with the final state');
+
+  const final = totals(SPEC, await compareAll(query, SPEC, s.schema));
+  const after = await leftovers(s);
+  const report: PointReport = {
+    point,
+    runs: 2,
+    exitCodes: [killedRun.signal ?? killedRun.code, resumed.code],
+    resumedFrom: resumeFrom,
+    ...final,
+    leftFiles: left.files,
+    leftObjects: left.objects,
+    filesAfterResume: after.files,
+    objectsAfterResume: after.objects,
+    seconds: [killedRun.seconds, resumed.seconds],
+    commitsAfterKill,
+  };
+  reports.push(report);
+  return { report, killedRun };
+}
+
+function assertExact(report: PointReport): void {
+  assert.equal(report.lost, 0, 'keyed rows lost');
+  assert.equal(report.duplicateKeys, 0, 'duplicate keys');
+  assert.equal(report.wrongValues, 0, 'rows whose values are not their record');
+  assert.equal(report.appendLost, 0, 'append-only rows lost');
+}
+
+const STAGED = /Staged \d+ row\(s\) of stream '[^']+' as s3a:\/\//;
+const MERGE_STARTED = /Running the merge of \d+ row\(s\)/;
+const APPEND_STARTED = /Running the insert of \d+ row\(s\) of stream 'events'/;
+
+describe('crash (SIGKILL) and resume from the last state: keyed tables end exact, append-only loses nothing', { concurrency: 1 }, () => {
+  it('(a) while staging: records read into batch files, nothing uploaded yet', async (t) => {
+    // 4 SCHEMAs and 800 records (200 per stream, under batch_size_rows): no batch is due. The kill
+    // comes once every stream's batch file exists, i.e. the records were read and written locally.
+    const { report, killedRun } = await crashAndResume(
+      'a',
+      (s) => async (p) => (p.inputDone && (await readdir(s.tempDir)).length >= SPEC.streams.length ? 'kill' : undefined),
+      SPEC.streams.length + 800,
+    );
+    t.diagnostic(JSON.stringify(report));
+    assert.doesNotMatch(killedRun.stderr, STAGED);
+    assert.equal(report.leftFiles, SPEC.streams.length, 'the killed run leaves its open batch files');
+    assertExact(report);
+  });
+
+  it('(b) right after an upload: the third "Staged ... as s3a://" line', async (t) => {
+    const { report } = await crashAndResume('b', () => (p) => (countMatches(p.stderr, STAGED) >= 3 ? 'kill' : undefined));
+    t.diagnostic(JSON.stringify(report));
+    assertExact(report);
+  });
+
+  it('(c) during a MERGE: the third "Running the merge" line', async (t) => {
+    const { report } = await crashAndResume('c', () => (p) => (countMatches(p.stderr, MERGE_STARTED) >= 3 ? 'kill' : undefined));
+    t.diagnostic(JSON.stringify(report));
+    assertExact(report);
+  });
+
+  it('(d) after states were emitted: the second state line', async (t) => {
+    const { report, killedRun } = await crashAndResume('d', () => (p) => (p.states.length >= 2 ? 'kill' : undefined));
+    t.diagnostic(JSON.stringify(report));
+    assert.ok(killedRun.states.length >= 2);
+    assertExact(report);
+  });
+
+  it('(e) during an append-only INSERT: the second "Running the insert" of the unkeyed stream', async (t) => {
+    // The duplicate window of at-least-once: an INSERT in flight at the crash may still commit on
+    // the lakehouse, and the resumed run sends its records again (0 lost is asserted; duplicates
+    // are measured for the report).
+    // The kill comes 250 ms after the line, once the statement has reached the lakehouse.
+    let seenAt: number | undefined;
+    const { report } = await crashAndResume('e', () => (p) => {
+      if (seenAt === undefined && countMatches(p.stderr, APPEND_STARTED) >= 2) seenAt = Date.now();
+      return seenAt !== undefined && Date.now() - seenAt >= 250 ? 'kill' : undefined;
+    });
+    t.diagnostic(JSON.stringify(report));
+    assertExact(report);
+  });
+
+  it(
+    'leftovers of the killed runs (batch files in temp_dir, staged objects under the prefix) are removed by the resumed run',
+    { todo: 'leftover cleanup by the next run (markers <runId>.run in temp_dir, _runs/<runId>.json under the prefix) has not landed yet' },
+    () => {
+      assert.ok(reports.length > 0);
+      for (const r of reports) {
+        assert.equal(r.filesAfterResume, 0, `point ${r.point}: batch files left in temp_dir`);
+        assert.equal(r.objectsAfterResume, 0, `point ${r.point}: staged objects left under the prefix`);
+      }
+    },
+  );
+
+  it('report', (t) => {
+    for (const r of reports) t.diagnostic(JSON.stringify(r));
+  });
+});

@@ -1,0 +1,42 @@
+import { strict as assert } from 'node:assert';
+import { open } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { S3ObjectStore, describeS3Error, isTransientS3Error } from '../../src/storage/s3-object-store.js';
+
+const missing = join(tmpdir(), 'target-iomete-no-such-dir', 'run-stream-1.jsonl.gz');
+
+describe('S3 staging errors', () => {
+  it('a batch file that cannot be read is no S3 outage: not retried, named with temp_dir', async () => {
+    const error = await open(missing).then(
+      () => assert.fail('the file should not exist'),
+      (e: unknown) => e,
+    );
+    assert.equal(isTransientS3Error(error), false);
+    assert.equal(
+      describeS3Error('Upload of the batch to s3://b/k', error),
+      `Upload of the batch to s3://b/k failed: cannot read the batch file ${missing} (ENOENT); check that nothing else removes files in 'temp_dir'`,
+    );
+  });
+
+  it('a refused connection is still retried', async () => {
+    const error = await new Promise<unknown>((resolve) => connect({ host: '127.0.0.1', port: 9 }).on('error', resolve));
+    assert.equal(isTransientS3Error(error), true);
+  });
+
+  it('an upload of a removed batch file fails at once instead of retrying for s3_retry_seconds', async () => {
+    const retries: string[] = [];
+    const store = new S3ObjectStore(
+      { s3_bucket: 'b', s3_endpoint_url: 'http://127.0.0.1:9', s3_force_path_style: true, aws_access_key_id: 'k', aws_secret_access_key: 's', s3_retry_seconds: 2 },
+      (message) => retries.push(message),
+    );
+    try {
+      await assert.rejects(store.upload(missing, 'k'), (e: Error) => e.message.includes(`cannot read the batch file ${missing} (ENOENT)`));
+      assert.deepEqual(retries, []);
+    } finally {
+      store.close();
+    }
+  });
+});
