@@ -42,7 +42,7 @@ function toolsIn(venv: string): PythonTools {
 }
 
 /** The first interpreter on PATH that is new enough and can create virtualenvs. */
-async function findPython(): Promise<string> {
+export async function findPython(): Promise<string> {
   const probe = `import sys, venv, ensurepip; sys.exit(0 if sys.version_info[:2] >= (${MIN_PYTHON.join(', ')}) else 1)`;
   for (const candidate of PYTHON_CANDIDATES) {
     try {
