@@ -1,10 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { findPython } from './python-tools.js';
+import { runCommand, type Output } from './run-command.js';
 
 /**
  * Builds the repository's Dockerfile for real with podman, on a machine with no image registry and
@@ -46,27 +47,7 @@ export const PODMAN_FLAGS = ['--runtime', '/usr/sbin/runc', '--cgroup-manager=cg
  */
 export const RUN_FLAGS = ['--network=host', '--ulimit', 'nofile=20000:20000', '--ulimit', 'nproc=4096:4096'];
 
-export interface Output {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command, feeding `input`; resolves with its exit code and output (never rejects on exit code). */
-export function runCommand(command: string, args: readonly string[], input = '', options: { cwd?: string } = {}): Promise<Output> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
-}
-
+/** podman with the flags that work here; resolves with the exit code and output. */
 export function podman(args: readonly string[], input = ''): Promise<Output> {
   return runCommand('podman', [...PODMAN_FLAGS, ...args], input, { cwd: root });
 }
