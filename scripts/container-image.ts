@@ -40,7 +40,30 @@ export const IMAGE = 'localhost/target-iomete:test';
  * Global podman flags that work in these sandboxes: crun (the default runtime) cannot handle
  * their hybrid cgroups, runc with cgroupfs can.
  */
-export const PODMAN_FLAGS = ['--runtime', '/usr/sbin/runc', '--cgroup-manager=cgroupfs'];
+export const PODMAN_FLAGS = ['--runtime', 'runc', '--cgroup-manager=cgroupfs'];
+
+/**
+ * podman runs rootful (rootless podman needs subuid ranges these sandboxes lack): as root, or
+ * through passwordless sudo (GitHub's runners); anything else fails with a one-line reason.
+ */
+function asRoot(command: string, args: readonly string[]): [string, string[]] {
+  if (process.getuid?.() === 0) return [command, [...args]];
+  return ['sudo', ['-n', '--preserve-env=DEBIAN_FRONTEND', command, ...args]];
+}
+
+async function ensureRoot(): Promise<void> {
+  if (process.getuid?.() === 0) return;
+  const sudo = await run('sudo', ['-n', 'true']).then(
+    () => true,
+    () => false,
+  );
+  if (!sudo) throw new Error('The container test runs rootful podman: run it as root or with passwordless sudo');
+}
+
+function runAsRoot(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}) {
+  const [cmd, argv] = asRoot(command, args);
+  return run(cmd, argv, { env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
+}
 /**
  * `podman run` flags: the host network (the lakehouse listens on 127.0.0.1), and ulimits within
  * the sandbox's hard limits (podman's defaults ask for more and the container fails to start).
@@ -49,7 +72,8 @@ export const RUN_FLAGS = ['--network=host', '--ulimit', 'nofile=20000:20000', '-
 
 /** podman with the flags that work here; resolves with the exit code and output. */
 export function podman(args: readonly string[], input = ''): Promise<Output> {
-  return runCommand('podman', [...PODMAN_FLAGS, ...args], input, { cwd: root });
+  const [cmd, argv] = asRoot('podman', [...PODMAN_FLAGS, ...args]);
+  return runCommand(cmd, argv, input, { cwd: root });
 }
 
 /** Like podman(), but a failure is an error that says which podman command failed and why. */
@@ -74,13 +98,13 @@ async function missingPackages(): Promise<string[]> {
 /** Installs the Debian packages podman needs here, if any is missing. */
 export async function ensureAptPackages(log: (line: string) => void = () => undefined): Promise<void> {
   if (!existsSync('/usr/bin/dpkg-query')) throw new Error(`The container test needs a Debian-like machine with ${APT_PACKAGES.join(', ')}; dpkg-query is missing`);
+  await ensureRoot();
   const missing = await missingPackages();
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new Error(`Missing Debian packages ${missing.join(', ')}; install them as root: apt-get update && apt-get install -y ${missing.join(' ')}`);
   log(`Installing ${missing.join(', ')} with apt-get (first run only)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update'], { env, maxBuffer: 64 * 1024 * 1024 });
-  await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, maxBuffer: 64 * 1024 * 1024 });
+  await runAsRoot('apt-get', ['update'], { env });
+  await runAsRoot('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
   const still = await missingPackages();
   if (still.length > 0) throw new Error(`apt-get install did not install ${still.join(', ')}`);
 }
@@ -137,7 +161,7 @@ export async function ensureNodeImage(log: (line: string) => void = () => undefi
     log(`Building the ${NODE_IMAGE} rootfs with mmdebstrap (first run only, about a minute)`);
     const partial = `${rootfs}.partial`;
     await rm(partial, { force: true });
-    await run(
+    await runAsRoot(
       'mmdebstrap',
       [
         '--variant=minbase',
@@ -153,7 +177,6 @@ export async function ensureNodeImage(log: (line: string) => void = () => undefi
         DEBIAN_SUITE,
         partial,
       ],
-      { maxBuffer: 64 * 1024 * 1024 },
     );
     await rename(partial, rootfs);
   }
