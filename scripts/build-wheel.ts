@@ -119,7 +119,7 @@ export function appPackageJson(pkg: PackageJson): Record<string, unknown> {
 }
 
 /** The build back end pinned in pyproject.toml's [build-system] requires (one place for the pin). */
-async function buildRequirements(pyproject: string): Promise<string[]> {
+function buildRequirements(pyproject: string): string[] {
   const match = /^requires\s*=\s*\[(.*)\]\s*$/m.exec(pyproject);
   if (!match) throw new Error('packaging/pypi/pyproject.toml has no [build-system] requires line');
   return [...match[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
@@ -135,7 +135,7 @@ export interface BuiltWheel {
 export async function buildWheel(outDir = WHEEL_DIR, log: (line: string) => void = () => undefined): Promise<BuiltWheel> {
   const pkg = await readJson<PackageJson>(join(root, 'package.json'));
   const pyproject = await readFile(join(root, 'packaging/pypi/pyproject.toml'), 'utf8');
-  const python = join(await ensureVenv('wheel-build', await buildRequirements(pyproject), [], log), 'bin', 'python');
+  const python = join(await ensureVenv('wheel-build', buildRequirements(pyproject), [], log), 'bin', 'python');
 
   // A folder per build, so that test files building at the same time do not share one.
   await mkdir(join(root, '.cache'), { recursive: true });
