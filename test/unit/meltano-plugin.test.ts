@@ -88,7 +88,7 @@ describe('capabilities', () => {
     const doc = capabilitiesDocument();
     assert.deepEqual(doc.capabilities, [...CAPABILITIES]);
     assert.deepEqual(doc.meltano, loaderFragment());
-    assert.deepEqual(Object.keys(doc.meltano), ['name', 'namespace', 'executable', 'capabilities', 'settings', 'settings_group_validation']);
+    assert.deepEqual(Object.keys(doc.meltano), ['name', 'namespace', 'pip_url', 'executable', 'capabilities', 'settings', 'settings_group_validation']);
   });
 });
 
@@ -142,11 +142,22 @@ describe('plugin-definition.yml', () => {
     }
   });
 
-  it('declares the executable Meltano runs from PATH and no pip_url', async () => {
+  it('is pip-installable as the PyPI wheel, whose console script is the executable', async () => {
     const definition = await committedDefinition();
-    assert.equal(definition.executable, 'target-iomete');
-    assert.equal(definition.pip_url, undefined);
+    const pyproject = await readFile(join(root, 'packaging/pypi/pyproject.toml'), 'utf8');
     assert.equal(definition.name, 'target-iomete');
+    assert.equal(definition.pip_url, /^name = "([^"]+)"$/m.exec(pyproject)?.[1]);
+    assert.equal(definition.executable, 'target-iomete');
+    assert.match(pyproject, /^\[project\.scripts\]\ntarget-iomete = "target_iomete:main"$/m);
+  });
+
+  it('is a variant of its own, not the Hub variant of the older Python target', async () => {
+    const definition = await committedDefinition();
+    // The Hub's own entry for it, as published in meltano/hub.
+    const python = YAML.parse(await readFile(join(root, 'test/fixtures/meltano-hub/_data/meltano/loaders/target-iomete/iomete.yml'), 'utf8')) as Record<string, unknown>;
+    assert.equal(python.variant, 'iomete');
+    assert.notEqual(definition.variant, python.variant);
+    assert.notEqual(definition.executable, python.executable);
   });
 });
 

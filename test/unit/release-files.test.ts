@@ -7,7 +7,10 @@ import YAML from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-type Workflow = { on: Record<string, unknown>; jobs: Record<string, { steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }> };
+type Workflow = {
+  on: Record<string, unknown>;
+  jobs: Record<string, { needs?: string | string[]; permissions?: Record<string, string>; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }>;
+};
 
 async function workflow(name: string): Promise<Workflow> {
   return YAML.parse(await readFile(join(root, '.github/workflows', name), 'utf8')) as Workflow;
@@ -35,6 +38,20 @@ describe('GitHub workflows', () => {
     assert.equal(build?.with?.push, true);
   });
 
+  it('release builds the wheel and publishes it to PyPI by trusted publishing, with no token', async () => {
+    const release = await workflow('release.yml');
+    const text = await readFile(join(root, '.github/workflows/release.yml'), 'utf8');
+    assert.ok(runs(release).includes('npm run package:wheel'));
+    const [name, job] = Object.entries(release.jobs).find(([, j]) => j.steps.some((s) => s.uses?.startsWith('pypa/gh-action-pypi-publish@')))!;
+    assert.equal(job.permissions?.['id-token'], 'write', `${name} may mint the OIDC token PyPI trusts`);
+    const publish = job.steps.find((s) => s.uses?.startsWith('pypa/gh-action-pypi-publish@'))!;
+    assert.equal(publish.with?.password, undefined);
+    assert.doesNotMatch(text, /PYPI_TOKEN|PYPI_API_TOKEN|pypi-[A-Za-z0-9]{20}/);
+    assert.equal(publish.with?.['packages-dir'], 'dist-python/');
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts['package:wheel'] ?? '', /scripts\/build-wheel\.ts/);
+  });
+
   it('the dependency update job bumps the pins the tests install', async () => {
     const deps = await workflow('dependencies.yml');
     const script = runs(deps).join('\n');
@@ -43,6 +60,9 @@ describe('GitHub workflows', () => {
       assert.ok(script.includes(pkg), pkg);
       assert.match(tools, new RegExp(`'${pkg}==[^']+'`));
     }
+    const pyproject = await readFile(join(root, 'packaging/pypi/pyproject.toml'), 'utf8');
+    assert.ok(script.includes('packaging/pypi/pyproject.toml'));
+    assert.match(pyproject, /^requires = \["hatchling==[^"]+"\]$/m);
   });
 });
 

