@@ -16,6 +16,7 @@ import { valueAt } from './schema/flatten.js';
 import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION } from './schema/metadata.js';
 import { tableRefFor, type TableRef } from './schema/naming.js';
 import { compileValidator, type Validate } from './schema/record-validator.js';
+import { TableRegistry } from './schema/table-registry.js';
 import { convertValue, type StagedValue } from './schema/values.js';
 import { numberedLines } from './singer/lines.js';
 import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage } from './singer/messages.js';
@@ -75,6 +76,7 @@ export interface RunSummary {
  */
 export class Target {
   private readonly streams = new Map<string, StreamContext>();
+  private readonly registry = new TableRegistry();
   private readonly tracker = new StateTracker();
   private readonly pool: ExecutorPool;
   private readonly tables: TableManager;
@@ -104,7 +106,7 @@ export class Target {
   async run(input: Readable, signal?: AbortSignal): Promise<RunSummary> {
     const timer = this.startWaitLimitTimer();
     try {
-      for await (const { line, number } of numberedLines(input, signal)) {
+      for await (const { line, number } of numberedLines(input, signal, { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) })) {
         if (this.timerFailure !== undefined) throw this.timerFailure;
         await this.serial(() => this.handle(line, number));
       }
@@ -133,7 +135,7 @@ export class Target {
   }
 
   private async handle(line: string, number: number): Promise<void> {
-    const message = parseMessage(line, number);
+    const message = parseMessage(line, number, { warn: (m) => this.deps.log.warn(m) });
     if (message === undefined) return;
     this.scheduler.throwIfFailed();
     switch (message.type) {
@@ -168,14 +170,13 @@ export class Target {
     }
     const where = { line, stream: message.stream };
     const keyProperties = message.key_properties;
-    if (keyProperties === undefined) throw new InputError("SCHEMA message has no 'key_properties'", where);
     if (keyProperties.length === 0 && this.deps.config.primary_key_required) {
       throw new InputError(
         "The stream has no key properties and 'primary_key_required' is true; define keys in the tap, or set primary_key_required to false to append its rows",
         where,
       );
     }
-    const dataColumns = columnsFor(message.schema, message.stream, this.deps.config.data_flattening_max_level);
+    const dataColumns = columnsFor(message.schema, message.stream, this.deps.config.data_flattening_max_level, line);
     const keyColumns = keyProperties.map((key) => {
       const column = dataColumns.find((c) => c.property === key);
       if (!column) throw new InputError(`Key property '${key}' is not among the schema's properties`, where);
@@ -189,7 +190,7 @@ export class Target {
       loadColumns: [],
       keyProperties,
       keyColumns,
-      table: tableRefFor(message.stream, this.deps.config),
+      table: this.registry.claim(message.stream, tableRefFor(message.stream, this.deps.config), where),
       batchKeys: new Set(),
       batchFiles: known?.batchFiles ?? 0,
       versioned: known?.versioned ?? false,
@@ -243,7 +244,7 @@ export class Target {
 
   private cellsOf(context: StreamContext, message: RecordMessage, line: number, from = ''): StagedValue[] {
     return context.columns.map((column) => {
-      const converted = convertValue(this.valueFor(column, message), column);
+      const converted = convertValue(this.valueFor(column, message), column, this.deps.config);
       if (!converted.ok) {
         throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: context.stream });
       }

@@ -1,6 +1,7 @@
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { InputError } from '../errors.js';
+import { isExactNumber } from '../singer/json.js';
 import type { JsonSchema } from '../singer/messages.js';
 
 // Both packages are CommonJS with default exports; under NodeNext they sit on .default.
@@ -24,12 +25,32 @@ export function compileValidator(schema: JsonSchema, stream: string): Validate {
     throw new InputError(`The stream schema cannot be used for validate_records: ${(e as Error).message}`, { stream });
   }
   return (record) => {
-    if (validate(record)) return undefined;
+    if (validate(plainNumbers(record))) return undefined;
     const e = validate.errors?.[0];
     if (!e) return 'does not match the schema';
     const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(record)';
     return `field '${field}' ${e.message ?? 'is invalid'}`;
   };
+}
+
+/**
+ * Records hold numbers no double keeps exactly as BigInt or ExactNumber (see singer/json.ts); the
+ * validator knows only JS numbers, and as numbers they are checked the same way. Records without
+ * such values are validated as they are (no copy).
+ */
+function plainNumbers(value: unknown): unknown {
+  if (typeof value === 'bigint' || isExactNumber(value)) return Number(value);
+  if (typeof value !== 'object' || value === null || !holdsExact(value)) return value;
+  if (Array.isArray(value)) return value.map(plainNumbers);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: plainNumbers(v), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function holdsExact(value: unknown): boolean {
+  if (typeof value === 'bigint' || isExactNumber(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(holdsExact);
 }
 
 /**

@@ -59,6 +59,7 @@ export function jsonShaped(value: unknown): unknown {
   // Typed arrays of numbers (a REQUIRED repeated column may decode to one) become plain lists.
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, jsonShaped);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = jsonShaped(v);
+  // defineProperty: a field named `__proto__` is data, not the object's prototype.
+  for (const [key, v] of Object.entries(value)) Object.defineProperty(out, key, { value: jsonShaped(v), enumerable: true, writable: true, configurable: true });
   return out;
 }
