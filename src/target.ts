@@ -332,7 +332,7 @@ export class Target {
     await this.scheduler.settle([context.stream]);
     const mode = this.loadMode(context);
     const loaded = await this.loader.loadParquetFile(
-      { stream: context.stream, table: context.table, columns: context.loadColumns, keyColumns: context.keyColumns, mode, hardDelete: config.hard_delete },
+      { stream: context.stream, table: context.table, columns: context.loadColumns, keyColumns: context.keyColumns, mode, hardDelete: config.hard_delete, refuseNullKeys: config.primary_key_required },
       `s3a://${location.bucket}/${location.key}`,
     );
     if (!loaded && mode === 'overwrite') context.overwritten = false;

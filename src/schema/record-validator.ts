@@ -16,7 +16,8 @@ export type Validate = (record: unknown) => string | undefined;
  * so unknown keywords are ignored.
  */
 export function compileValidator(schema: JsonSchema, stream: string): Validate {
-  const ajv = new Ajv({ allErrors: false, strict: false, validateFormats: true });
+  // ownProperties: a record without `constructor` must not find Object.prototype's instead.
+  const ajv = new Ajv({ allErrors: false, strict: false, validateFormats: true, ownProperties: true });
   addFormats(ajv);
   let validate: ReturnType<typeof ajv.compile>;
   try {

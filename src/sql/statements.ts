@@ -1,5 +1,5 @@
 import type { Column, SparkType } from '../schema/columns.js';
-import { BATCHED_AT, DELETED_AT, TABLE_VERSION } from '../schema/metadata.js';
+import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, TABLE_VERSION } from '../schema/metadata.js';
 import type { TableRef } from '../schema/naming.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
 
@@ -116,14 +116,19 @@ const COMPLEX_TYPE = /^(struct|array|map)</i;
 
 /**
  * Pure: the file field feeding each column, or undefined when a Parquet file cannot be loaded as
- * it is (a key column missing, or nested data for a column that is not JSON text).
+ * it is, so its records take the record path with its checks: a key column missing, nested data
+ * for a column that is not JSON text, or text for a typed column (dates, numbers and booleans
+ * written as text are parsed by the record path's rules, which Spark's casts do not share).
+ * `_SDC_EXTRACTED_AT` and `_SDC_TABLE_VERSION` come from the message on the record path (a BATCH
+ * message carries neither), so the file's own fields of those names are not read.
  */
 export function matchFileFields(columns: readonly Column[], fields: readonly FileField[], keyColumns: readonly string[]): Array<FileField | undefined> | undefined {
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  const matched = columns.map((column) => byName.get(column.property.toLowerCase()));
+  const matched = columns.map((column) => (column.name === EXTRACTED_AT || column.name === TABLE_VERSION ? undefined : byName.get(column.property.toLowerCase())));
   for (const [i, column] of columns.entries()) {
     const field = matched[i];
     if (field && COMPLEX_TYPE.test(field.type) && column.kind !== 'json') return undefined;
+    if (field && /^string$/i.test(field.type) && column.type !== 'STRING') return undefined;
     if (!field && keyColumns.includes(column.name)) return undefined;
   }
   return matched;
@@ -144,8 +149,8 @@ function sameType(a: string, b: string): boolean {
 }
 
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|LONG|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?)$/i;
-/** Types whose casts round by meaning (the nearest double) or never fail (text). */
-const APPROXIMATE_OR_TEXT = /^(FLOAT|REAL|DOUBLE|STRING)$/i;
+const INTEGER_TYPE = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|LONG)$/i;
+const APPROXIMATE = /^(FLOAT|REAL|DOUBLE)$/i;
 
 /**
  * `CAST(expression AS to)` that fails the statement instead of changing a value. Spark (ANSI mode
@@ -156,7 +161,9 @@ const APPROXIMATE_OR_TEXT = /^(FLOAT|REAL|DOUBLE|STRING)$/i;
  */
 export function checkedCast(expression: string, from: string, to: string, column: string, stream?: string): string {
   const cast = `CAST(${expression} AS ${to})`;
-  if (APPROXIMATE_OR_TEXT.test(to.trim())) return cast;
+  // Text holds any value; a double is the nearest value by meaning, except that an integer it
+  // cannot hold exactly (beyond 2^53) is refused, as on the record path.
+  if (/^STRING$/i.test(to.trim()) || (APPROXIMATE.test(to.trim()) && !INTEGER_TYPE.test(from.trim()))) return cast;
   const changed = NUMERIC_TYPE.test(from.trim()) && NUMERIC_TYPE.test(to.trim()) ? ` OR CAST(${cast} AS ${from}) <> ${expression}` : '';
   const where = `${stream !== undefined ? `Stream '${stream}', column` : 'Column'} ${column}: value `;
   const why = ` (${from.toUpperCase()}) cannot be stored as ${to.toUpperCase()} without changing it; fix the value in the tap, or alter the column to a type that holds it`;
@@ -192,11 +199,22 @@ export interface LoadPlan {
   hardDelete: boolean;
   /** Named in the errors of values that do not fit their column. */
   stream?: string;
+  /**
+   * For a tap's Parquet file: a row whose key is null fails the load (primary_key_required), as
+   * the record path refuses such a record. Batches the target staged were checked row by row.
+   */
+  refuseNullKeys?: boolean;
 }
 
 /** The batch as rows named like the table's columns; with keys, only the last record of each key. */
-function sourceSelect(batch: StagedBatch, keys: readonly string[], stream?: string): string {
-  const projection = batch.columns.map((c, i) => `${stagedExpression(batch, i, stream)} AS ${quoteIdentifier(c.column.name)}`).join(', ');
+function sourceSelect(batch: StagedBatch, keys: readonly string[], stream?: string, nonNullKeys: readonly string[] = []): string {
+  const projection = batch.columns
+    .map((c, i) => {
+      const expression = stagedExpression(batch, i, stream);
+      const guarded = batch.format === 'parquet' && nonNullKeys.includes(c.column.name) ? nullKeyGuard(expression, c.column, batch.location, stream) : expression;
+      return `${guarded} AS ${quoteIdentifier(c.column.name)}`;
+    })
+    .join(', ');
   // A tap's file is read straight from its path: only then does Spark offer the file's hidden
   // `_metadata` column used for ordering below.
   const from = batch.format === 'parquet' ? `parquet.${quoteIdentifier(batch.location)}` : quoteIdentifier(batch.view);
@@ -217,6 +235,13 @@ function sourceSelect(batch: StagedBatch, keys: readonly string[], stream?: stri
     `ORDER BY ${order} DESC) AS ${quoteIdentifier('__rank')} ` +
     `FROM ${from}) WHERE ${quoteIdentifier('__rank')} = 1`
   );
+}
+
+function nullKeyGuard(expression: string, column: Column, location: string, stream?: string): string {
+  const message =
+    `${stream !== undefined ? `Stream '${stream}': k` : 'K'}ey property '${column.property}' is null in a row of batch file ${location}; ` +
+    'rows need a key to be merged (set primary_key_required to false to accept null keys)';
+  return `CASE WHEN ${expression} IS NULL THEN raise_error(${quoteString(message)}) ELSE ${expression} END`;
 }
 
 function indexOfColumn(columns: readonly LoadColumn[], name: string): number {
@@ -241,14 +266,14 @@ export function loadStatement(plan: LoadPlan): string {
 }
 
 /** Upsert a keyed batch: update matching rows (only the columns the batch carries), insert the rest. */
-function mergeBatch({ table, batch, keyColumns, hardDelete, stream }: LoadPlan): string {
+function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKeys }: LoadPlan): string {
   if (keyColumns.length === 0) throw new Error('A merge needs key columns');
   const on = keyColumns.map((k) => `t.${quoteIdentifier(k)} <=> s.${quoteIdentifier(k)}`).join(' AND ');
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name));
   const set = names.map((n) => `t.${n} = s.${n}`).join(', ');
   const deleted = hardDelete ? deletedCondition(batch, 's') : '';
   return (
-    `MERGE INTO ${tableName(table)} t USING (${sourceSelect(batch, keyColumns, stream)}) s ON ${on} ` +
+    `MERGE INTO ${tableName(table)} t USING (${sourceSelect(batch, keyColumns, stream, refuseNullKeys ? keyColumns : [])}) s ON ${on} ` +
     (hardDelete ? `WHEN MATCHED AND ${deleted} THEN DELETE ` : '') +
     `WHEN MATCHED THEN UPDATE SET ${set} ` +
     `WHEN NOT MATCHED${hardDelete ? ` AND NOT ${deleted}` : ''} THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`
@@ -256,9 +281,9 @@ function mergeBatch({ table, batch, keyColumns, hardDelete, stream }: LoadPlan):
 }
 
 /** Append a batch, or replace the table's rows with it (`overwrite`). */
-function insertBatch({ table, batch, mode, keyColumns, hardDelete, stream }: LoadPlan): string {
+function insertBatch({ table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys }: LoadPlan): string {
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name)).join(', ');
-  const source = sourceSelect(batch, mode === 'overwrite' ? keyColumns : [], stream);
+  const source = sourceSelect(batch, mode === 'overwrite' ? keyColumns : [], stream, refuseNullKeys ? keyColumns : []);
   const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE NOT ${deletedCondition(batch, 's')}` : source;
   return `INSERT ${mode === 'overwrite' ? 'OVERWRITE' : 'INTO'} ${tableName(table)} (${names}) ${rows}`;
 }
