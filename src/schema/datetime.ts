@@ -62,8 +62,16 @@ function offsetMinutes(offset: string | undefined): number | undefined {
   return sign * (hours * 60 + minutes);
 }
 
+/**
+ * pipelinewise tap-mysql writes `_sdc_deleted_at` with its UTC offset twice
+ * (`2019-12-18T13:19:44+00:00+00:00`); the second, redundant `+00:00` is dropped. Nothing else
+ * after an offset is accepted.
+ */
+const DOUBLED_UTC_OFFSET = /^(.+(?:[+-]\d{2}:\d{2}|Z))\+00:00$/;
+
 export function normaliseTimestamp(text: string): TimestampResult {
-  const f = fieldsOf(text.trim());
+  const trimmed = text.trim();
+  const f = fieldsOf(DOUBLED_UTC_OFFSET.exec(trimmed)?.[1] ?? trimmed);
   if (!f) return { ok: false, problem: 'invalid' };
   const offset = offsetMinutes(f.offset);
   const endOfDay = f.hour === 24 && f.minute === 0 && f.second === 0 && /^0*$/.test(f.fraction);
