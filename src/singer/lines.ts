@@ -37,13 +37,24 @@ export async function* numberedLines(input: Readable, signal?: AbortSignal, opti
     }
   };
   const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  // On abort the pending read is abandoned and the input closed (nothing more is read from it);
+  // an open stdin would otherwise keep the process alive.
   const aborted = new Promise<IteratorResult<Buffer | string>>((resolve) => {
-    if (signal?.aborted) resolve({ done: true, value: undefined });
-    signal?.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
+    const stop = () => {
+      resolve({ done: true, value: undefined });
+      // Closed once the loop has taken the end above: the abandoned read then fails unseen.
+      setImmediate(() => input.destroy());
+    };
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
   });
   try {
     for (;;) {
-      const next = signal ? await Promise.race([iterator.next(), aborted]) : await iterator.next();
+      if (signal?.aborted) break;
+      const read = iterator.next();
+      // A read abandoned on abort fails when the input is closed; that failure is expected.
+      if (signal) read.catch(() => undefined);
+      const next = signal ? await Promise.race([aborted, read]) : await read;
       if (next.done) break;
       let chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE)) {
@@ -61,7 +72,6 @@ export async function* numberedLines(input: Readable, signal?: AbortSignal, opti
       yield { line: decode(Buffer.concat(pending)), number };
     }
   } finally {
-    // Stop reading; an aborted read is left pending, as closing a readline interface would.
-    void iterator.return?.().catch(() => undefined);
+    if (!signal?.aborted) void iterator.return?.().catch(() => undefined);
   }
 }
