@@ -59,7 +59,7 @@ function holdsExact(value: unknown): boolean {
  * validator does not accept; as limits, their nearest numbers do the same job.
  */
 function withoutBigInts(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'bigint' || isExactNumber(value)) return Number(value);
   if (Array.isArray(value)) return value.map(withoutBigInts);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutBigInts(v)]));
