@@ -18,6 +18,7 @@ import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type Rec
 import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
 import { retireOldVersions, tableName } from './sql/statements.js';
+import { TableRegistry } from './schema/table-registry.js';
 import { StateTracker } from './state/state-tracker.js';
 import type { StateWriter } from './state/state-writer.js';
 import type { ObjectStore } from './storage/object-store.js';
@@ -61,6 +62,8 @@ export interface RunSummary {
 export class Target {
   private readonly sinks = new Map<string, StreamSink>();
   private readonly tracker = new StateTracker();
+  /** Which stream writes which table: two streams of one run never share a table. */
+  private readonly registry = new TableRegistry();
   private readonly pool: ExecutorPool;
   private readonly tables: TableManager;
   private readonly loader: BatchLoader;
@@ -121,7 +124,7 @@ export class Target {
 
   /** Reads lines until the input ends, the signal aborts it, or a load fails (whichever first). */
   private async readAll(input: Readable, signal?: AbortSignal): Promise<void> {
-    const lines = numberedLines(input, signal)[Symbol.asyncIterator]();
+    const lines = numberedLines(input, signal, { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) })[Symbol.asyncIterator]();
     const failed = this.coordinator.failed.then((e) => Promise.reject(e));
     failed.catch(() => undefined);
     for (;;) {
@@ -140,7 +143,7 @@ export class Target {
   }
 
   private async handle(line: string, number: number): Promise<void> {
-    const message = parseMessage(line, number);
+    const message = parseMessage(line, number, { warn: (m) => this.deps.log.warn(m) });
     if (message === undefined) return;
     this.coordinator.throwIfFailed();
     switch (message.type) {
@@ -176,7 +179,12 @@ export class Target {
       await this.shapeTable(known);
       return;
     }
-    const sink = new StreamSink(message.stream, message, { config: this.deps.config, log: this.deps.log, tempDir: this.tempDir, filePrefix: this.loader.runId }, line);
+    const sink = new StreamSink(
+      message.stream,
+      message,
+      { config: this.deps.config, log: this.deps.log, tempDir: this.tempDir, filePrefix: this.loader.runId, registry: this.registry },
+      line,
+    );
     this.tracker.knowStream(message.stream);
     await this.shapeTable(sink);
     this.sinks.set(message.stream, sink);
@@ -255,7 +263,7 @@ export class Target {
       slot: true,
       run: async () => {
         loaded = await this.loader.loadParquetFile(
-          { stream: sink.stream, table: sink.table, columns: sink.loadColumns, keyColumns: sink.keyColumns, mode, hardDelete: config.hard_delete },
+          { stream: sink.stream, table: sink.table, columns: sink.loadColumns, keyColumns: sink.keyColumns, mode, hardDelete: config.hard_delete, refuseNullKeys: config.primary_key_required },
           `s3a://${location.bucket}/${location.key}`,
         );
       },

@@ -1,5 +1,6 @@
 import AjvModule from 'ajv';
 import { ConfigError } from '../errors.js';
+import { HIVE_NAME } from '../schema/naming.js';
 import { configSchema } from './schema.js';
 import { SETTINGS, namesOf } from './settings.js';
 
@@ -57,6 +58,8 @@ export interface TargetConfig {
   add_metadata_columns: boolean;
   hard_delete: boolean;
   data_flattening_max_level: number;
+  on_invalid_datetime: 'fail' | 'null';
+  on_invalid_utf8: 'fail' | 'replace';
 }
 
 export interface ResolvedConfig {
@@ -96,12 +99,35 @@ export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
   if (typeof schemaName === 'string' && schemaName.trim() === '') {
     problems.push("'default_target_schema' is empty; name the schema the tables go to");
   }
+  problems.push(...schemaNameProblems(canonical));
 
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
     throw new ConfigError(`Invalid configuration:\n${unique.map((p) => `  * ${p}`).join('\n')}`);
   }
   return { config: canonical as unknown as TargetConfig, unknownKeys };
+}
+
+/**
+ * Target schemas are created in the Hive metastore, which takes only ASCII letters, digits and `_`;
+ * a bad name would otherwise fail only at the first table, after the tap has started. The value
+ * itself is not repeated (configuration values are never printed).
+ */
+function schemaNameProblems(canonical: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const check = (value: unknown, key: string) => {
+    if (typeof value === 'string' && value.trim() !== '' && !HIVE_NAME.test(value.trim())) {
+      problems.push(`'${key}' is not a valid schema name: use only ASCII letters, digits and '_' (the Hive metastore refuses other characters)`);
+    }
+  };
+  check(canonical.default_target_schema, 'default_target_schema');
+  const mapping = canonical.schema_mapping;
+  if (mapping && typeof mapping === 'object' && !Array.isArray(mapping)) {
+    for (const [source, entry] of Object.entries(mapping)) {
+      if (entry && typeof entry === 'object') check((entry as Record<string, unknown>).target_schema, `schema_mapping.${source}.target_schema`);
+    }
+  }
+  return problems;
 }
 
 interface AjvErrorLike {

@@ -402,6 +402,25 @@ export const SETTINGS: readonly SettingSpec[] = [
     aliases: ['flattening_max_depth'],
     group: 'records',
   },
+  {
+    name: 'on_invalid_datetime',
+    kind: 'string',
+    title: 'Invalid dates and date-times',
+    description:
+      'What to do with a `date-time` or `date` value that is not a valid RFC 3339 / ISO 8601 date: `fail` (stop, naming line, stream, column and value) or `null` (store NULL and log a warning). `_sdc_deleted_at` always fails.',
+    default: 'fail',
+    enum: ['fail', 'null'],
+    group: 'records',
+  },
+  {
+    name: 'on_invalid_utf8',
+    kind: 'string',
+    title: 'Invalid UTF-8 input',
+    description: 'What to do with an input line that is not valid UTF-8: `fail` (stop, naming the line) or `replace` (replace the bad bytes by U+FFFD and log a warning).',
+    default: 'fail',
+    enum: ['fail', 'replace'],
+    group: 'records',
+  },
 ];
 
 /** All names a setting may be given under, canonical first. */

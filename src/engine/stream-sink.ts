@@ -7,6 +7,7 @@ import { valueAt } from '../schema/flatten.js';
 import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION } from '../schema/metadata.js';
 import { tableRefFor, type TableRef } from '../schema/naming.js';
 import { compileValidator, type Validate } from '../schema/record-validator.js';
+import type { TableRegistry } from '../schema/table-registry.js';
 import { convertValue, type StagedValue } from '../schema/values.js';
 import type { RecordMessage, SchemaMessage } from '../singer/messages.js';
 import type { LoadColumn, LoadMode } from '../sql/statements.js';
@@ -30,6 +31,7 @@ export interface SinkSettings {
   tempDir: string;
   /** Prefix of batch file names: the run's id, so leftovers of a killed run can be told apart. */
   filePrefix: string;
+  registry: TableRegistry;
 }
 
 /**
@@ -79,15 +81,15 @@ export class StreamSink {
     if (this.batch) throw new Error(`schema of '${this.stream}' changed with a batch open`);
     const { config } = this.settings;
     const where = { line, stream: this.stream };
+    // The parser reads a missing key_properties as [] (with a warning), as SDK targets do.
     const keyProperties = message.key_properties;
-    if (keyProperties === undefined) throw new InputError("SCHEMA message has no 'key_properties'", where);
     if (keyProperties.length === 0 && config.primary_key_required) {
       throw new InputError(
         "The stream has no key properties and 'primary_key_required' is true; define keys in the tap, or set primary_key_required to false to append its rows",
         where,
       );
     }
-    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level);
+    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level, line);
     const keyColumns = keyProperties.map((key) => {
       const column = dataColumns.find((c) => c.property === key);
       if (!column) throw new InputError(`Key property '${key}' is not among the schema's properties`, where);
@@ -98,7 +100,7 @@ export class StreamSink {
     this.keyProperties = keyProperties;
     this.keyColumns = keyColumns.map((c) => c.name);
     this.keyPaths = keyColumns.map((c) => c.path);
-    this.table = tableRefFor(this.stream, config);
+    this.table = this.settings.registry.claim(this.stream, tableRefFor(this.stream, config), where);
     this.validate = config.validate_records ? compileValidator(message.schema, this.stream) : undefined;
     this.layOut();
   }
@@ -189,7 +191,7 @@ export class StreamSink {
 
   private cellsOf(message: RecordMessage, line: number, from: string): StagedValue[] {
     return this.columns.map((column) => {
-      const converted = convertValue(this.valueFor(column, message), column);
+      const converted = convertValue(this.valueFor(column, message), column, this.settings.config);
       if (!converted.ok) {
         throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: this.stream });
       }

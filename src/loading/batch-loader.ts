@@ -17,6 +17,7 @@ import {
   type LoadColumn,
   type LoadPlan,
 } from '../sql/statements.js';
+import { describedColumns } from '../sql/described-columns.js';
 
 export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
   stream: string;
@@ -94,9 +95,7 @@ export class BatchLoader {
       await sql.query(createParquetView(view, location));
       try {
         const described = await sql.query(describeView(view));
-        const fields: FileField[] = described
-          .filter((row) => row.col_name && !String(row.col_name).startsWith('#'))
-          .map((row) => ({ name: String(row.col_name), type: String(row.data_type) }));
+        const fields: FileField[] = describedColumns(described);
         const fileFields = matchFileFields(
           batch.columns.map((c) => c.column),
           fields,

@@ -15,6 +15,7 @@ import {
   tableName,
   type LoadColumn,
 } from '../sql/statements.js';
+import { describedColumns } from '../sql/described-columns.js';
 
 export interface TableRequest {
   stream: string;
@@ -100,20 +101,14 @@ export class TableManager {
       this.schemas.add(schemaKey);
     }
     const tables = await this.sql.query(showTables(ref));
-    const exists = tables.some((row) => String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase());
+    // The metastore keeps names in lower case; the comparison is exact otherwise.
+    const exists = tables.some((row) => String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase() && row.isTemporary !== true);
     if (!exists) {
       this.log.info(`Creating table ${tableName(ref)}`);
       await this.sql.query(createTable(ref, columns));
       return new Map(columns.map((c) => [c.name.toUpperCase(), c.type]));
     }
-    const described = await this.sql.query(describeTable(ref));
-    const types = new Map<string, string>();
-    for (const row of described) {
-      const name = String(row.col_name ?? '');
-      // DESCRIBE ends the column list with a blank row and '# Partitioning' sections.
-      if (name === '' || name.startsWith('#')) break;
-      types.set(name.toUpperCase(), String(row.data_type ?? 'string'));
-    }
-    return types;
+    const described = describedColumns(await this.sql.query(describeTable(ref)));
+    return new Map(described.map(({ name, type }) => [name.toUpperCase(), type]));
   }
 }

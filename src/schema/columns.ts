@@ -2,15 +2,22 @@ import { InputError } from '../errors.js';
 import type { JsonSchema } from '../singer/messages.js';
 import { FLATTEN_SEPARATOR, flattenSchema } from './flatten.js';
 import { columnNameFor } from './naming.js';
+import { resolveSchema } from './resolve-schema.js';
+import { decimalParts, fractionDigits, integerDigits } from '../singer/decimal-text.js';
 
 /** Spark column types the target creates. */
-export type SparkType = 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'STRING' | 'TIMESTAMP' | 'DATE';
+export type SparkType = 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'STRING' | 'TIMESTAMP' | 'DATE' | DecimalType;
+export type DecimalType = `DECIMAL(${number},${number})`;
+
+/** Spark's widest exact decimal; every decimal column gets it, so a narrower schema later never needs a change. */
+export const DECIMAL_PRECISION = 38;
 
 /**
  * How a record value becomes a staged value: `json` columns hold objects and arrays as JSON text,
- * `timestamp` and `date` values are normalised to UTC text and cast by Spark when loaded.
+ * `timestamp` and `date` values are normalised to UTC text and `decimal` values to exact decimal
+ * text, cast by Spark when loaded.
  */
-export type ValueKind = 'integer' | 'number' | 'boolean' | 'string' | 'timestamp' | 'date' | 'json';
+export type ValueKind = 'integer' | 'number' | 'decimal' | 'boolean' | 'string' | 'timestamp' | 'date' | 'json';
 
 export interface Column {
   /** Record property the value comes from; nested properties are joined with `__`. */
@@ -21,9 +28,11 @@ export interface Column {
   readonly name: string;
   readonly type: SparkType;
   readonly kind: ValueKind;
+  /** For `decimal`: digits after the decimal point. */
+  readonly scale?: number;
 }
 
-export const KIND_TYPES: Record<ValueKind, SparkType> = {
+const KIND_TYPES: Record<Exclude<ValueKind, 'decimal'>, SparkType> = {
   integer: 'BIGINT',
   number: 'DOUBLE',
   boolean: 'BOOLEAN',
@@ -33,70 +42,126 @@ export const KIND_TYPES: Record<ValueKind, SparkType> = {
   json: 'STRING',
 };
 
-/** The JSON types a property may take, `null` left out, and the format that applies. */
-function typesOf(schema: JsonSchema): { types: Set<string>; format?: string } {
-  const types = new Set<string>();
-  let format = schema.format;
+export function decimalType(scale: number): DecimalType {
+  return `DECIMAL(${DECIMAL_PRECISION},${scale})`;
+}
+
+/** What a property schema says about its values: JSON types (`null` left out) and the keywords that choose a column type. */
+interface TypeInfo {
+  types: Set<string>;
+  /** Formats of the branches that allow strings; `undefined` inside stands for a string branch without format. */
+  stringFormats: Set<string | undefined>;
+  /** The schema that carries the number keywords (multipleOf, maximum, minimum). */
+  numberSchema?: JsonSchema;
+}
+
+function typesOf(schema: JsonSchema, info: TypeInfo = { types: new Set(), stringFormats: new Set() }): TypeInfo {
+  const own = new Set<string>();
   const add = (t: unknown) => {
-    if (typeof t === 'string' && t !== 'null') types.add(t);
+    if (typeof t === 'string' && t !== 'null') own.add(t);
   };
   if (Array.isArray(schema.type)) schema.type.forEach(add);
   else add(schema.type);
-  for (const option of [...(schema.anyOf ?? []), ...((schema.oneOf as JsonSchema[] | undefined) ?? [])]) {
-    const inner = typesOf(option);
-    inner.types.forEach(add);
-    if (format === undefined && inner.types.has('string')) format = inner.format;
-  }
-  return format === undefined ? { types } : { types, format };
+  own.forEach((t) => info.types.add(t));
+  if (own.has('string')) info.stringFormats.add(typeof schema.format === 'string' ? schema.format : undefined);
+  if ((own.has('number') || own.has('integer')) && info.numberSchema === undefined && schema.multipleOf !== undefined) info.numberSchema = schema;
+  for (const option of [...arrayOf(schema.anyOf), ...arrayOf(schema.oneOf)]) typesOf(option, info);
+  return info;
+}
+
+function arrayOf(value: unknown): JsonSchema[] {
+  return Array.isArray(value) ? (value as JsonSchema[]) : [];
 }
 
 /**
  * Chooses how a property is stored. Mixed types fall back to STRING so no value is rejected;
- * objects and arrays are kept whole as JSON text.
+ * objects and arrays are kept whole as JSON text. A date-time is a TIMESTAMP only when every
+ * string it may be is a date-time: `anyOf [date-time, string]` also allows `"n/a"`, so it is text.
  */
 export function valueKindFor(schema: JsonSchema): ValueKind {
-  const { types, format } = typesOf(schema);
+  const { types, stringFormats, numberSchema } = typesOf(schema);
   if (types.has('object') || types.has('array')) return 'json';
-  if (types.size === 2 && types.has('integer') && types.has('number')) return 'number';
+  const numeric = types.size > 0 && [...types].every((t) => t === 'integer' || t === 'number');
+  if (numeric && types.has('number')) return decimalScale(numberSchema) !== undefined ? 'decimal' : 'number';
   if (types.size > 1) return 'string';
   const [only] = types;
   switch (only) {
     case 'integer':
       return 'integer';
-    case 'number':
-      return 'number';
     case 'boolean':
       return 'boolean';
-    case 'string':
+    case 'string': {
+      const [format] = stringFormats;
+      if (stringFormats.size !== 1) return 'string';
       if (format === 'date-time') return 'timestamp';
       if (format === 'date') return 'date';
       return 'string';
+    }
     default:
       return 'string';
   }
 }
 
-export function columnOf(path: readonly string[], kind: ValueKind): Column {
+/**
+ * The scale of a decimal column, or undefined for a DOUBLE. A `number` with `multipleOf` has
+ * exact values: `multipleOf: 0.01` gives scale 2 (the digits after the point of multipleOf). The
+ * column is DECIMAL(38, scale) unless `maximum`/`minimum` (or their exclusive forms) allow more
+ * integer digits than the 38 - scale left, as for PostgreSQL's unconstrained `numeric`
+ * (multipleOf 1e-38, maximum 1e38): no exact Spark type holds those, so they stay DOUBLE.
+ */
+export function decimalScale(schema: JsonSchema | undefined): number | undefined {
+  if (schema === undefined) return undefined;
+  const step = decimalParts(String(schema.multipleOf));
+  if (!step || step.digits === '' || step.negative) return undefined;
+  const scale = fractionDigits(step);
+  if (scale > DECIMAL_PRECISION) return undefined;
+  let integer = 0;
+  for (const keyword of ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum']) {
+    const bound = schema[keyword];
+    if (typeof bound === 'boolean' || bound === undefined) continue;
+    const parts = decimalParts(String(bound));
+    if (!parts) continue;
+    // An exclusive bound of 10^k needs k integer digits, an inclusive one k + 1.
+    const exclusive = keyword.startsWith('exclusive') || schema[keyword.includes('aximum') ? 'exclusiveMaximum' : 'exclusiveMinimum'] === true;
+    const powerOfTen = parts.digits === '1';
+    integer = Math.max(integer, integerDigits(parts) - (exclusive && powerOfTen ? 1 : 0));
+  }
+  return integer + scale > DECIMAL_PRECISION ? undefined : scale;
+}
+
+export function columnOf(path: readonly string[], kind: ValueKind, scale = 0): Column {
   const property = path.join(FLATTEN_SEPARATOR);
-  return { property, path, name: columnNameFor(property), type: KIND_TYPES[kind], kind };
+  const name = columnNameFor(property);
+  if (kind === 'decimal') return { property, path, name, type: decimalType(scale), kind, scale };
+  return { property, path, name, type: KIND_TYPES[kind], kind };
+}
+
+/** The column of one property schema. */
+export function columnFor(path: readonly string[], schema: JsonSchema): Column {
+  const kind = valueKindFor(schema);
+  return columnOf(path, kind, kind === 'decimal' ? decimalScale(typesOf(schema).numberSchema) : 0);
 }
 
 /** The table columns of a stream schema, in the order the tap lists its properties. */
-export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0): Column[] {
+export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0, line?: number): Column[] {
+  const where = line === undefined ? { stream } : { line, stream };
   const columns: Column[] = [];
   const byName = new Map<string, string>();
-  for (const { path, schema: propertySchema } of flattenSchema(schema, flatteningMaxLevel)) {
-    const column = columnOf(path, valueKindFor(propertySchema));
+  for (const { path, schema: propertySchema } of flattenSchema(resolveSchema(schema, where), flatteningMaxLevel)) {
+    if (path.some((step) => step === '')) {
+      throw new InputError(`The stream schema has a property with an empty name${path.length > 1 ? ` inside '${path.slice(0, -1).join('.')}'` : ''}; a column needs a name, rename it in the tap`, where);
+    }
+    const column = columnFor(path, propertySchema);
     const clash = byName.get(column.name);
     if (clash !== undefined) {
       throw new InputError(
         `Properties '${clash}' and '${column.property}' both map to column ${column.name} (Spark column names are case-insensitive); rename one in the tap`,
-        { stream },
+        where,
       );
     }
     byName.set(column.name, column.property);
     columns.push(column);
   }
-  if (columns.length === 0) throw new InputError('The stream schema has no properties, so its table would have no columns', { stream });
+  if (columns.length === 0) throw new InputError('The stream schema has no properties, so its table would have no columns', where);
   return columns;
 }

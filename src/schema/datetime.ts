@@ -1,67 +1,129 @@
 /**
  * Date and time normalisation for staging. Spark casts `YYYY-MM-DD HH:MM:SS.ffffffZ` text exactly,
- * so every accepted timestamp is rewritten to that UTC form here; offsets are applied, a value
- * without an offset is taken as UTC, and fractions are kept to the microsecond (JS Date would
- * truncate them to milliseconds).
+ * so every accepted timestamp is rewritten to that UTC form here. Accepted: RFC 3339 and the ISO
+ * 8601 forms taps emit — `T`, `t` or a space between date and time, seconds optional, a fraction of
+ * any length after `.` or `,` (kept to the microsecond, what Spark stores; JS Date would cut it to
+ * milliseconds), `Z` or an offset `±hh:mm`/`±hhmm`/`±hh` (none: UTC), the basic format
+ * `20200101T000000Z`, `24:00:00` (the end of the day, i.e. the next day's midnight) and the leap
+ * second `:60` (stored as `:59.999999`, the last storable instant of that minute, so the order of
+ * values is kept). Anything else — an offset of `+99:99`, text after the value, a 13th month — is
+ * invalid and refused; nothing is guessed.
  */
 
-const TIMESTAMP_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const EXTENDED = /^(\d{4,})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)? ?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const BASIC = /^(\d{4})(\d{2})(\d{2})[Tt](\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?:\d{2})?)?$/;
 
 /** Largest value Spark and Iceberg store; the original target used it for out-of-range input. */
 export const MAX_TIMESTAMP = '9999-12-31 23:59:59.999999Z';
+export const MAX_DATE = '9999-12-31';
 
-export type TimestampResult = { ok: true; value: string } | { ok: false };
+/**
+ * `invalid`: not a date-time. `beyond-9999`: a well-formed value after the year 9999, which Spark
+ * does not store; the caller stores the largest value instead (the original target's rule).
+ */
+export type TimestampResult = { ok: true; value: string } | { ok: false; problem: 'invalid' | 'beyond-9999' };
 
-export function normaliseTimestamp(text: string): TimestampResult {
-  const m = TIMESTAMP_RE.exec(text.trim());
-  if (!m) return { ok: false };
-  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', offset] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) {
-    return { ok: false };
-  }
-  const micros = (frac + '000000').slice(0, 6);
-  let epochMs = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC maps years 0-99 to 1900-1999; set the year explicitly to keep them.
-  const probe = new Date(epochMs);
-  probe.setUTCFullYear(year);
-  epochMs = probe.getTime() - offsetMinutes(offset) * 60_000;
-  const utc = new Date(epochMs);
-  const outYear = utc.getUTCFullYear();
-  if (outYear < 1 || outYear > 9999) return { ok: false };
+interface Fields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** Fraction digits as written. */
+  fraction: string;
+  offset?: string;
+}
+
+function fieldsOf(text: string): Fields | undefined {
+  const m = EXTENDED.exec(text) ?? BASIC.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', offset] = m;
   return {
-    ok: true,
-    value:
-      `${pad(outYear, 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ` +
-      `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}.${micros}Z`,
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: Number(h),
+    minute: Number(mi),
+    second: Number(s),
+    fraction,
+    ...(offset !== undefined ? { offset } : {}),
   };
 }
 
-/** `YYYY-MM-DD` of a date or date-time value (the calendar date as written, no zone shift). */
-export function normaliseDate(text: string): TimestampResult {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.trim());
-  if (!m) return { ok: false };
-  const [, y, mo, d] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return { ok: false };
-  return { ok: true, value: `${y}-${mo}-${d}` };
-}
-
-function offsetMinutes(offset: string | undefined): number {
+/** Minutes east of UTC, or undefined for an offset outside ±23:59. */
+function offsetMinutes(offset: string | undefined): number | undefined {
   if (offset === undefined || offset === 'Z' || offset === 'z') return 0;
   const sign = offset.startsWith('-') ? -1 : 1;
   const digits = offset.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  if (hours > 23 || minutes > 59) return undefined;
   return sign * (hours * 60 + minutes);
+}
+
+/**
+ * pipelinewise tap-mysql writes `_sdc_deleted_at` with its UTC offset twice
+ * (`2019-12-18T13:19:44+00:00+00:00`); the second, redundant `+00:00` is dropped. Nothing else
+ * after an offset is accepted.
+ */
+const DOUBLED_UTC_OFFSET = /^(.+(?:[+-]\d{2}:\d{2}|Z))\+00:00$/;
+
+export function normaliseTimestamp(text: string): TimestampResult {
+  const trimmed = text.trim();
+  const f = fieldsOf(DOUBLED_UTC_OFFSET.exec(trimmed)?.[1] ?? trimmed);
+  if (!f) return { ok: false, problem: 'invalid' };
+  const offset = offsetMinutes(f.offset);
+  const endOfDay = f.hour === 24 && f.minute === 0 && f.second === 0 && /^0*$/.test(f.fraction);
+  if (
+    offset === undefined ||
+    f.year < 1 ||
+    f.month < 1 ||
+    f.month > 12 ||
+    f.day < 1 ||
+    f.day > daysIn(f.year, f.month) ||
+    (f.hour > 23 && !endOfDay) ||
+    f.minute > 59 ||
+    f.second > 60
+  ) {
+    return { ok: false, problem: 'invalid' };
+  }
+  if (f.year > 9999) return { ok: false, problem: 'beyond-9999' };
+  const leap = f.second === 60;
+  const micros = leap ? '999999' : (f.fraction + '000000').slice(0, 6);
+  const probe = new Date(Date.UTC(f.year, f.month - 1, f.day, endOfDay ? 0 : f.hour, f.minute, leap ? 59 : f.second));
+  // Date.UTC maps years 0-99 to 1900-1999; set the year explicitly to keep them.
+  if (f.year < 100) probe.setUTCFullYear(f.year, f.month - 1, f.day);
+  const epochMs = probe.getTime() + (endOfDay ? 86_400_000 : 0) - offset * 60_000;
+  const utc = new Date(epochMs);
+  // The UTC instant of a valid value may fall in the year 0 or 10000 (an offset across the
+  // calendar's ends); Spark stores both, so the value is kept as given.
+  return {
+    ok: true,
+    value:
+      `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ` +
+      `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}.${micros}Z`,
+  };
+}
+
+/** `YYYY-MM-DD` of a date or a date-time value (the calendar date as written, no zone shift). */
+export function normaliseDate(text: string): TimestampResult {
+  const trimmed = text.trim();
+  const m = /^(\d{4,})-(\d{2})-(\d{2})$/.exec(trimmed);
+  if (!m) {
+    // A full date-time is accepted for a date column when it is valid as a whole.
+    const t = normaliseTimestamp(trimmed);
+    if (!t.ok) return t;
+    const f = fieldsOf(trimmed) as Fields;
+    return { ok: true, value: `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}` };
+  }
+  const [, y, mo, d] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return { ok: false, problem: 'invalid' };
+  if (year > 9999) return { ok: false, problem: 'beyond-9999' };
+  return { ok: true, value: `${y}-${mo}-${d}` };
 }
 
 function daysIn(year: number, month: number): number {

@@ -12,10 +12,11 @@ import type { Column } from './columns.js';
  */
 export type TypeFit = 'same' | 'widen' | 'cast' | 'conflict';
 
+const DECIMAL = /^DECIMAL\((\d+),(\d+)\)$/;
 const WIDENINGS: Record<string, string> = { INT: 'BIGINT', INTEGER: 'BIGINT', FLOAT: 'DOUBLE', REAL: 'DOUBLE' };
 
 export function normaliseType(describedType: string): string {
-  const upper = describedType.trim().toUpperCase();
+  const upper = describedType.replace(/\s+/g, '').toUpperCase();
   if (upper === 'LONG') return 'BIGINT';
   if (upper === 'INTEGER') return 'INT';
   return upper;
@@ -26,6 +27,13 @@ export function typeFit(tableType: string, column: Pick<Column, 'type'>): TypeFi
   const wanted = column.type;
   if (current === wanted) return 'same';
   if (WIDENINGS[current] === wanted) return 'widen';
+  const from = DECIMAL.exec(current);
+  const to = DECIMAL.exec(wanted);
+  // Iceberg raises a decimal's precision in place; its scale never changes.
+  if (from && to) return from[2] === to[2] && Number(from[1]) < Number(to[1]) ? 'widen' : 'conflict';
+  // Tables created before decimals were derived hold them as DOUBLE and keep doing so; a DECIMAL
+  // column takes doubles through a cast that fails the load rather than round a value.
+  if ((current === 'DOUBLE' && to) || (from && wanted === 'DOUBLE')) return 'cast';
   if (current === 'STRING') return 'cast';
   if (current === 'DOUBLE' && wanted === 'BIGINT') return 'cast';
   if (current === 'TIMESTAMP' && wanted === 'DATE') return 'cast';

@@ -33,7 +33,8 @@ export function flattenSchema(schema: JsonSchema, maxLevel: number, parent: read
 export function valueAt(record: Record<string, unknown>, path: readonly string[]): unknown {
   let value: unknown = record;
   for (const step of path) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    // Own properties only: a record without `constructor` has no value for it, whatever Object.prototype holds.
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, step)) return undefined;
     value = (value as Record<string, unknown>)[step];
   }
   return value;

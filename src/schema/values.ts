@@ -1,11 +1,19 @@
-import { stringifyJson } from '../singer/json.js';
-import { MAX_TIMESTAMP, normaliseDate, normaliseTimestamp } from './datetime.js';
-import type { Column } from './columns.js';
+import { decimalParts, fractionDigits, integerDigits, plainText } from '../singer/decimal-text.js';
+import { isExactNumber, stringifyJson } from '../singer/json.js';
+import { MAX_DATE, MAX_TIMESTAMP, normaliseDate, normaliseTimestamp } from './datetime.js';
+import { DECIMAL_PRECISION, type Column } from './columns.js';
+import { DELETED_AT } from './metadata.js';
 
 /** A staged value: what goes into the batch file for one cell. */
 export type StagedValue = string | number | boolean | null;
 
 export type Conversion = { ok: true; value: StagedValue; warning?: string } | { ok: false; reason: string };
+
+/** Settings that change how values are converted. */
+export interface ConversionOptions {
+  /** `fail` (default): an invalid date or date-time stops the run; `null`: it is stored as NULL with a warning. */
+  on_invalid_datetime?: 'fail' | 'null';
+}
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -13,44 +21,48 @@ const INT64_MAX = 2n ** 63n - 1n;
 /**
  * Converts one record value for its column. Pure: the caller decides what a failure means (an
  * error naming stream, line and column). Values that cannot be represented are refused rather
- * than silently changed, except out-of-range dates, which become the largest storable value with
- * a warning (the original target's documented treatment).
+ * than silently changed; the one exception is a date after the year 9999, which becomes the
+ * largest storable value with a warning (the original target's documented treatment).
  */
-export function convertValue(value: unknown, column: Pick<Column, 'kind'>): Conversion {
+export function convertValue(value: unknown, column: Pick<Column, 'kind'> & Partial<Pick<Column, 'scale' | 'name'>>, options: ConversionOptions = {}): Conversion {
   if (value === null || value === undefined) return { ok: true, value: null };
   switch (column.kind) {
     case 'integer':
       return integerValue(value);
     case 'number':
-      if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value };
-      if (typeof value === 'bigint') return { ok: true, value: Number(value) };
-      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
-        return { ok: true, value: Number(value) };
-      }
-      return refuse(value, 'a number');
+      return numberValue(value);
+    case 'decimal':
+      return decimalValue(value, column.scale ?? 0);
     case 'boolean':
       if (typeof value === 'boolean') return { ok: true, value };
       return refuse(value, 'a boolean');
     case 'string':
       if (typeof value === 'string') return { ok: true, value };
-      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return { ok: true, value: String(value) };
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || isExactNumber(value)) return { ok: true, value: String(value) };
       return { ok: true, value: stringifyJson(value) };
     case 'json':
       if (typeof value === 'string') return { ok: true, value };
       return { ok: true, value: stringifyJson(value) };
-    case 'timestamp': {
-      if (typeof value !== 'string') return refuse(value, 'a date-time string');
-      const t = normaliseTimestamp(value);
-      if (t.ok) return { ok: true, value: t.value };
-      return { ok: true, value: MAX_TIMESTAMP, warning: `'${value}' is not a storable date-time; stored as ${MAX_TIMESTAMP}` };
-    }
-    case 'date': {
-      if (typeof value !== 'string') return refuse(value, 'a date string');
-      const d = normaliseDate(value);
-      if (d.ok) return { ok: true, value: d.value };
-      return { ok: true, value: '9999-12-31', warning: `'${value}' is not a storable date; stored as 9999-12-31` };
-    }
+    case 'timestamp':
+    case 'date':
+      return dateValue(value, column.kind, column.name === DELETED_AT ? 'fail' : (options.on_invalid_datetime ?? 'fail'));
   }
+}
+
+function dateValue(value: unknown, kind: 'timestamp' | 'date', onInvalid: 'fail' | 'null'): Conversion {
+  const what = kind === 'timestamp' ? 'date-time' : 'date';
+  const max = kind === 'timestamp' ? MAX_TIMESTAMP : MAX_DATE;
+  if (typeof value !== 'string') return invalid(`expected a ${what} string, got ${shown(value)}`, onInvalid);
+  const result = kind === 'timestamp' ? normaliseTimestamp(value) : normaliseDate(value);
+  if (result.ok) return result;
+  if (result.problem === 'beyond-9999') return { ok: true, value: max, warning: `'${value}' is after the year 9999, which Spark cannot store; stored as ${max}` };
+  const example = kind === 'timestamp' ? ' (RFC 3339, e.g. 2024-05-01T12:30:00Z)' : ' (e.g. 2024-05-01)';
+  return invalid(`${shown(value)} is not a valid ${what}${example}`, onInvalid);
+}
+
+function invalid(reason: string, onInvalid: 'fail' | 'null'): Conversion {
+  if (onInvalid === 'null') return { ok: true, value: null, warning: `${reason}; stored as NULL (on_invalid_datetime is null)` };
+  return { ok: false, reason: `${reason}; fix the tap, or set on_invalid_datetime to null to store such values as NULL` };
 }
 
 /** Integers are staged as text beyond 2^53 so Spark casts them exactly; beyond 64 bits they are refused. */
@@ -64,7 +76,53 @@ function integerValue(value: unknown): Conversion {
   return { ok: true, value: Number.isSafeInteger(Number(big)) ? Number(big) : big.toString() };
 }
 
+/**
+ * A DOUBLE column holds the nearest double of a decimal, as DOUBLE means. An integer the double
+ * cannot hold exactly (beyond 2^53, in an `["integer", "number"]` column) is refused instead: an
+ * id changing its last digits is data loss, not rounding. Declare such properties `integer`, or
+ * give them `multipleOf: 1` for an exact DECIMAL(38,0).
+ */
+function numberValue(value: unknown): Conversion {
+  if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value } : refuse(value, 'a finite number');
+  const text = typeof value === 'bigint' ? value.toString() : isExactNumber(value) ? value.value : typeof value === 'string' ? value.trim() : undefined;
+  const parts = text === undefined ? undefined : decimalParts(text);
+  if (text === undefined || !parts) return refuse(value, 'a number');
+  const n = Number(text);
+  if (!Number.isFinite(n)) return refuse(value, 'a number a DOUBLE can hold');
+  if (fractionDigits(parts) === 0 && !Number.isSafeInteger(n) && BigInt(plainText(parts)) !== BigInt(n)) {
+    return {
+      ok: false,
+      reason: `integer ${plainText(parts)} cannot be stored exactly in this DOUBLE column (more than 15 digits); declare the property as integer, or give it multipleOf: 1 for an exact DECIMAL(38,0) column`,
+    };
+  }
+  return { ok: true, value: n };
+}
+
+/** Exact decimal text, checked against the column's scale and DECIMAL(38) range before it is staged. */
+function decimalValue(value: unknown, scale: number): Conversion {
+  const text =
+    typeof value === 'number' ? (Number.isFinite(value) ? String(value) : undefined)
+    : typeof value === 'bigint' ? value.toString()
+    : isExactNumber(value) ? value.value
+    : typeof value === 'string' ? value.trim()
+    : undefined;
+  const parts = text === undefined ? undefined : decimalParts(text);
+  if (!parts) return refuse(value, 'a decimal number');
+  const type = `DECIMAL(${DECIMAL_PRECISION},${scale})`;
+  if (fractionDigits(parts) > scale) {
+    return { ok: false, reason: `${plainText(parts)} has more than ${scale} digits after the decimal point, so it does not fit ${type} (the schema's multipleOf); fix the tap's schema or value` };
+  }
+  if (integerDigits(parts) > DECIMAL_PRECISION - scale) {
+    return { ok: false, reason: `${plainText(parts)} has more than ${DECIMAL_PRECISION - scale} digits before the decimal point, so it does not fit ${type}` };
+  }
+  return { ok: true, value: plainText(parts) };
+}
+
+function shown(value: unknown): string {
+  const text = typeof value === 'bigint' ? value.toString() : stringifyJson(value);
+  return text.length > 60 ? text.slice(0, 60) + '…' : text;
+}
+
 function refuse(value: unknown, expected: string): Conversion {
-  const shown = typeof value === 'bigint' ? value.toString() : stringifyJson(value);
-  return { ok: false, reason: `expected ${expected}, got ${shown.length > 60 ? shown.slice(0, 60) + '…' : shown}` };
+  return { ok: false, reason: `expected ${expected}, got ${shown(value)}` };
 }

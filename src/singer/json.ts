@@ -1,23 +1,43 @@
-import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+import { LosslessNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+import { exactAsDouble } from './decimal-text.js';
 
 /**
- * JSON that keeps integers beyond 2^53 exact. Native JSON.parse rounds them (an id of
- * 9007199254740993 would load as ...992), so lines that contain a long digit run are parsed with
- * lossless-json, which hands such integers over as BigInt. Other lines take the fast native path.
+ * A JSON number that no double holds exactly (`12345678901234567.89`), kept as its text. Only
+ * decimal columns read the text; other consumers see it through Number(). It is a lossless-json
+ * number, so stringifyJson writes its digits back unchanged; JSON.stringify refuses it (toJSON
+ * throws), which sends stringifyJson down the lossless path instead of writing an object.
  */
-const LONG_DIGIT_RUN = /\d{16,}/;
+export class ExactNumber extends LosslessNumber {
+  toJSON(): never {
+    throw new TypeError('ExactNumber is written by stringifyJson');
+  }
+}
 
-function parseNumber(text: string): number | bigint {
+/**
+ * JSON that keeps numbers exact. Native JSON.parse rounds integers beyond 2^53 (an id of
+ * 9007199254740993 would load as ...992) and decimals of more than 15 significant digits, so
+ * lines that contain a run of 16 or more digits (a decimal point may sit inside it) are parsed with
+ * lossless-json: such integers become BigInt, such decimals ExactNumber. Other lines take the fast
+ * native path, where every number is exact as a double.
+ */
+const LONG_DIGIT_RUN = /\d(?:\.?\d){15}/;
+
+function parseNumber(text: string): number | bigint | ExactNumber {
   const value = Number(text);
-  if (Number.isSafeInteger(value) || !/^-?\d+$/.test(text)) return value;
-  return BigInt(text);
+  if (/^-?\d+$/.test(text)) return Number.isSafeInteger(value) ? value : BigInt(text);
+  return exactAsDouble(text) ? value : new ExactNumber(text);
 }
 
 export function parseJson(text: string): unknown {
   return LONG_DIGIT_RUN.test(text) ? parseLossless(text, null, parseNumber) : JSON.parse(text);
 }
 
-/** JSON text of a value that may hold BigInt integers (written as plain JSON numbers). */
+/** True for numbers kept as text by parseJson. */
+export function isExactNumber(value: unknown): value is ExactNumber {
+  return value instanceof ExactNumber;
+}
+
+/** JSON text of a value that may hold BigInt integers or ExactNumber decimals (written as plain JSON numbers). */
 export function stringifyJson(value: unknown): string {
   try {
     return JSON.stringify(value);

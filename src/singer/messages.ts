@@ -1,6 +1,6 @@
 import { jsonSyntaxError } from '../json-syntax.js';
 import { InputError } from '../errors.js';
-import { parseJson } from './json.js';
+import { parseJson, stringifyJson } from './json.js';
 
 /** JSON Schema as sent by a tap; only the parts the target reads are typed. */
 export interface JsonSchema {
@@ -16,7 +16,8 @@ export type SchemaMessage = {
   type: 'SCHEMA';
   stream: string;
   schema: JsonSchema;
-  key_properties?: string[];
+  /** `[]` when the message has none (see parseMessage). */
+  key_properties: string[];
 };
 export type RecordMessage = {
   type: 'RECORD';
@@ -33,41 +34,54 @@ export type BatchEnvelope = { type: 'BATCH'; stream: string; raw: Record<string,
 
 export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage | BatchEnvelope | UnknownMessage;
 
+/** Messages nesting deeper than this are refused: no real record does, and every later step walks values recursively. */
+export const MAX_NESTING = 100;
+
+export interface ParseOptions {
+  /** Receives warnings about messages accepted leniently (a SCHEMA without key_properties). */
+  warn?: (message: string) => void;
+}
+
 /**
  * Parses one input line into a typed message. Returns undefined for a blank line (taps and shells
  * emit them). Errors name the line number, and the stream when it is known, so the user can find
- * the bad message in the tap's output.
+ * the bad message in the tap's output. Parsed objects are plain data: every later lookup of a
+ * property uses own properties only, so names like `constructor` or `__proto__` are just names.
  */
-export function parseMessage(line: string, lineNumber: number): SingerMessage | undefined {
+export function parseMessage(line: string, lineNumber: number, options: ParseOptions = {}): SingerMessage | undefined {
   if (line.trim() === '') return undefined;
   let parsed: unknown;
   try {
     parsed = parseJson(line);
-  } catch {
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`The message nests deeper than ${MAX_NESTING} levels of objects and arrays; such data is refused`, { line: lineNumber });
     // The position only: records hold data that has no place in a log.
     throw new InputError(`Invalid JSON: the message is broken at ${jsonSyntaxError(line).replace(/^line 1, /, '')}`, { line: lineNumber });
   }
   if (!isObject(parsed)) {
     throw new InputError(`A Singer message must be a JSON object, got ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`}`, { line: lineNumber });
   }
-  const rawType = parsed.type;
+  if (nestsDeeperThan(parsed, MAX_NESTING)) {
+    const stream = typeof parsed.stream === 'string' ? { stream: parsed.stream } : {};
+    throw new InputError(`The message nests deeper than ${MAX_NESTING} levels of objects and arrays; such data is refused`, { line: lineNumber, ...stream });
+  }
+  const rawType = own(parsed, 'type');
   if (typeof rawType !== 'string') {
     throw new InputError("Message has no 'type' key", { line: lineNumber });
   }
   switch (rawType.toUpperCase()) {
     case 'SCHEMA':
-      return schemaMessage(parsed, lineNumber);
+      return schemaMessage(parsed, lineNumber, options);
     case 'RECORD':
       return recordMessage(parsed, lineNumber);
     case 'STATE':
-      if (!('value' in parsed)) throw new InputError("STATE message has no 'value'", { line: lineNumber });
+      if (!Object.hasOwn(parsed, 'value')) throw new InputError("STATE message has no 'value'", { line: lineNumber });
       return { type: 'STATE', value: parsed.value };
     case 'ACTIVATE_VERSION': {
       const stream = requireStream(parsed, lineNumber);
-      if (typeof parsed.version !== 'number') {
-        throw new InputError("ACTIVATE_VERSION message has no numeric 'version'", { line: lineNumber, stream });
-      }
-      return { type: 'ACTIVATE_VERSION', stream, version: parsed.version };
+      const version = tableVersion(own(parsed, 'version'), 'ACTIVATE_VERSION', { line: lineNumber, stream });
+      if (version === undefined) throw new InputError("ACTIVATE_VERSION message has no integer 'version'", { line: lineNumber, stream });
+      return { type: 'ACTIVATE_VERSION', stream, version };
     }
     case 'BATCH':
       return { type: 'BATCH', stream: requireStream(parsed, lineNumber), raw: parsed };
@@ -76,32 +90,83 @@ export function parseMessage(line: string, lineNumber: number): SingerMessage | 
   }
 }
 
-function schemaMessage(o: Record<string, unknown>, line: number): SchemaMessage {
+/** A table version: a non-negative integer (the SDK sends milliseconds since the epoch). */
+function tableVersion(value: unknown, what: string, where: { line: number; stream: string }): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  throw new InputError(`${what} 'version' must be a non-negative integer (below 2^53), got ${preview(stringifyJson(value))}`, where);
+}
+
+/** True when `value` holds objects or arrays more than `limit` levels deep (stops looking at the limit). */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) return value.some((v) => nestsDeeperThan(v, limit - 1));
+  for (const key in value) if (Object.hasOwn(value, key) && nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  return false;
+}
+
+function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+function schemaMessage(o: Record<string, unknown>, line: number, options: ParseOptions): SchemaMessage {
   const stream = requireStream(o, line);
-  if (!isObject(o.schema)) throw new InputError("SCHEMA message has no 'schema' object", { line, stream });
-  const keys = o.key_properties;
-  if (keys !== undefined && !(Array.isArray(keys) && keys.every((k) => typeof k === 'string'))) {
+  const schema = own(o, 'schema');
+  if (!isObject(schema)) throw new InputError("SCHEMA message has no 'schema' object", { line, stream });
+  const keys = own(o, 'key_properties');
+  if (keys !== undefined && keys !== null && !(Array.isArray(keys) && keys.every((k) => typeof k === 'string'))) {
     throw new InputError("'key_properties' must be an array of property names", { line, stream });
   }
-  return { type: 'SCHEMA', stream, schema: o.schema as JsonSchema, key_properties: keys as string[] | undefined };
+  if (keys === undefined || keys === null) {
+    // The Singer spec requires the field, but SDK taps and targets read its absence as "no keys".
+    options.warn?.(`Line ${line}: SCHEMA of stream '${stream}' has no 'key_properties'; the stream is taken to have no key (primary_key_required decides whether that is allowed)`);
+  }
+  const empty = emptyPropertyName(schema);
+  if (empty !== undefined) {
+    throw new InputError(`The stream schema has a property with an empty name${empty === '' ? '' : ` inside '${empty}'`}; a column needs a name, rename it in the tap`, { line, stream });
+  }
+  return { type: 'SCHEMA', stream, schema: schema as JsonSchema, key_properties: (keys as string[] | undefined | null) ?? [] };
+}
+
+/** The path of the first object in the schema that declares a property named '', or undefined. */
+function emptyPropertyName(schema: Record<string, unknown>, path = ''): string | undefined {
+  const properties = own(schema, 'properties');
+  if (!isObject(properties)) return undefined;
+  for (const [name, child] of Object.entries(properties)) {
+    if (name === '') return path;
+    if (isObject(child)) {
+      const inner = emptyPropertyName(child, path === '' ? name : `${path}.${name}`);
+      if (inner !== undefined) return inner;
+    }
+  }
+  return undefined;
 }
 
 function recordMessage(o: Record<string, unknown>, line: number): RecordMessage {
   const stream = requireStream(o, line);
-  if (!isObject(o.record)) throw new InputError("RECORD message has no 'record' object", { line, stream });
-  const message: RecordMessage = { type: 'RECORD', stream, record: o.record };
-  if (typeof o.time_extracted === 'string') message.time_extracted = o.time_extracted;
-  if (typeof o.version === 'number') message.version = o.version;
+  const record = own(o, 'record');
+  if (!isObject(record)) throw new InputError("RECORD message has no 'record' object", { line, stream });
+  const message: RecordMessage = { type: 'RECORD', stream, record };
+  const extracted = own(o, 'time_extracted');
+  if (typeof extracted === 'string') message.time_extracted = extracted;
+  const version = tableVersion(own(o, 'version'), 'RECORD', { line, stream });
+  if (version !== undefined) message.version = version;
   return message;
 }
 
 function requireStream(o: Record<string, unknown>, line: number): string {
-  if (typeof o.stream !== 'string' || o.stream === '') {
+  const stream = own(o, 'stream');
+  if (typeof stream !== 'string' || stream === '') {
     throw new InputError(`${String(o.type)} message has no 'stream'`, { line });
   }
-  return o.stream;
+  return stream;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function preview(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

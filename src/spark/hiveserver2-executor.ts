@@ -266,6 +266,10 @@ export class HiveServer2Executor implements SqlExecutor {
 /** The server's message without the Java stack trace that follows it. */
 function serverMessage(message: string | null | undefined): string {
   if (!message) return 'no message from the server';
+  // A row stopped by raise_error() (a value that does not fit its column, a null key): that text,
+  // which names stream, column and value, is the message, wherever it sits in the cause chain.
+  const raised = /java\.lang\.RuntimeException: ([^\n]+)/.exec(message);
+  if (raised?.[1]) return raised[1].trim();
   const cut = message.split(/\n\s*at |\n\tat /)[0] ?? message;
   return cut.replace(/^org\.apache\.hive\.service\.cli\.HiveSQLException: /, '').trim();
 }

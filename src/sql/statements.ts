@@ -1,5 +1,5 @@
 import type { Column, SparkType } from '../schema/columns.js';
-import { BATCHED_AT, DELETED_AT, TABLE_VERSION } from '../schema/metadata.js';
+import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, TABLE_VERSION } from '../schema/metadata.js';
 import type { TableRef } from '../schema/naming.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
 
@@ -41,8 +41,12 @@ export function describeTable(ref: TableRef): string {
   return `DESCRIBE TABLE ${tableName(ref)}`;
 }
 
-export function showTables(ref: Pick<TableRef, 'catalog' | 'schema' | 'table'>): string {
-  return `SHOW TABLES IN ${qualifiedName(ref.catalog, ref.schema)} LIKE ${quoteString(ref.table)}`;
+/**
+ * All tables of a schema; the caller compares names exactly. No `LIKE`: Spark reads its pattern as
+ * a regular expression, so a name such as `ORDERS(V2)` would never match itself.
+ */
+export function showTables(ref: Pick<TableRef, 'catalog' | 'schema'>): string {
+  return `SHOW TABLES IN ${qualifiedName(ref.catalog, ref.schema)}`;
 }
 
 /** A column of a staged batch and the type it has in the table (values are cast when they differ). */
@@ -82,21 +86,16 @@ export function stageField(index: number): string {
 export const SEQUENCE_FIELD = 'seq';
 
 /**
- * Types of the staged fields. Integers, dates and timestamps are staged as text and cast in the
- * load statement: integers beyond 2^53 stay exact, and no reader-side parsing option can
- * reinterpret a date.
+ * Type of the staged field of a column. Integers, decimals, dates and timestamps are staged as
+ * text and cast in the load statement: integers beyond 2^53 and decimals stay exact (never a
+ * double on the way), and no reader-side parsing option can reinterpret a date.
  */
-const STAGE_TYPES: Record<SparkType, string> = {
-  BIGINT: 'STRING',
-  DOUBLE: 'DOUBLE',
-  BOOLEAN: 'BOOLEAN',
-  STRING: 'STRING',
-  TIMESTAMP: 'STRING',
-  DATE: 'STRING',
-};
+export function stageType(type: SparkType): string {
+  return type === 'DOUBLE' || type === 'BOOLEAN' ? type : 'STRING';
+}
 
 export function createStageView(batch: StagedBatch): string {
-  const fields = batch.columns.map(({ column }, i) => `${quoteIdentifier(stageField(i))} ${STAGE_TYPES[column.type]}`);
+  const fields = batch.columns.map(({ column }, i) => `${quoteIdentifier(stageField(i))} ${stageType(column.type)}`);
   fields.push(`${quoteIdentifier(SEQUENCE_FIELD)} BIGINT`);
   return (
     `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(batch.view)} (${fields.join(', ')}) ` +
@@ -117,37 +116,73 @@ const COMPLEX_TYPE = /^(struct|array|map)</i;
 
 /**
  * Pure: the file field feeding each column, or undefined when a Parquet file cannot be loaded as
- * it is (a key column missing, or nested data for a column that is not JSON text).
+ * it is, so its records take the record path with its checks: a key column missing, nested data
+ * for a column that is not JSON text, or text for a typed column (dates, numbers and booleans
+ * written as text are parsed by the record path's rules, which Spark's casts do not share).
+ * `_SDC_EXTRACTED_AT` and `_SDC_TABLE_VERSION` come from the message on the record path (a BATCH
+ * message carries neither), so the file's own fields of those names are not read.
  */
 export function matchFileFields(columns: readonly Column[], fields: readonly FileField[], keyColumns: readonly string[]): Array<FileField | undefined> | undefined {
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  const matched = columns.map((column) => byName.get(column.property.toLowerCase()));
+  const matched = columns.map((column) => (column.name === EXTRACTED_AT || column.name === TABLE_VERSION ? undefined : byName.get(column.property.toLowerCase())));
   for (const [i, column] of columns.entries()) {
     const field = matched[i];
     if (field && COMPLEX_TYPE.test(field.type) && column.kind !== 'json') return undefined;
+    if (field && /^string$/i.test(field.type) && column.type !== 'STRING') return undefined;
     if (!field && keyColumns.includes(column.name)) return undefined;
   }
   return matched;
 }
 
 /** A column's value from a tap's Parquet file (nested values become JSON text). */
-function fileExpression(column: Column, field: FileField | undefined): string {
+function fileExpression(column: Column, field: FileField | undefined, stream?: string): string {
   if (column.name === BATCHED_AT) return 'current_timestamp()';
   if (!field) return `CAST(NULL AS ${column.type})`;
   const name = quoteIdentifier(field.name);
   if (COMPLEX_TYPE.test(field.type)) return `to_json(${name})`;
-  return field.type.toUpperCase() === column.type ? name : `CAST(${name} AS ${column.type})`;
+  return sameType(field.type, column.type) ? name : checkedCast(name, field.type, column.type, column.name, stream);
+}
+
+function sameType(a: string, b: string): boolean {
+  const norm = (t: string) => t.replace(/\s+/g, '').toUpperCase().replace(/^LONG$/, 'BIGINT').replace(/^INTEGER$/, 'INT');
+  return norm(a) === norm(b);
+}
+
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|LONG|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?)$/i;
+const INTEGER_TYPE = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|LONG)$/i;
+const APPROXIMATE = /^(FLOAT|REAL|DOUBLE)$/i;
+
+/**
+ * `CAST(expression AS to)` that fails the statement instead of changing a value. Spark (ANSI mode
+ * off, the default) makes a failed cast NULL and rounds or truncates numbers (1.5 into BIGINT is
+ * 1, 123456789012 into DECIMAL(10,2) is NULL); here such a row stops the load with raise_error,
+ * naming stream, column and value. Casts into DOUBLE and text cannot lose a value that the
+ * column type promises to keep, so they stay plain.
+ */
+export function checkedCast(expression: string, from: string, to: string, column: string, stream?: string): string {
+  const cast = `CAST(${expression} AS ${to})`;
+  // Text holds any value; a double is the nearest value by meaning, except that an integer it
+  // cannot hold exactly (beyond 2^53) is refused, as on the record path.
+  if (/^STRING$/i.test(to.trim()) || (APPROXIMATE.test(to.trim()) && !INTEGER_TYPE.test(from.trim()))) return cast;
+  const changed = NUMERIC_TYPE.test(from.trim()) && NUMERIC_TYPE.test(to.trim()) ? ` OR CAST(${cast} AS ${from}) <> ${expression}` : '';
+  const where = `${stream !== undefined ? `Stream '${stream}', column` : 'Column'} ${column}: value `;
+  const why = ` (${from.toUpperCase()}) cannot be stored as ${to.toUpperCase()} without changing it; fix the value in the tap, or alter the column to a type that holds it`;
+  return (
+    `CASE WHEN ${expression} IS NOT NULL AND (${cast} IS NULL${changed}) ` +
+    `THEN raise_error(concat(${quoteString(where)}, CAST(${expression} AS STRING), ${quoteString(why)})) ELSE ${cast} END`
+  );
 }
 
 export function dropView(view: string): string {
   return `DROP VIEW IF EXISTS ${quoteIdentifier(view)}`;
 }
 
-function stagedExpression(batch: StagedBatch, index: number): string {
+function stagedExpression(batch: StagedBatch, index: number, stream?: string): string {
   const { column, tableType } = batch.columns[index]!;
-  let expression = batch.format === 'parquet' ? fileExpression(column, batch.fileFields?.[index]) : quoteIdentifier(stageField(index));
-  if (batch.format === 'json' && STAGE_TYPES[column.type] !== column.type) expression = `CAST(${expression} AS ${column.type})`;
-  if (tableType.toUpperCase() !== column.type) expression = `CAST(${expression} AS ${tableType})`;
+  let expression = batch.format === 'parquet' ? fileExpression(column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
+  // Staged text was checked value by value when it was staged, so this cast cannot fail.
+  if (batch.format === 'json' && stageType(column.type) !== column.type) expression = `CAST(${expression} AS ${column.type})`;
+  if (!sameType(tableType, column.type)) expression = checkedCast(expression, column.type, tableType, column.name, stream);
   return expression;
 }
 
@@ -162,11 +197,24 @@ export interface LoadPlan {
   keyColumns: readonly string[];
   /** Rows whose `_SDC_DELETED_AT` is set are deleted (merge) or skipped (insert, overwrite). */
   hardDelete: boolean;
+  /** Named in the errors of values that do not fit their column. */
+  stream?: string;
+  /**
+   * For a tap's Parquet file: a row whose key is null fails the load (primary_key_required), as
+   * the record path refuses such a record. Batches the target staged were checked row by row.
+   */
+  refuseNullKeys?: boolean;
 }
 
 /** The batch as rows named like the table's columns; with keys, only the last record of each key. */
-function sourceSelect(batch: StagedBatch, keys: readonly string[]): string {
-  const projection = batch.columns.map((c, i) => `${stagedExpression(batch, i)} AS ${quoteIdentifier(c.column.name)}`).join(', ');
+function sourceSelect(batch: StagedBatch, keys: readonly string[], stream?: string, nonNullKeys: readonly string[] = []): string {
+  const projection = batch.columns
+    .map((c, i) => {
+      const expression = stagedExpression(batch, i, stream);
+      const guarded = batch.format === 'parquet' && nonNullKeys.includes(c.column.name) ? nullKeyGuard(expression, c.column, batch.location, stream) : expression;
+      return `${guarded} AS ${quoteIdentifier(c.column.name)}`;
+    })
+    .join(', ');
   // A tap's file is read straight from its path: only then does Spark offer the file's hidden
   // `_metadata` column used for ordering below.
   const from = batch.format === 'parquet' ? `parquet.${quoteIdentifier(batch.location)}` : quoteIdentifier(batch.view);
@@ -174,7 +222,7 @@ function sourceSelect(batch: StagedBatch, keys: readonly string[]): string {
   const keyFields = keys
     .map((k) => {
       const index = indexOfColumn(batch.columns, k);
-      return batch.format === 'parquet' ? fileExpression(batch.columns[index]!.column, batch.fileFields?.[index]) : quoteIdentifier(stageField(index));
+      return batch.format === 'parquet' ? fileExpression(batch.columns[index]!.column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
     })
     .join(', ');
   // In a tap's file (one per view) the row order stands for the record order; Spark exposes it
@@ -187,6 +235,13 @@ function sourceSelect(batch: StagedBatch, keys: readonly string[]): string {
     `ORDER BY ${order} DESC) AS ${quoteIdentifier('__rank')} ` +
     `FROM ${from}) WHERE ${quoteIdentifier('__rank')} = 1`
   );
+}
+
+function nullKeyGuard(expression: string, column: Column, location: string, stream?: string): string {
+  const message =
+    `${stream !== undefined ? `Stream '${stream}': k` : 'K'}ey property '${column.property}' is null in a row of batch file ${location}; ` +
+    'rows need a key to be merged (set primary_key_required to false to accept null keys)';
+  return `CASE WHEN ${expression} IS NULL THEN raise_error(${quoteString(message)}) ELSE ${expression} END`;
 }
 
 function indexOfColumn(columns: readonly LoadColumn[], name: string): number {
@@ -211,14 +266,14 @@ export function loadStatement(plan: LoadPlan): string {
 }
 
 /** Upsert a keyed batch: update matching rows (only the columns the batch carries), insert the rest. */
-function mergeBatch({ table, batch, keyColumns, hardDelete }: LoadPlan): string {
+function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKeys }: LoadPlan): string {
   if (keyColumns.length === 0) throw new Error('A merge needs key columns');
   const on = keyColumns.map((k) => `t.${quoteIdentifier(k)} <=> s.${quoteIdentifier(k)}`).join(' AND ');
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name));
   const set = names.map((n) => `t.${n} = s.${n}`).join(', ');
   const deleted = hardDelete ? deletedCondition(batch, 's') : '';
   return (
-    `MERGE INTO ${tableName(table)} t USING (${sourceSelect(batch, keyColumns)}) s ON ${on} ` +
+    `MERGE INTO ${tableName(table)} t USING (${sourceSelect(batch, keyColumns, stream, refuseNullKeys ? keyColumns : [])}) s ON ${on} ` +
     (hardDelete ? `WHEN MATCHED AND ${deleted} THEN DELETE ` : '') +
     `WHEN MATCHED THEN UPDATE SET ${set} ` +
     `WHEN NOT MATCHED${hardDelete ? ` AND NOT ${deleted}` : ''} THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`
@@ -226,9 +281,9 @@ function mergeBatch({ table, batch, keyColumns, hardDelete }: LoadPlan): string 
 }
 
 /** Append a batch, or replace the table's rows with it (`overwrite`). */
-function insertBatch({ table, batch, mode, keyColumns, hardDelete }: LoadPlan): string {
+function insertBatch({ table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys }: LoadPlan): string {
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name)).join(', ');
-  const source = sourceSelect(batch, mode === 'overwrite' ? keyColumns : []);
+  const source = sourceSelect(batch, mode === 'overwrite' ? keyColumns : [], stream, refuseNullKeys ? keyColumns : []);
   const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE NOT ${deletedCondition(batch, 's')}` : source;
   return `INSERT ${mode === 'overwrite' ? 'OVERWRITE' : 'INTO'} ${tableName(table)} (${names}) ${rows}`;
 }

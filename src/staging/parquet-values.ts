@@ -21,8 +21,8 @@ export function isoTimestamp(units: bigint, unitsPerSecond: bigint): string {
   }
   const micros = (rest * 1_000_000n) / unitsPerSecond;
   const date = new Date(Number(seconds) * 1000);
-  // Beyond what Date holds (±273,790 years) the text is left unparseable on purpose: the target
-  // then stores its largest timestamp with a warning, as for any out-of-range date-time.
+  // Beyond what Date holds (±273,790 years) the text is left unparseable on purpose: the record
+  // path then refuses it (or stores NULL under on_invalid_datetime), as any invalid date-time.
   if (Number.isNaN(date.getTime())) return `out-of-range timestamp ${units}/${unitsPerSecond} s`;
   return date.toISOString().replace(/\.\d{3}Z$/, `.${micros.toString().padStart(6, '0')}Z`);
 }
@@ -59,6 +59,7 @@ export function jsonShaped(value: unknown): unknown {
   // Typed arrays of numbers (a REQUIRED repeated column may decode to one) become plain lists.
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, jsonShaped);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = jsonShaped(v);
+  // defineProperty: a field named `__proto__` is data, not the object's prototype.
+  for (const [key, v] of Object.entries(value)) Object.defineProperty(out, key, { value: jsonShaped(v), enumerable: true, writable: true, configurable: true });
   return out;
 }

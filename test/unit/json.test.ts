@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { parseJson, stringifyJson } from '../../src/singer/json.js';
+import { isExactNumber, parseJson, stringifyJson } from '../../src/singer/json.js';
 import { convertValue } from '../../src/schema/values.js';
 
 describe('lossless JSON', () => {
@@ -21,5 +21,15 @@ describe('lossless JSON', () => {
     const tooBig = convertValue(9223372036854775808n, { kind: 'integer' });
     assert.equal(tooBig.ok, false);
     assert.deepEqual(convertValue({ id: 9007199254740993n }, { kind: 'json' }), { ok: true, value: '{"id":9007199254740993}' });
+  });
+});
+
+describe('exact decimals', () => {
+  it('keeps decimals of 16 or more significant digits as exact text, others as numbers', () => {
+    const parsed = parseJson('{"a":12345678901234567.89,"b":1234567.123456789,"c":0.1,"d":[1.5]}') as Record<string, unknown>;
+    assert.ok(isExactNumber(parsed.a));
+    assert.equal(String(parsed.a), '12345678901234567.89');
+    assert.equal(parsed.c, 0.1);
+    assert.equal(stringifyJson(parsed), '{"a":12345678901234567.89,"b":1234567.123456789,"c":0.1,"d":[1.5]}');
   });
 });

@@ -36,3 +36,29 @@ describe('parseMessage', () => {
     assert.throws(() => parseMessage('{"type":"SCHEMA","stream":"s","schema":{},"key_properties":"id"}', 1), /key_properties/);
   });
 });
+
+describe('parseMessage reads plain data and refuses what cannot be loaded', () => {
+  it('takes a SCHEMA without key_properties as no keys, with a warning', () => {
+    const warnings: string[] = [];
+    const m = parseMessage('{"type":"SCHEMA","stream":"s","schema":{"properties":{"v":{}}}}', 4, { warn: (w) => warnings.push(w) });
+    assert.deepEqual(m, { type: 'SCHEMA', stream: 's', schema: { properties: { v: {} } }, key_properties: [] });
+    assert.match(warnings[0] ?? '', /Line 4: SCHEMA of stream 's' has no 'key_properties'/);
+  });
+  it('refuses non-integer versions naming line and stream', () => {
+    assert.throws(() => parseMessage('{"type":"ACTIVATE_VERSION","stream":"s","version":1.5}', 9), /ACTIVATE_VERSION 'version' must be a non-negative integer.*got 1\.5 \(line 9, stream 's'\)/);
+    assert.throws(() => parseMessage('{"type":"ACTIVATE_VERSION","stream":"s"}', 9), /no integer 'version'/);
+    assert.throws(() => parseMessage('{"type":"RECORD","stream":"s","record":{},"version":"7"}', 2), /RECORD 'version' must be a non-negative integer/);
+  });
+  it('refuses empty property names and deep nesting', () => {
+    assert.throws(() => parseMessage('{"type":"SCHEMA","stream":"s","schema":{"properties":{"o":{"properties":{"":{}}}}},"key_properties":[]}', 1), /empty name inside 'o'.*\(line 1, stream 's'\)/);
+    const deep = `{"type":"RECORD","stream":"s","record":{"a":${'['.repeat(200)}${']'.repeat(200)}}}`;
+    assert.throws(() => parseMessage(deep, 3), /nests deeper than 100 levels.*\(line 3, stream 's'\)/);
+    assert.ok(parseMessage(`{"type":"RECORD","stream":"s","record":{"a":${'['.repeat(90)}${']'.repeat(90)}}}`, 3));
+  });
+  it('keeps __proto__ and constructor as data', () => {
+    const m = parseMessage('{"type":"RECORD","stream":"s","record":{"__proto__":{"x":1},"constructor":"c"}}', 1) as { record: Record<string, unknown> };
+    assert.deepEqual(Object.keys(m.record), ['__proto__', 'constructor']);
+    assert.equal(Object.getPrototypeOf(m.record), Object.prototype);
+    assert.throws(() => parseMessage('{"type":"RECORD","record":{},"stream":{"toString":1}}', 1), /no 'stream'/);
+  });
+});

@@ -15,6 +15,7 @@ import {
   renameColumn,
   retireOldVersions,
   showTables,
+  checkedCast,
   type LoadPlan,
   type StagedBatch,
 } from '../../src/sql/statements.js';
@@ -48,8 +49,20 @@ describe('SQL builders', () => {
       'ALTER TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE` ADD COLUMNS (`C_VARCHAR` STRING, `C_DATE` TIMESTAMP)',
     ));
   it('describeTable', () => assert.equal(describeTable(table), 'DESCRIBE TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE`'));
-  it('showTables quotes the pattern as a literal', () =>
-    assert.equal(showTables({ ...table, table: "O'BRIEN" }), "SHOW TABLES IN `spark_catalog`.`singer` LIKE 'O\\'BRIEN'"));
+  it('showTables lists the schema without a LIKE pattern (names are compared exactly)', () =>
+    assert.equal(showTables({ catalog: 'spark_catalog', schema: 'sing`er' }), 'SHOW TABLES IN `spark_catalog`.`sing``er`'));
+  it('checkedCast fails the load instead of changing a value', () => {
+    assert.equal(
+      checkedCast('x', 'BIGINT', 'DECIMAL(10,2)', 'PRICE', "it's"),
+      "CASE WHEN x IS NOT NULL AND (CAST(x AS DECIMAL(10,2)) IS NULL OR CAST(CAST(x AS DECIMAL(10,2)) AS BIGINT) <> x) " +
+        "THEN raise_error(concat('Stream \\'it\\'s\\', column PRICE: value ', CAST(x AS STRING), ' (BIGINT) cannot be stored as DECIMAL(10,2) without changing it; fix the value in the tap, or alter the column to a type that holds it')) " +
+        'ELSE CAST(x AS DECIMAL(10,2)) END',
+    );
+    assert.match(checkedCast('y', 'string', 'TIMESTAMP', 'T'), /^CASE WHEN y IS NOT NULL AND \(CAST\(y AS TIMESTAMP\) IS NULL\) THEN raise_error/);
+    assert.match(checkedCast('z', 'BIGINT', 'DOUBLE', 'D'), /CAST\(CAST\(z AS DOUBLE\) AS BIGINT\) <> z/);
+    assert.equal(checkedCast('z', 'DECIMAL(38,2)', 'DOUBLE', 'D'), 'CAST(z AS DOUBLE)');
+    assert.equal(checkedCast('z', 'BIGINT', 'STRING', 'D'), 'CAST(z AS STRING)');
+  });
   it('alterColumnType', () =>
     assert.equal(alterColumnType(table, 'C_INT', 'BIGINT'), 'ALTER TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE` ALTER COLUMN `C_INT` TYPE BIGINT'));
   it('renameColumn', () =>
