@@ -93,10 +93,11 @@ export default class TargetIomete extends Command {
     const started = performance.now();
     let summary: RunSummary | undefined;
     try {
-      const { config, unknownKeys } = await readConfig(configValues, (secrets) => {
+      const { config, unknownKeys, warnings } = await readConfig(configValues, (secrets) => {
         log = createLogger({ level: logging.level, format: logging.format, secrets });
       });
       if (unknownKeys.length > 0) log.warn(`Ignoring unknown config keys: ${unknownKeys.join(', ')}`);
+      for (const warning of warnings) log.warn(warning);
       summary = await this.load(config, inputPath, log);
     } catch (e) {
       const error = asError(e);
@@ -133,8 +134,8 @@ export default class TargetIomete extends Command {
       for (const skipped of skippedAfterConfig()) report(skipped);
     }
     if (resolved) {
-      const { config, unknownKeys } = resolved;
-      report(configStep(config, unknownKeys));
+      const { config, unknownKeys, warnings } = resolved;
+      report(configStep(config, unknownKeys, warnings));
       const probe = new S3ProbeClient(config);
       try {
         const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
@@ -217,10 +218,14 @@ async function readConfig(values: readonly string[], onSecrets: (secrets: string
   return resolveConfig(raw);
 }
 
-/** Values of every secret setting under any of its names. */
+/**
+ * Values of every secret setting under any of its names, and the text values of
+ * `stream_map_config` (hash seeds and the like are secrets too).
+ */
 function secretValues(raw: Record<string, unknown>): string[] {
-  return SETTINGS.filter((s) => s.secret)
-    .flatMap((s) => namesOf(s).map((n) => raw[n]))
+  const mapConfig = raw.stream_map_config;
+  const mapValues = typeof mapConfig === 'object' && mapConfig !== null ? Object.values(mapConfig) : [];
+  return [...SETTINGS.filter((s) => s.secret).flatMap((s) => namesOf(s).map((n) => raw[n])), ...mapValues]
     .filter((v): v is string => typeof v === 'string' && v !== '');
 }
 

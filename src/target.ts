@@ -10,6 +10,7 @@ import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
 import { BatchLoader } from './loading/batch-loader.js';
 import { LoadScheduler } from './loading/load-scheduler.js';
+import { StreamMapper } from './mapping/stream-mapper.js';
 import { TableManager } from './loading/table-manager.js';
 import { columnsFor, type Column } from './schema/columns.js';
 import { valueAt } from './schema/flatten.js';
@@ -18,7 +19,7 @@ import { tableRefFor, type TableRef } from './schema/naming.js';
 import { compileValidator, type Validate } from './schema/record-validator.js';
 import { convertValue, type StagedValue } from './schema/values.js';
 import { numberedLines } from './singer/lines.js';
-import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage } from './singer/messages.js';
+import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage, type SingerMessage } from './singer/messages.js';
 import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
 import { retireOldVersions, type LoadColumn, type LoadMode } from './sql/statements.js';
@@ -82,6 +83,8 @@ export class Target {
   private readonly scheduler: LoadScheduler;
   private readonly tempDir: string;
   private readonly metadata: boolean;
+  /** `stream_maps`: messages are mapped before the engine sees them. */
+  private readonly mapper?: StreamMapper;
   private serialQueue: Promise<unknown> = Promise.resolve();
   /** Bookmark releases happen in the order batches were closed, however loads finish. */
   private releases: Promise<void> = Promise.resolve();
@@ -99,6 +102,7 @@ export class Target {
     this.scheduler = new LoadScheduler(parallelism);
     this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
     this.metadata = config.add_metadata_columns || config.hard_delete;
+    if (config.stream_maps) this.mapper = new StreamMapper(config);
   }
 
   async run(input: Readable, signal?: AbortSignal): Promise<RunSummary> {
@@ -135,6 +139,10 @@ export class Target {
   private async handle(line: string, number: number): Promise<void> {
     const message = parseMessage(line, number);
     if (message === undefined) return;
+    for (const mapped of this.mapper ? this.mapper.map(message, number) : [message]) await this.dispatch(mapped, number);
+  }
+
+  private async dispatch(message: SingerMessage, number: number): Promise<void> {
     this.scheduler.throwIfFailed();
     switch (message.type) {
       case 'SCHEMA':
@@ -175,7 +183,7 @@ export class Target {
         where,
       );
     }
-    const dataColumns = columnsFor(message.schema, message.stream, this.deps.config.data_flattening_max_level);
+    const dataColumns = columnsFor(message.schema, message.stream, this.deps.config.data_flattening_max_level, this.deps.config.flattening_max_key_length);
     const keyColumns = keyProperties.map((key) => {
       const column = dataColumns.find((c) => c.property === key);
       if (!column) throw new InputError(`Key property '${key}' is not among the schema's properties`, where);
@@ -301,16 +309,19 @@ export class Target {
   /** Records of BATCH files take the RECORD path one by one (streamed, never a whole file in memory). */
   private async onBatch(envelope: BatchEnvelope, line: number): Promise<void> {
     const message = parseBatchMessage(envelope.raw, line);
-    if (!this.streams.has(message.stream)) {
+    // Rows of a mapped stream are mapped one by one, so its files are never loaded directly.
+    const mapped = this.mapper?.transforms(message.stream) ?? false;
+    if (!mapped && !this.streams.has(message.stream)) {
       throw new InputError('BATCH arrived before the SCHEMA of its stream; the tap must send SCHEMA first', { line, stream: message.stream });
     }
     const open = this.deps.openS3Object ?? this.defaultOpener().open;
     let count = 0;
     for (const location of message.manifest) {
-      if (await this.loadParquetDirectly(message, location)) continue;
+      if (!mapped && (await this.loadParquetDirectly(message, location))) continue;
       const single = { ...message, manifest: [location] };
       for await (const row of readBatchRows(single, open, { line, tempDir: this.tempDir })) {
-        await this.onRecord({ type: 'RECORD', stream: message.stream, record: row.record }, line, `${row.url} row ${row.row}`);
+        const record: RecordMessage = { type: 'RECORD', stream: message.stream, record: row.record };
+        for (const each of this.mapper ? this.mapper.mapRecord(record, line) : [record]) await this.onRecord(each, line, `${row.url} row ${row.row}`);
         count += 1;
       }
     }

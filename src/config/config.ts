@@ -1,5 +1,7 @@
 import AjvModule from 'ajv';
 import { ConfigError } from '../errors.js';
+import { streamMapProblems } from '../mapping/stream-mapper.js';
+import { resolveFlattening } from './flattening.js';
 import { configSchema } from './schema.js';
 import { SETTINGS, namesOf } from './settings.js';
 
@@ -52,13 +54,21 @@ export interface TargetConfig {
   validate_records: boolean;
   add_metadata_columns: boolean;
   hard_delete: boolean;
+  /** Effective depth, from `data_flattening_max_level` or `flattening_enabled` + `flattening_max_depth`. */
   data_flattening_max_level: number;
+  flattening_enabled?: boolean;
+  flattening_max_depth?: number;
+  flattening_max_key_length?: number;
+  stream_maps?: Record<string, unknown>;
+  stream_map_config?: Record<string, unknown>;
 }
 
 export interface ResolvedConfig {
   config: TargetConfig;
   /** Keys no setting knows; reported, not fatal, so configs for newer versions still run. */
   unknownKeys: string[];
+  /** Settings that are valid but will not do what they may seem to; logged as warnings. */
+  warnings: string[];
 }
 
 /**
@@ -93,11 +103,18 @@ export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
     problems.push("'default_target_schema' is empty; name the schema the tables go to");
   }
 
+  const flattening = resolveFlattening(raw);
+  problems.push(...flattening.problems);
+  canonical.data_flattening_max_level = flattening.depth;
+  if (canonical.stream_maps !== undefined || canonical.stream_map_config !== undefined) {
+    problems.push(...streamMapProblems(canonical as { stream_maps?: Record<string, unknown>; stream_map_config?: Record<string, unknown> }));
+  }
+
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
     throw new ConfigError(`Invalid configuration:\n${unique.map((p) => `  * ${p}`).join('\n')}`);
   }
-  return { config: canonical as unknown as TargetConfig, unknownKeys };
+  return { config: canonical as unknown as TargetConfig, unknownKeys, warnings: flattening.warnings };
 }
 
 interface AjvErrorLike {

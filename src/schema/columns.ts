@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import type { JsonSchema } from '../singer/messages.js';
-import { FLATTEN_SEPARATOR, flattenSchema } from './flatten.js';
+import { flattenSchema, flattenedKey } from './flatten.js';
 import { columnNameFor } from './naming.js';
 
 /** Spark column types the target creates. */
@@ -76,17 +76,17 @@ export function valueKindFor(schema: JsonSchema): ValueKind {
   }
 }
 
-export function columnOf(path: readonly string[], kind: ValueKind): Column {
-  const property = path.join(FLATTEN_SEPARATOR);
+export function columnOf(path: readonly string[], kind: ValueKind, maxKeyLength?: number): Column {
+  const property = flattenedKey(path, maxKeyLength);
   return { property, path, name: columnNameFor(property), type: KIND_TYPES[kind], kind };
 }
 
 /** The table columns of a stream schema, in the order the tap lists its properties. */
-export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0): Column[] {
+export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0, flatteningMaxKeyLength?: number): Column[] {
   const columns: Column[] = [];
   const byName = new Map<string, string>();
   for (const { path, schema: propertySchema } of flattenSchema(schema, flatteningMaxLevel)) {
-    const column = columnOf(path, valueKindFor(propertySchema));
+    const column = columnOf(path, valueKindFor(propertySchema), flatteningMaxKeyLength);
     const clash = byName.get(column.name);
     if (clash !== undefined) {
       throw new InputError(
