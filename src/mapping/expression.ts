@@ -94,12 +94,19 @@ export function parseExpression(source: string): Expr {
   try {
     tree = jsep(source);
   } catch (e) {
+    if (e instanceof RangeError) throw new ExpressionSyntaxError(NESTED_TOO_DEEPLY);
     throw new ExpressionSyntaxError((e as Error).message);
   }
-  return convert(tree);
+  return convert(tree, 0);
 }
 
-function convert(node: jsep.Expression): Expr {
+/** Deepest tree accepted: real expressions nest a few levels; this keeps evaluation off the stack limit. */
+export const MAX_EXPRESSION_DEPTH = 100;
+const NESTED_TOO_DEEPLY = `expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`;
+
+function convert(node: jsep.Expression, depth: number): Expr {
+  if (depth > MAX_EXPRESSION_DEPTH) throw new ExpressionSyntaxError(NESTED_TOO_DEEPLY);
+  const down = (child: jsep.Expression) => convert(child, depth + 1);
   switch (node.type) {
     case 'Literal': {
       const literal = node as jsep.Literal;
@@ -115,26 +122,26 @@ function convert(node: jsep.Expression): Expr {
         kind: 'list',
         items: (node as jsep.ArrayExpression).elements.map((item) => {
           if (item === null) throw new ExpressionSyntaxError('empty item in a list');
-          return convert(item);
+          return down(item);
         }),
       };
     case 'MemberExpression': {
       const member = node as jsep.MemberExpression;
       if (member.optional) throw new ExpressionSyntaxError("'?.' is not Python syntax");
-      if (member.computed) return { kind: 'index', object: convert(member.object), index: convert(member.property) };
+      if (member.computed) return { kind: 'index', object: down(member.object), index: down(member.property) };
       if (member.property.type !== 'Identifier') throw new ExpressionSyntaxError('attribute name expected after "."');
-      return { kind: 'attribute', object: convert(member.object), name: (member.property as jsep.Identifier).name };
+      return { kind: 'attribute', object: down(member.object), name: (member.property as jsep.Identifier).name };
     }
     case 'CallExpression': {
       const call = node as jsep.CallExpression;
-      return { kind: 'call', callee: convert(call.callee), args: call.arguments.map(convert) };
+      return { kind: 'call', callee: down(call.callee), args: call.arguments.map(down) };
     }
     case 'UnaryExpression': {
       const unary = node as jsep.UnaryExpression;
-      return { kind: 'unary', op: unary.operator as 'not' | '-' | '+' | '~', operand: convert(unary.argument) };
+      return { kind: 'unary', op: unary.operator as 'not' | '-' | '+' | '~', operand: down(unary.argument) };
     }
     case 'BinaryExpression':
-      return binary(node as jsep.BinaryExpression);
+      return binary(node as jsep.BinaryExpression, depth);
     case 'ConditionalExpression':
       throw new ExpressionSyntaxError("'c ? a : b' is not Python syntax; write 'a if c else b'");
     case 'Compound':
@@ -147,16 +154,17 @@ function convert(node: jsep.Expression): Expr {
   }
 }
 
-function binary(node: jsep.BinaryExpression): Expr {
+function binary(node: jsep.BinaryExpression, depth: number): Expr {
+  const down = (child: jsep.Expression) => convert(child, depth + 1);
   const op = node.operator;
   if (op === 'if') throw new ExpressionSyntaxError("'if' without 'else'; write 'a if condition else b'");
   if (op === 'else') {
     const left = node.left as jsep.BinaryExpression;
     if (left.type !== 'BinaryExpression' || left.operator !== 'if') throw new ExpressionSyntaxError("'else' without 'if'; write 'a if condition else b'");
-    return { kind: 'conditional', then: convert(left.left), test: convert(left.right), otherwise: convert(node.right) };
+    return { kind: 'conditional', then: down(left.left), test: down(left.right), otherwise: down(node.right) };
   }
-  const left = convert(node.left);
-  const right = convert(node.right);
+  const left = down(node.left);
+  const right = down(node.right);
   // jsep gives `not` the tight binding of unary operators: `not a == b` arrives as `(not a) == b`.
   // Python reads `not (a == b)`, so a `not` on the left of a tighter operator is moved outwards.
   if (left.kind === 'unary' && left.op === 'not' && PYTHON_BINARY_OPS[op]! > NOT_PRECEDENCE) {

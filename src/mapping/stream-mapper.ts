@@ -120,6 +120,7 @@ function compileExpression(source: string, where: string, problems: string[]): C
 
 function compileEntry(key: string, value: unknown, problems: string[]): MapEntry | undefined {
   const where = `'stream_maps.${key}'`;
+  const at = (sub: string) => `'stream_maps.${key}.${sub}'`;
   if (isNullRule(value)) return { key, selector: key, primary: true, remove: true, includeUnmapped: true, rules: [] };
   if (!isObject(value)) {
     problems.push(`${where} must be an object of property rules, or null (or "${NULL_STRING}") to drop the stream`);
@@ -128,35 +129,35 @@ function compileEntry(key: string, value: unknown, problems: string[]): MapEntry
   const entry: MapEntry = { key, selector: key, primary: true, remove: false, includeUnmapped: true, rules: [] };
   const source = value[SOURCE];
   if (source !== undefined) {
-    if (typeof source !== 'string' || source === '') problems.push(`${where}.${SOURCE} must name the stream to copy`);
+    if (typeof source !== 'string' || source === '') problems.push(`${at(SOURCE)} must name the stream to copy`);
     else Object.assign(entry, { selector: source, primary: false });
   } else if (value[ALIAS] !== undefined) {
     const alias = value[ALIAS];
-    if (typeof alias !== 'string' || alias === '') problems.push(`${where}.${ALIAS} must be the new stream name`);
+    if (typeof alias !== 'string' || alias === '') problems.push(`${at(ALIAS)} must be the new stream name`);
     else entry.alias = alias;
   }
   if (value[FILTER] !== undefined) {
     const filter = value[FILTER];
-    if (typeof filter !== 'string') problems.push(`${where}.${FILTER} must be an expression (a string)`);
-    else entry.filter = compileExpression(filter, `${where}.${FILTER}`, problems);
+    if (typeof filter !== 'string') problems.push(`${at(FILTER)} must be an expression (a string)`);
+    else entry.filter = compileExpression(filter, `${at(FILTER)}`, problems);
   }
   if (value[KEY_PROPERTIES] !== undefined) {
     const keys = value[KEY_PROPERTIES];
     if (keys === null) entry.keyProperties = null;
     else if (Array.isArray(keys) && keys.every((k) => typeof k === 'string')) entry.keyProperties = keys as string[];
-    else problems.push(`${where}.${KEY_PROPERTIES} must be a list of property names, or null for no keys`);
+    else problems.push(`${at(KEY_PROPERTIES)} must be a list of property names, or null for no keys`);
   }
   if (own(value, ELSE)) {
     if (isNullRule(value[ELSE])) entry.includeUnmapped = false;
-    else problems.push(`${where}.${ELSE} supports only null (or "${NULL_STRING}"): drop the properties not mapped`);
+    else problems.push(`${at(ELSE)} supports only null (or "${NULL_STRING}"): drop the properties not mapped`);
   }
   for (const [property, rule] of Object.entries(value)) {
     if (OPTIONS.has(property)) continue;
     if (isNullRule(rule)) entry.rules.push({ property, drop: true });
     else if (typeof rule === 'string') {
-      const expression = compileExpression(rule, `${where}.${property}`, problems);
+      const expression = compileExpression(rule, `${at(property)}`, problems);
       if (expression) entry.rules.push({ property, drop: false, expression });
-    } else problems.push(`${where}.${property} must be an expression (a string), or null (or "${NULL_STRING}") to drop the property`);
+    } else problems.push(`${at(property)} must be an expression (a string), or null (or "${NULL_STRING}") to drop the property`);
   }
   return entry;
 }
