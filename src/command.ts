@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, readFileSync, statSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { ABOUT_FORMATS, aboutInfo, formatAbout, type AboutFormat } from './cli/about.js';
 import type { StepResult } from './cli/check.js';
@@ -9,6 +9,7 @@ import { ENV_CONFIG, ENV_PREFIX, configFromEnv, configSources, overlayEnv } from
 import { readConfigFiles } from './config/load.js';
 import { SETTINGS, namesOf } from './config/settings.js';
 import { ConfigError, TargetError, asError } from './errors.js';
+import type { FailureContext } from './cli/explain.js';
 import type { Logger } from './logging.js';
 import type { RunSummary } from './target.js';
 
@@ -80,27 +81,37 @@ export default class TargetIomete extends Command {
         return this.check(flags.config ?? [], format === 'json');
       case 'load':
         if (flags.format !== undefined) this.error('--format applies to --about, --check and --discover-capabilities only', { exit: 2 });
+        if (flags.input !== undefined) {
+          const problem = unreadableInput(flags.input);
+          if (problem) this.error(problem, { exit: 2 });
+        }
         return this.runLoad(flags.config ?? [], flags.input);
     }
   }
 
   private async runLoad(configValues: readonly string[], inputPath: string | undefined): Promise<void> {
-    const [{ createLogger, logSettingsFromEnv }, { METRIC, Metrics }] = await Promise.all([import('./logging.js'), import('./metrics.js')]);
+    const [{ createLogger, logSettingsFromEnv }, { METRIC, Metrics }, { failureContext, failureLines }] = await Promise.all([
+      import('./logging.js'),
+      import('./metrics.js'),
+      import('./cli/explain.js'),
+    ]);
     const logging = logSettingsFromEnv();
     let log: Logger = createLogger({ level: logging.level, format: logging.format });
     for (const notice of logging.notices) log.warn(notice);
     const started = performance.now();
     let summary: RunSummary | undefined;
+    let context: FailureContext | undefined;
     try {
       const { config, unknownKeys, warnings } = await readConfig(configValues, (secrets) => {
         log = createLogger({ level: logging.level, format: logging.format, secrets });
       });
+      context = failureContext(config);
       if (unknownKeys.length > 0) log.warn(`Ignoring unknown config keys: ${unknownKeys.join(', ')}`);
       for (const warning of warnings) log.warn(warning);
       summary = await this.load(config, inputPath, log);
     } catch (e) {
-      const error = asError(e);
-      log.error(error instanceof TargetError ? error.message : `Unexpected failure: ${error.stack ?? error.message}`);
+      for (const line of failureLines(e, context)) log.error(line);
+      log.debug(`Failure details: ${asError(e).stack ?? asError(e).message}`);
     }
     const metrics = new Metrics(log);
     if (summary) {
@@ -199,6 +210,19 @@ export default class TargetIomete extends Command {
       store.close();
       if (inputPath) (input as ReturnType<typeof createReadStream>).destroy();
     }
+  }
+}
+
+/** Why `--input` cannot be read, checked before anything starts (a usage error, not a failed run). */
+function unreadableInput(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return `--input ${path} is a directory; name a file of Singer messages`;
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message);
+    return `Cannot read --input ${path}: ${reason}`;
   }
 }
 

@@ -96,7 +96,9 @@ export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema());
   if (!validate(canonical)) {
-    for (const e of validate.errors ?? []) problems.push(describeAjvError(e));
+    // The branches of "default_target_schema or schema_mapping" fail with it; their own
+    // `required` errors would repeat the one problem three times.
+    for (const e of validate.errors ?? []) if (!e.schemaPath.startsWith('#/anyOf/')) problems.push(describeAjvError(e));
   }
   const schemaName = canonical.default_target_schema;
   if (typeof schemaName === 'string' && schemaName.trim() === '') {
@@ -112,13 +114,14 @@ export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
 
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
-    throw new ConfigError(`Invalid configuration:\n${unique.map((p) => `  * ${p}`).join('\n')}`);
+    throw new ConfigError(`Invalid configuration: ${unique.join('; ')}`, { problems: unique.map((p) => `Invalid configuration: ${p}`) });
   }
   return { config: canonical as unknown as TargetConfig, unknownKeys, warnings: flattening.warnings };
 }
 
 interface AjvErrorLike {
   instancePath: string;
+  schemaPath: string;
   keyword: string;
   message?: string;
   params: Record<string, unknown>;

@@ -37,7 +37,7 @@ const ORDERS_SCHEMA = { type: 'SCHEMA', stream: 'orders', key_properties: ['id']
 function input(...messages: unknown[]): string {
   return `${messages.map((m) => JSON.stringify(m)).join('\n')}\n`;
 }
-const customers = (people = PEOPLE) => [CUSTOMERS_SCHEMA, ...people.map((record) => ({ type: 'RECORD', stream: 'customers', record }))];
+const customers = (people: ReadonlyArray<Record<string, unknown>> = PEOPLE) => [CUSTOMERS_SCHEMA, ...people.map((record) => ({ type: 'RECORD', stream: 'customers', record }))];
 const state = { type: 'STATE', value: { bookmarks: { customers: { id: 3 } } } };
 
 function ok(run: FixtureRun): void {
