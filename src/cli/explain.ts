@@ -67,6 +67,8 @@ function factsOf(e: unknown): ErrorFacts {
   return { text, ...(name ? { name } : {}), ...(code ? { code } : {}), ...(status ? { status } : {}), s3 };
 }
 
+const ALREADY_EXPLAINED = /\bcheck '[a-z0-9_]+'/i;
+
 const has = (facts: ErrorFacts, pattern: RegExp) => pattern.test(facts.text) || (facts.code !== undefined && pattern.test(facts.code)) || (facts.name !== undefined && pattern.test(facts.name));
 
 /** Where a run or check connects to, from its config (URLs and names only). */
@@ -86,6 +88,8 @@ export function failureContext(config: TargetConfig): FailureContext {
  * the caller knows; otherwise AWS SDK errors are S3's and everything else the lakehouse's.
  */
 export function explainFailure(e: unknown, context: FailureContext = {}, side?: 's3' | 'lakehouse'): string | undefined {
+  // A message that already names the setting to check (the target's own, e.g. HTTP 401) stays as it is.
+  if (e instanceof Error && ALREADY_EXPLAINED.test(e.message)) return undefined;
   const facts = factsOf(e);
   return (side ?? (facts.s3 ? 's3' : 'lakehouse')) === 's3' ? explainS3(facts, context) : explainLakehouse(facts, context);
 }

@@ -42,7 +42,7 @@ describe('explainFailure: the lakehouse connection', () => {
     ],
     [
       'HTTP 404 on the path',
-      new LoadError(`No SQL endpoint at ${url} (HTTP 404). Check 'data_plane', 'lakehouse' or 'http_path'.`),
+      new Error('Thrift HTTP request failed, status code: 404'),
       `No SQL endpoint at ${url} (HTTP 404); check 'lakehouse' and 'data_plane' (or 'workspace_id'), or 'http_path'`,
     ],
     [
@@ -57,7 +57,7 @@ describe('explainFailure: the lakehouse connection', () => {
     ],
     [
       'credentials',
-      new LoadError(`The lakehouse at ${url} refused the credentials (HTTP 401).`),
+      new Error('Thrift HTTP request failed, status code: 401'),
       `The lakehouse at ${url} refused the credentials (HTTP 401); check 'user' and 'password' (a personal access token that has not expired)`,
     ],
     [
@@ -71,6 +71,12 @@ describe('explainFailure: the lakehouse connection', () => {
   it('the cause chain is read (errors wrapped by other errors)', () => {
     const wrapped = new Error('request failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     assert.match(explainFailure(wrapped, context)!, /connection refused\); check 'host' and 'port'/);
+  });
+
+  it("a message that already names the setting to check is left as it is", () => {
+    const own = new LoadError(`The lakehouse at ${url} refused the credentials (HTTP 401). Check 'user' and 'password' (a personal access token that has not expired).`);
+    assert.equal(explainFailure(own, context), undefined);
+    assert.deepEqual(failureLines(own, context), [own.message]);
   });
 
   it('unknown failures are left alone', () => {
