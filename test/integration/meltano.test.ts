@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -48,13 +49,15 @@ describe('Meltano runs target-iomete', { timeout: 20 * 60_000 }, () => {
   let schema: string;
   let env: NodeJS.ProcessEnv;
 
-  const meltano = (...args: string[]): Promise<Run> =>
+  const meltanoWith = (extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> =>
     new Promise((resolvePromise) => {
-      const child = execFile(tools.meltano, args, { cwd: project, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const child = execFile(tools.meltano, args, { cwd: project, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       });
       child.stdin?.end();
     });
+  const meltano = (...args: string[]): Promise<Run> => meltanoWith({}, ...args);
+  const mapsSchema = freshSchema('meltano_maps');
 
   before(async () => {
     tools = await ensurePythonTools((line) => console.error(line));
@@ -89,6 +92,7 @@ describe('Meltano runs target-iomete', { timeout: 20 * 60_000 }, () => {
 
   after(async () => {
     if (schema) await dropSchema(schema);
+    await dropSchema(await mapsSchema);
     if (project) await rm(project, { recursive: true, force: true });
   });
 
@@ -149,5 +153,30 @@ describe('Meltano runs target-iomete', { timeout: 20 * 60_000 }, () => {
     assert.deepEqual(JSON.parse((await meltano('state', 'get', STATE_ID)).stdout), JSON.parse(before));
     const [count] = await query(`SELECT COUNT(*) AS n FROM spark_catalog.${schema}.animals`);
     assert.equal(Number(count?.n), 5, 'the upsert keeps one row per key');
+  });
+
+  it('stream maps set through Meltano hash, drop, filter and alias before anything is loaded', async () => {
+    const target = await mapsSchema;
+    const run = await meltanoWith(
+      {
+        TARGET_IOMETE_DEFAULT_TARGET_SCHEMA: target,
+        TARGET_IOMETE_STREAM_MAPS: JSON.stringify({ animals: { __alias__: 'beasts', __filter__: 'legs == 4', name: null, name_hash: "md5(config['seed'] + name)" } }),
+        TARGET_IOMETE_STREAM_MAP_CONFIG: JSON.stringify({ seed: 'salt-' }),
+      },
+      'run',
+      '--full-refresh',
+      '--state-id-suffix',
+      'maps',
+      'tap-jsonl',
+      'target-iomete',
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+    assert.deepEqual(await query(`SELECT ID, NAME_HASH FROM spark_catalog.${target}.beasts ORDER BY ID`), [
+      { ID: 1, NAME_HASH: md5('salt-aardvark') },
+      { ID: 2, NAME_HASH: md5('salt-bear') },
+    ]);
+    const columns = (await query(`DESCRIBE TABLE spark_catalog.${target}.beasts`)).map((r) => String(r.col_name));
+    assert.ok(!columns.includes('NAME'), columns.join(', '));
   });
 });
