@@ -208,6 +208,8 @@ function datetimeAttribute(d: PyDateTime, name: string): PyValue | undefined {
       return new PyCallable('isoformat', (args) => (arity('isoformat', args, 0, 1), isoFormat(d, args[0] === undefined ? 'T' : needString('isoformat', args[0]))));
     case 'weekday':
       return new PyCallable('weekday', () => (t.getUTCDay() + 6) % 7);
+    case 'strftime':
+      return new PyCallable('strftime', (args) => (arity('strftime', args, 1), strftime(d, needString('strftime', args[0]))));
   }
   if (d.dateOnly) return undefined;
   switch (name) {
@@ -225,6 +227,58 @@ function datetimeAttribute(d: PyDateTime, name: string): PyValue | undefined {
       return new PyCallable('timestamp', () => (d.wallMs - (d.offsetMinutes ?? 0) * 60_000) / 1000 + d.micro / 1e6);
   }
   return undefined;
+}
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Python's strftime for the directives that do not depend on the C locale (English names). */
+function strftime(d: PyDateTime, format: string): string {
+  const t = new Date(d.wallMs);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const offset = d.offsetMinutes;
+  return format.replace(/%(.)/gs, (_m, c: string) => {
+    switch (c) {
+      case 'Y':
+        return pad(t.getUTCFullYear(), 4);
+      case 'y':
+        return pad(t.getUTCFullYear() % 100);
+      case 'm':
+        return pad(t.getUTCMonth() + 1);
+      case 'd':
+        return pad(t.getUTCDate());
+      case 'H':
+        return pad(t.getUTCHours());
+      case 'I':
+        return pad(((t.getUTCHours() + 11) % 12) + 1);
+      case 'p':
+        return t.getUTCHours() < 12 ? 'AM' : 'PM';
+      case 'M':
+        return pad(t.getUTCMinutes());
+      case 'S':
+        return pad(t.getUTCSeconds());
+      case 'f':
+        return pad(t.getUTCMilliseconds() * 1000 + d.micro, 6);
+      case 'j':
+        return pad(Math.floor((Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()) - Date.UTC(t.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3);
+      case 'a':
+        return DAYS[t.getUTCDay()]!.slice(0, 3);
+      case 'A':
+        return DAYS[t.getUTCDay()]!;
+      case 'b':
+        return MONTHS[t.getUTCMonth()]!.slice(0, 3);
+      case 'B':
+        return MONTHS[t.getUTCMonth()]!;
+      case 'z':
+        return offset === null ? '' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
+      case 'Z':
+        return offset === null ? '' : offset === 0 ? 'UTC' : '';
+      case '%':
+        return '%';
+      default:
+        return fail('ValueError', `strftime directive '%${c}' is not supported`);
+    }
+  });
 }
 
 // --- json -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import type { Expr } from './expression.js';
 const nullable = (type: string, extra: Record<string, unknown> = {}): JsonSchema => ({ type: [type, 'null'], ...extra });
 
 const STRING_FUNCTIONS = new Set(['md5', 'sha256', 'str']);
-const STRING_METHODS = new Set(['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'replace', 'title', 'capitalize', 'zfill', 'join', 'isoformat']);
+const STRING_METHODS = new Set(['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'replace', 'title', 'capitalize', 'zfill', 'join', 'isoformat', 'strftime']);
 const BOOLEAN_METHODS = new Set(['startswith', 'endswith', 'isdigit', 'isalpha']);
 const INTEGER_METHODS = new Set(['find', 'count', 'weekday']);
 const INTEGER_ATTRIBUTES = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond']);

@@ -122,6 +122,8 @@ describe('stream map expressions: Python semantics', () => {
     ["str(datetime.datetime.fromisoformat('2024-03-01T10:20:30Z'))", '2024-03-01 10:20:30+00:00'],
     ["datetime.date.fromisoformat('2024-02-29')", '2024-02-29'],
     ["datetime.datetime.fromisoformat('2024-03-01T10:20:30').date()", '2024-03-01'],
+    ["datetime.datetime.fromisoformat('2024-03-01T09:05:07.25+05:30').strftime('%Y-%m-%d %H:%M:%S.%f %z %a %b %j %I%p %%')", '2024-03-01 09:05:07.250000 +0530 Fri Mar 061 09AM %'],
+    ["datetime.date.fromisoformat('2024-12-31').strftime('%A %d %B %y')", 'Tuesday 31 December 24'],
     ["json.dumps(d)", '{"k":[1,2]}', { d: { k: [1, 2] } }],
     ["json.loads('{\"a\": 1}')['a']", 1],
     ['this + 1', 2, { this: 1 }],
@@ -149,6 +151,7 @@ describe('stream map expressions: errors say what went wrong', () => {
     fails('n.lower()', /AttributeError: 'int' object has no attribute 'lower'/, { n: 1 });
     fails('len(5)', /TypeError: object of type 'int' has no len\(\)/);
     fails("datetime.datetime.fromisoformat('2024-02-30')", /ValueError: Invalid isoformat string/);
+    fails("datetime.date.today().strftime('%Q')", /ValueError: strftime directive '%Q' is not supported/);
   });
   it('a failing value is described, never shown (it may be personal data or a hash seed)', () => {
     assert.throws(() => run("int(config['seed'])", {}, { seed: 'TOPSECRET' }), (e: Error) => !e.message.includes('TOPSECRET'));
