@@ -311,25 +311,25 @@ export class StreamMapper {
 
   private transform(output: Output, source: SourceStream, record: Record<string, unknown>, line: number, stream: string): Record<string, unknown> | undefined {
     const entry = output.entry!;
-    if (entry.filter && !truthy(this.run(entry.filter, FILTER, record, source, line, stream))) return undefined;
+    if (entry.filter && !truthy(this.run(entry, entry.filter, FILTER, record, source, line, stream))) return undefined;
     const result: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(record)) {
       if (entry.includeUnmapped || output.keyProperties.includes(name)) setOwn(result, name, value);
     }
     for (const rule of entry.rules) {
       if (rule.drop) delete result[rule.property];
-      else setOwn(result, rule.property, toRecordValue(this.run(rule.expression, rule.property, record, source, line, stream)));
+      else setOwn(result, rule.property, toRecordValue(this.run(entry, rule.expression, rule.property, record, source, line, stream)));
     }
     return result;
   }
 
-  private run(expression: CompiledExpression, property: string, record: Record<string, unknown>, source: SourceStream, line: number, stream: string): PyValue {
+  /** Evaluates one rule; a failure names the rule as the config does, the expression, the line and the stream. */
+  private run(entry: MapEntry, expression: CompiledExpression, property: string, record: Record<string, unknown>, source: SourceStream, line: number, stream: string): PyValue {
     try {
       return evaluate(expression.expr, new RecordScope(record, source.properties, this.mapConfig, property));
     } catch (e) {
       if (!(e instanceof MapEvaluationError)) throw e;
-      const what = property === FILTER ? FILTER : `property '${property}'`;
-      throw new InputError(`Stream map ${what}: expression \`${expression.source}\` failed: ${e.message}`, { line, stream });
+      throw new InputError(`Stream map 'stream_maps.${entry.key}.${property}': expression \`${expression.source}\` failed: ${e.message}`, { line, stream });
     }
   }
 }

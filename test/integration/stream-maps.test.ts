@@ -132,7 +132,7 @@ describe('stream maps', () => {
     assert.equal(run.code, 1);
     const errors = run.stderr.split('\n').filter((l) => /error/i.test(l));
     assert.equal(errors.length, 1, run.stderr);
-    assert.match(errors[0]!, /Stream map property 'name_hash': expression `md5\(name\)` failed: TypeError: md5\(\) needs a str, got NoneType .*\(line 2, stream 'customers'\)/);
+    assert.match(errors[0]!, /Stream map 'stream_maps\.customers\.name_hash': expression `md5\(name\)` failed: TypeError: md5\(\) needs a str, got NoneType .*\(line 2, stream 'customers'\)/);
     assert.ok(!/\n\s+at /.test(run.stderr), 'no stack trace');
   });
 

@@ -183,14 +183,14 @@ describe('stream maps: errors', () => {
       () => mapper.map(jane, 7),
       (e: Error) =>
         e instanceof InputError &&
-        e.message === "Stream map property 'h': expression `md5(age)` failed: TypeError: md5() needs a str, got int (hash text: wrap numbers in str(), and guard nulls: md5(x) if x is not None else None) (line 7, stream 'customers')",
+        e.message === "Stream map 'stream_maps.customers.h': expression `md5(age)` failed: TypeError: md5() needs a str, got int (hash text: wrap numbers in str(), and guard nulls: md5(x) if x is not None else None) (line 7, stream 'customers')",
     );
   });
 
   it('a failing filter says so', () => {
     const mapper = new StreamMapper({ stream_maps: { customers: { __filter__: 'age > name' } } });
     mapper.map(customersSchema, 1);
-    assert.throws(() => mapper.map(jane, 2), /Stream map __filter__: expression `age > name` failed: TypeError: '>' not supported/);
+    assert.throws(() => mapper.map(jane, 2), /Stream map 'stream_maps\.customers\.__filter__': expression `age > name` failed: TypeError: '>' not supported/);
   });
 
   it('config problems are all listed, each naming the setting path and the expression', () => {
