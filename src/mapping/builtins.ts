@@ -4,6 +4,7 @@ import {
   PyCallable,
   PyDateTime,
   PyNamespace,
+  checkLength,
   compare,
   fail,
   isDict,
@@ -389,6 +390,7 @@ function stringMethod(s: string, name: string): PyValue | undefined {
         const [from, to] = [needString(name, a[0]), needString(name, a[1])];
         const count = a[2] === undefined ? -1 : needInt(name, a[2]);
         const parts = s.split(from);
+        checkLength(s.length + (parts.length - 1) * Math.max(0, to.length - from.length));
         if (count < 0 || parts.length - 1 <= count) return parts.join(to);
         return parts.slice(0, count + 1).join(to) + from + parts.slice(count + 1).join(from);
       });
@@ -404,7 +406,9 @@ function stringMethod(s: string, name: string): PyValue | undefined {
         arity(name, a, 1);
         const items = a[0];
         if (!Array.isArray(items)) fail('TypeError', 'can only join a list');
-        return items.map((item) => needString(name, item)).join(s);
+        const texts = items.map((item) => needString(name, item));
+        checkLength(texts.reduce((n, t) => n + t.length, 0) + s.length * Math.max(0, texts.length - 1));
+        return texts.join(s);
       });
     case 'title':
       return method((a) => (arity(name, a, 0), s.toLowerCase().replace(/(^|[^\p{L}])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())));
@@ -414,6 +418,7 @@ function stringMethod(s: string, name: string): PyValue | undefined {
       return method((a) => {
         arity(name, a, 1);
         const width = needInt(name, a[0]);
+        checkLength(width);
         const sign = /^[+-]/.test(s) ? s[0]! : '';
         return sign + s.slice(sign.length).padStart(width - sign.length, '0');
       });

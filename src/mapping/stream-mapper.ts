@@ -328,8 +328,10 @@ export class StreamMapper {
     try {
       return evaluate(expression.expr, new RecordScope(record, source.properties, this.mapConfig, property));
     } catch (e) {
-      if (!(e instanceof MapEvaluationError)) throw e;
-      throw new InputError(`Stream map 'stream_maps.${entry.key}.${property}': expression \`${expression.source}\` failed: ${e.message}`, { line, stream });
+      // A RangeError is V8 refusing a string or stack that large: the expression's fault, reported as such.
+      if (!(e instanceof MapEvaluationError) && !(e instanceof RangeError)) throw e;
+      const reason = e instanceof RangeError ? `MemoryError: ${e.message}` : e.message;
+      throw new InputError(`Stream map 'stream_maps.${entry.key}.${property}': expression \`${expression.source}\` failed: ${reason}`, { line, stream });
     }
   }
 }

@@ -103,7 +103,7 @@ export function normalizeInt(v: bigint): number | bigint {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-function checkLength(length: number): void {
+export function checkLength(length: number): void {
   if (length > MAX_BUILT_LENGTH) fail('MemoryError', `result longer than ${MAX_BUILT_LENGTH} items`);
 }
 

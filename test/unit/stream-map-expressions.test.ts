@@ -214,6 +214,8 @@ describe('stream map expressions: hostile input reaches nothing of the runtime',
     fails("'x' * 10 ** 9", /MemoryError/);
     fails('2 ** 100000', /OverflowError/);
     fails("[1] * 100000000", /MemoryError/);
+    fails("'1'.zfill(10 ** 9)", /MemoryError/);
+    fails("('a' * 1000000).replace('a', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb')", /MemoryError/);
   });
   it('a deeply nested expression is refused, not a stack overflow', () => {
     fails(`${'('.repeat(4000)}1${')'.repeat(4000)}`, /nested more than 100 levels/);

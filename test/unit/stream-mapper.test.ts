@@ -187,7 +187,13 @@ describe('stream maps: errors', () => {
     );
   });
 
-  it('a failing filter says so', () => {
+  it('an expression building something V8 cannot hold fails like any other expression', () => {
+    const mapper = new StreamMapper({ stream_maps: { customers: { big: "str([name * 4000000] * 64)" } } });
+    mapper.map(customersSchema, 1);
+    assert.throws(() => mapper.map(jane, 2), (e: Error) => e instanceof InputError && /'stream_maps.customers.big'.*failed: MemoryError: Invalid string length/.test(e.message));
+  });
+
+    it('a failing filter says so', () => {
     const mapper = new StreamMapper({ stream_maps: { customers: { __filter__: 'age > name' } } });
     mapper.map(customersSchema, 1);
     assert.throws(() => mapper.map(jane, 2), /Stream map 'stream_maps\.customers\.__filter__': expression `age > name` failed: TypeError: '>' not supported/);
