@@ -1,22 +1,21 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, readFileSync, statSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { ABOUT_FORMATS, aboutInfo, formatAbout, type AboutFormat } from './cli/about.js';
-import { checkPassed, configFailure, configStep, formatStep, formatSummary, runChecks, skippedAfterConfig, type StepResult } from './cli/check.js';
+import type { StepResult } from './cli/check.js';
 import { capabilitiesDocument, formatCapabilities } from './cli/discover-capabilities.js';
 import { packageInfo } from './cli/package-info.js';
-import { S3ProbeClient } from './cli/s3-probe.js';
-import { resolveConfig, type ResolvedConfig, type TargetConfig } from './config/config.js';
+import type { ResolvedConfig, TargetConfig } from './config/config.js';
 import { ENV_CONFIG, ENV_PREFIX, configFromEnv, configSources, overlayEnv } from './config/env.js';
 import { readConfigFiles } from './config/load.js';
 import { SETTINGS, namesOf } from './config/settings.js';
 import { ConfigError, TargetError, asError } from './errors.js';
-import { createLogger, logSettingsFromEnv, redactor, type Logger } from './logging.js';
-import { METRIC, Metrics } from './metrics.js';
-import { HiveServer2Executor } from './spark/hiveserver2-executor.js';
-import { endpointUrl } from './spark/endpoint.js';
-import { StateWriter } from './state/state-writer.js';
-import { S3ObjectStore } from './storage/s3-object-store.js';
-import { Target, type RunSummary } from './target.js';
+import type { FailureContext } from './cli/explain.js';
+import type { Logger } from './logging.js';
+import type { RunSummary } from './target.js';
+
+// The load and check paths import their modules when they start (winston, ajv, the engine, the
+// thrift client, the AWS SDK, hyparquet): --help, --version and --about load none of them and
+// start in a fraction of the time.
 
 type Mode = 'load' | 'about' | 'discover-capabilities' | 'check' | 'version';
 const MODES = ['about', 'discover-capabilities', 'check', 'version'] as const;
@@ -82,27 +81,37 @@ export default class TargetIomete extends Command {
         return this.check(flags.config ?? [], format === 'json');
       case 'load':
         if (flags.format !== undefined) this.error('--format applies to --about, --check and --discover-capabilities only', { exit: 2 });
+        if (flags.input !== undefined) {
+          const problem = unreadableInput(flags.input);
+          if (problem) this.error(problem, { exit: 2 });
+        }
         return this.runLoad(flags.config ?? [], flags.input);
     }
   }
 
   private async runLoad(configValues: readonly string[], inputPath: string | undefined): Promise<void> {
+    const [{ createLogger, logSettingsFromEnv }, { METRIC, Metrics }, { failureContext, failureLines }] = await Promise.all([
+      import('./logging.js'),
+      import('./metrics.js'),
+      import('./cli/explain.js'),
+    ]);
     const logging = logSettingsFromEnv();
     let log: Logger = createLogger({ level: logging.level, format: logging.format });
     for (const notice of logging.notices) log.warn(notice);
     const started = performance.now();
     let summary: LoadSummary | undefined;
+    let context: FailureContext | undefined;
     try {
-      const { config, unknownKeys } = await readConfig(configValues, (secrets) => {
+      const { config, unknownKeys, warnings } = await readConfig(configValues, (secrets) => {
         log = createLogger({ level: logging.level, format: logging.format, secrets });
       });
+      context = failureContext(config);
       if (unknownKeys.length > 0) log.warn(`Ignoring unknown config keys: ${unknownKeys.join(', ')}`);
+      for (const warning of warnings) log.warn(warning);
       summary = await this.load(config, inputPath, log);
     } catch (e) {
-      const error = asError(e);
-      // One line at info level; the stack only for debugging.
-      log.error(error instanceof TargetError ? error.message : `Unexpected failure: ${error.message}`);
-      if (error.stack) log.debug(error.stack);
+      for (const line of failureLines(e, context)) log.error(line);
+      log.debug(`Failure details: ${asError(e).stack ?? asError(e).message}`);
     }
     const metrics = new Metrics(log);
     if (summary) {
@@ -114,6 +123,8 @@ export default class TargetIomete extends Command {
   }
 
   private async check(configValues: readonly string[], json: boolean): Promise<void> {
+    const [{ createLogger, logSettingsFromEnv, redactor }, { checkPassed, configFailure, configStep, formatStep, formatSummary, runChecks, skippedAfterConfig }, { S3ProbeClient }, { HiveServer2Executor }] =
+      await Promise.all([import('./logging.js'), import('./cli/check.js'), import('./cli/s3-probe.js'), import('./spark/hiveserver2-executor.js')]);
     const logging = logSettingsFromEnv();
     let log: Logger = createLogger({ level: logging.level, format: logging.format });
     let redact = redactor([]);
@@ -135,8 +146,8 @@ export default class TargetIomete extends Command {
       for (const skipped of skippedAfterConfig()) report(skipped);
     }
     if (resolved) {
-      const { config, unknownKeys } = resolved;
-      report(configStep(config, unknownKeys));
+      const { config, unknownKeys, warnings } = resolved;
+      report(configStep(config, unknownKeys, warnings));
       const probe = new S3ProbeClient(config);
       try {
         const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
@@ -164,6 +175,14 @@ export default class TargetIomete extends Command {
   }
 
   private async load(config: TargetConfig, inputPath: string | undefined, log: Logger): Promise<LoadSummary> {
+    const [{ HiveServer2Executor }, { S3ObjectStore }, { StateWriter }, { Target }, { Metrics }, { endpointUrl }] = await Promise.all([
+      import('./spark/hiveserver2-executor.js'),
+      import('./storage/s3-object-store.js'),
+      import('./state/state-writer.js'),
+      import('./target.js'),
+      import('./metrics.js'),
+      import('./spark/endpoint.js'),
+    ]);
     const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
     const connect = () =>
       new HiveServer2Executor({
@@ -214,6 +233,19 @@ function exitCodeOf(summary: LoadSummary | undefined): number {
   return EXIT.ok;
 }
 
+/** Why `--input` cannot be read, checked before anything starts (a usage error, not a failed run). */
+function unreadableInput(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return `--input ${path} is a directory; name a file of Singer messages`;
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message);
+    return `Cannot read --input ${path}: ${reason}`;
+  }
+}
+
 function readCaFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -233,16 +265,20 @@ async function readConfig(values: readonly string[], onSecrets: (secrets: string
   if (sources.files.length === 0 && !sources.env) {
     throw new ConfigError(`No configuration: pass --config FILE (JSON), or --config ${ENV_CONFIG} with ${ENV_PREFIX}<SETTING> variables`);
   }
-  const fromFiles = await readConfigFiles(sources.files);
+  const [fromFiles, { resolveConfig }] = await Promise.all([readConfigFiles(sources.files), import('./config/config.js')]);
   const raw = sources.env ? overlayEnv(fromFiles, configFromEnv(process.env)) : fromFiles;
   onSecrets(secretValues(raw));
   return resolveConfig(raw);
 }
 
-/** Values of every secret setting under any of its names. */
+/**
+ * Values of every secret setting under any of its names, and the text values of
+ * `stream_map_config` (hash seeds and the like are secrets too).
+ */
 function secretValues(raw: Record<string, unknown>): string[] {
-  return SETTINGS.filter((s) => s.secret)
-    .flatMap((s) => namesOf(s).map((n) => raw[n]))
+  const mapConfig = raw.stream_map_config;
+  const mapValues = typeof mapConfig === 'object' && mapConfig !== null ? Object.values(mapConfig) : [];
+  return [...SETTINGS.filter((s) => s.secret).flatMap((s) => namesOf(s).map((n) => raw[n])), ...mapValues]
     .filter((v): v is string => typeof v === 'string' && v !== '');
 }
 

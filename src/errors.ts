@@ -10,7 +10,15 @@ export class TargetError extends Error {
 }
 
 /** The configuration is unusable; nothing was loaded. Fix the config and run again. */
-export class ConfigError extends TargetError {}
+export class ConfigError extends TargetError {
+  /** Each problem on its own, when there are several (printed one per line). */
+  readonly problems: readonly string[];
+
+  constructor(message: string, options?: { cause?: unknown; problems?: readonly string[] }) {
+    super(message, options);
+    this.problems = options?.problems ?? [message];
+  }
+}
 
 /** A Singer message is malformed or out of order; the run stops before loading anything after it. */
 export class InputError extends TargetError {

@@ -12,9 +12,10 @@ import { BatchLoader } from './loading/batch-loader.js';
 import { RunMarkers } from './staging/leftovers.js';
 import { LoadCoordinator, type Job } from './loading/load-coordinator.js';
 import { TableManager } from './loading/table-manager.js';
+import { StreamMapper } from './mapping/stream-mapper.js';
 import { DELETED_AT } from './schema/metadata.js';
 import { numberedLines } from './singer/lines.js';
-import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage } from './singer/messages.js';
+import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage, type SingerMessage } from './singer/messages.js';
 import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
 import { retireOldVersions, tableName } from './sql/statements.js';
@@ -64,6 +65,8 @@ export class Target {
   private readonly tracker = new StateTracker();
   /** Which stream writes which table: two streams of one run never share a table. */
   private readonly registry = new TableRegistry();
+  /** `stream_maps`: messages are mapped before the sinks see them. */
+  private readonly mapper?: StreamMapper;
   private readonly pool: ExecutorPool;
   private readonly tables: TableManager;
   private readonly loader: BatchLoader;
@@ -87,6 +90,7 @@ export class Target {
     this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics);
     this.coordinator = new LoadCoordinator(parallelism);
     this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
+    if (config.stream_maps) this.mapper = new StreamMapper(config);
   }
 
   get runId(): string {
@@ -146,18 +150,27 @@ export class Target {
     const message = parseMessage(line, number, { warn: (m) => this.deps.log.warn(m) });
     if (message === undefined) return;
     this.coordinator.throwIfFailed();
+    // State is about the tap's streams: holds and bookmarks use the stream a message came in
+    // with, whatever stream maps make of it (an aliased stream's bookmark keeps its tap name).
+    if (message.type === 'SCHEMA') this.tracker.knowStream(message.stream);
+    if (!this.mapper) return this.dispatch(message, number);
+    const source = 'stream' in message ? message.stream : undefined;
+    for (const mapped of this.mapper.map(message, number)) await this.dispatch(mapped, number, source);
+  }
+
+  private async dispatch(message: SingerMessage, number: number, source?: string): Promise<void> {
     switch (message.type) {
       case 'SCHEMA':
         return this.onSchema(message, number);
       case 'RECORD':
-        return this.onRecord(message, number);
+        return this.onRecord(message, number, source ?? message.stream);
       case 'STATE':
         // Remembered, not written: states go out when a load commits and at the end, as other
         // Singer targets do (a tap may send one per record; each line is a state write for Meltano).
         this.tracker.onState(message.value, number);
         return;
       case 'ACTIVATE_VERSION':
-        return this.onActivateVersion(message, number);
+        return this.onActivateVersion(message, number, source ?? message.stream);
       case 'BATCH':
         return this.onBatch(message, number);
       case 'UNKNOWN':
@@ -185,7 +198,6 @@ export class Target {
       { config: this.deps.config, log: this.deps.log, tempDir: this.tempDir, filePrefix: this.loader.runId, registry: this.registry },
       line,
     );
-    this.tracker.knowStream(message.stream);
     await this.shapeTable(sink);
     this.sinks.set(message.stream, sink);
   }
@@ -204,13 +216,14 @@ export class Target {
 
   // --- RECORD -------------------------------------------------------------------------------
 
-  private async onRecord(message: RecordMessage, line: number, source?: string): Promise<void> {
-    const sink = this.sinkFor(message.stream, line, source ? 'BATCH' : 'RECORD');
+  /** `source` is the tap's stream of the record (for state); `file` names the BATCH file row it came from. */
+  private async onRecord(message: RecordMessage, line: number, source: string, file?: string): Promise<void> {
+    const sink = this.sinkFor(message.stream, line, file ? 'BATCH' : 'RECORD');
     if (message.version !== undefined && !sink.versioned && this.deps.config.process_activate_version_messages) {
       await this.startVersioning(sink);
     }
-    const hold = await sink.add(message, line, () => ++this.holds, source);
-    this.tracker.hold(hold, message.stream, line);
+    const hold = await sink.add(message, line, () => ++this.holds, file);
+    this.tracker.hold(hold, source, line);
     this.records += 1;
     const open = sink.openBatch;
     const reason = open && sizeTrigger(open, this.deps.config);
@@ -231,14 +244,17 @@ export class Target {
   /** Records of BATCH files take the RECORD path one by one (streamed, never a whole file in memory). */
   private async onBatch(envelope: BatchEnvelope, line: number): Promise<void> {
     const message = parseBatchMessage(envelope.raw, line);
-    const sink = this.sinkFor(message.stream, line, 'BATCH');
+    // Rows of a mapped stream are mapped one by one, so its files are never loaded directly.
+    const mapper = this.mapper?.transforms(message.stream) ? this.mapper : undefined;
+    const sink = mapper ? undefined : this.sinkFor(message.stream, line, 'BATCH');
     const open = this.deps.openS3Object ?? this.defaultOpener().open;
     let count = 0;
     for (const location of message.manifest) {
-      if (await this.loadParquetDirectly(sink, message, location, line)) continue;
+      if (sink && (await this.loadParquetDirectly(sink, message, location, line))) continue;
       const single = { ...message, manifest: [location] };
       for await (const row of readBatchRows(single, open, { line, tempDir: this.tempDir })) {
-        await this.onRecord({ type: 'RECORD', stream: message.stream, record: row.record }, line, `${row.url} row ${row.row}`);
+        const record: RecordMessage = { type: 'RECORD', stream: message.stream, record: row.record };
+        for (const each of mapper ? mapper.mapRecord(record, line) : [record]) await this.onRecord(each, line, message.stream, `${row.url} row ${row.row}`);
         count += 1;
       }
     }
@@ -281,7 +297,7 @@ export class Target {
 
   // --- ACTIVATE_VERSION ---------------------------------------------------------------------
 
-  private async onActivateVersion(message: ActivateVersionMessage, line: number): Promise<void> {
+  private async onActivateVersion(message: ActivateVersionMessage, line: number, source: string): Promise<void> {
     const { config, log } = this.deps;
     if (!config.process_activate_version_messages) {
       log.debug(`Line ${line}: ACTIVATE_VERSION ignored (process_activate_version_messages is false)`);
@@ -297,7 +313,7 @@ export class Target {
     // retirement is the next job in the table's lane, and holds state like any change.
     this.closeBatch(sink);
     const hold = ++this.holds;
-    this.tracker.hold(hold, sink.stream, line);
+    this.tracker.hold(hold, source, line);
     const table = sink.table;
     this.submit({
       lane: tableName(table),

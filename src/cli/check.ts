@@ -4,6 +4,7 @@ import { asError } from '../errors.js';
 import { endpointUrl } from '../spark/endpoint.js';
 import type { SqlExecutor } from '../spark/executor.js';
 import { qualifiedName, quoteIdentifier, quoteString } from '../sql/quote.js';
+import { explainFailure, failureContext } from './explain.js';
 import { describeS3Error, type S3Probe } from './s3-probe.js';
 
 /**
@@ -41,8 +42,8 @@ export const STEPS = {
 } as const;
 
 /** Pure: the first step's result once the config resolved (or failed to). */
-export function configStep(config: TargetConfig, unknownKeys: readonly string[]): StepResult {
-  const extra = unknownKeys.length > 0 ? `; ignoring unknown key(s) ${unknownKeys.join(', ')}` : '';
+export function configStep(config: TargetConfig, unknownKeys: readonly string[], warnings: readonly string[] = []): StepResult {
+  const extra = (unknownKeys.length > 0 ? `; ignoring unknown key(s) ${unknownKeys.join(', ')}` : '') + warnings.map((w) => `; ${w}`).join('');
   return {
     step: STEPS.config,
     status: 'pass',
@@ -73,12 +74,16 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
   const location = `s3a://${config.s3_bucket}/${key}`;
   const probeValue = `target-iomete check ${id}`;
   const body = `${JSON.stringify({ probe: probeValue })}\n`;
+  // Known failures get the one-line explanation a run prints too; others their own message.
+  const context = failureContext(config);
+  const s3Failure = (e: unknown) => explainFailure(e, context, 's3') ?? describeS3Error(e);
+  const lakehouseStep = (name: string, task: () => Promise<string>) => step(name, task, (e) => explainFailure(e, context, 'lakehouse') ?? asError(e).message);
 
   const written = record(
     await step(STEPS.s3Write, async () => {
       await deps.probe.put(key, body);
       return `put s3://${config.s3_bucket}/${key} (${body.length} bytes)`;
-    }, describeS3Error),
+    }, s3Failure),
   );
   if (written.status === 'pass') {
     record(
@@ -86,7 +91,7 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
         const read = await deps.probe.get(key);
         if (read !== body) throw new Error(`read back ${read.length} bytes that differ from the ${body.length} written; is 's3_endpoint_url' a real S3 API?`);
         return 'read the probe back unchanged';
-      }, describeS3Error),
+      }, s3Failure),
     );
   } else {
     record(skip(STEPS.s3Read, `needs '${STEPS.s3Write}'`));
@@ -95,7 +100,7 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
   const sql = deps.connect();
   try {
     const session = record(
-      await step(STEPS.session, async () => {
+      await lakehouseStep(STEPS.session, async () => {
         await sql.query('SET spark.sql.session.timeZone=UTC');
         return `opened a session on ${endpointUrl(config)} as '${config.user}'`;
       }),
@@ -104,20 +109,20 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
       for (const name of [STEPS.query, STEPS.catalog, STEPS.staging]) record(skip(name, `needs '${STEPS.session}'`));
     } else {
       record(
-        await step(STEPS.query, async () => {
+        await lakehouseStep(STEPS.query, async () => {
           const rows = await sql.query('SELECT 1 AS probe');
           if (String(rows[0]?.probe) !== '1') throw new Error(`SELECT 1 returned ${JSON.stringify(rows)}`);
           return 'SELECT 1 returned 1';
         }),
       );
       record(
-        await step(STEPS.catalog, async () => {
+        await lakehouseStep(STEPS.catalog, async () => {
           const rows = await sql.query(`SHOW NAMESPACES IN ${quoteIdentifier(config.catalog)}`);
           return `catalog '${config.catalog}' answers (${rows.length} schema(s))${targetSchemaNote(config, rows)}`;
         }),
       );
       if (written.status === 'pass') {
-        record(await step(STEPS.staging, () => readStaged(sql, location, probeValue)));
+        record(await lakehouseStep(STEPS.staging, () => readStaged(sql, location, probeValue)));
       } else {
         record(skip(STEPS.staging, `needs '${STEPS.s3Write}'`));
       }
@@ -131,7 +136,7 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
       await step(STEPS.s3Delete, async () => {
         await deps.probe.remove(key);
         return 'deleted the probe';
-      }, describeS3Error),
+      }, s3Failure),
     );
   } else {
     record(skip(STEPS.s3Delete, `needs '${STEPS.s3Write}'`));

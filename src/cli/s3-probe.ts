@@ -53,23 +53,14 @@ export class S3ProbeClient implements S3Probe {
   }
 }
 
-/** Pure: a readable reason for an S3 failure (SDK errors carry a name and often an HTTP status). */
+/**
+ * Pure: a readable reason for an S3 failure that `explainFailure` does not know (SDK errors carry
+ * a name and often an HTTP status).
+ */
 export function describeS3Error(e: unknown): string {
   const error = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = error.$metadata?.httpStatusCode;
   const name = error.name && error.name !== 'Error' ? error.name : error.code;
   const message = error.message && error.message !== name ? error.message : '';
-  const hint = s3Hint(name, status);
-  return [[name, status ? `HTTP ${status}` : undefined].filter(Boolean).join(', '), message, hint].filter((p) => p).join(': ');
-}
-
-function s3Hint(name: string | undefined, status: number | undefined): string | undefined {
-  if (name === 'NoSuchBucket') return "check 's3_bucket'";
-  if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'CredentialsProviderError') {
-    return "check 'aws_access_key_id' / 'aws_secret_access_key' (or the AWS credential chain)";
-  }
-  if (status === 403 || name === 'AccessDenied') return 'the credentials lack s3:PutObject / s3:GetObject / s3:DeleteObject on the staging prefix';
-  if (status === 301 || name === 'PermanentRedirect') return "check 's3_region_name'";
-  if (name === 'ECONNREFUSED' || name === 'TimeoutError' || name === 'ENOTFOUND') return "check 's3_endpoint_url' and the network";
-  return undefined;
+  return [[name, status ? `HTTP ${status}` : undefined].filter(Boolean).join(', '), message].filter((p) => p).join(': ');
 }

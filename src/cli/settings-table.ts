@@ -44,6 +44,7 @@ const GROUP_TITLES: Record<string, string> = {
   target: 'Where the data lands',
   loading: 'Loading',
   records: 'Records',
+  mapping: 'Stream maps',
 };
 
 /** Pure: one table per settings group, in the order groups first appear. */

@@ -1,6 +1,8 @@
 import AjvModule from 'ajv';
 import { ConfigError } from '../errors.js';
 import { HIVE_NAME } from '../schema/naming.js';
+import { streamMapProblems } from '../mapping/stream-mapper.js';
+import { resolveFlattening } from './flattening.js';
 import { configSchema } from './schema.js';
 import { SETTINGS, namesOf } from './settings.js';
 
@@ -57,15 +59,23 @@ export interface TargetConfig {
   validate_records: boolean;
   add_metadata_columns: boolean;
   hard_delete: boolean;
+  /** Effective depth, from `data_flattening_max_level` or `flattening_enabled` + `flattening_max_depth`. */
   data_flattening_max_level: number;
   on_invalid_datetime: 'fail' | 'null';
   on_invalid_utf8: 'fail' | 'replace';
+  flattening_enabled?: boolean;
+  flattening_max_depth?: number;
+  flattening_max_key_length?: number;
+  stream_maps?: Record<string, unknown>;
+  stream_map_config?: Record<string, unknown>;
 }
 
 export interface ResolvedConfig {
   config: TargetConfig;
   /** Keys no setting knows; reported, not fatal, so configs for newer versions still run. */
   unknownKeys: string[];
+  /** Settings that are valid but will not do what they may seem to; logged as warnings. */
+  warnings: string[];
 }
 
 /**
@@ -93,7 +103,9 @@ export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema());
   if (!validate(canonical)) {
-    for (const e of validate.errors ?? []) problems.push(describeAjvError(e));
+    // The branches of "default_target_schema or schema_mapping" fail with it; their own
+    // `required` errors would repeat the one problem three times.
+    for (const e of validate.errors ?? []) if (!e.schemaPath.startsWith('#/anyOf/')) problems.push(describeAjvError(e));
   }
   const schemaName = canonical.default_target_schema;
   if (typeof schemaName === 'string' && schemaName.trim() === '') {
@@ -101,11 +113,18 @@ export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
   }
   problems.push(...schemaNameProblems(canonical));
 
+  const flattening = resolveFlattening(raw);
+  problems.push(...flattening.problems);
+  canonical.data_flattening_max_level = flattening.depth;
+  if (canonical.stream_maps !== undefined || canonical.stream_map_config !== undefined) {
+    problems.push(...streamMapProblems(canonical as { stream_maps?: Record<string, unknown>; stream_map_config?: Record<string, unknown> }));
+  }
+
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
-    throw new ConfigError(`Invalid configuration:\n${unique.map((p) => `  * ${p}`).join('\n')}`);
+    throw new ConfigError(`Invalid configuration: ${unique.join('; ')}`, { problems: unique.map((p) => `Invalid configuration: ${p}`) });
   }
-  return { config: canonical as unknown as TargetConfig, unknownKeys };
+  return { config: canonical as unknown as TargetConfig, unknownKeys, warnings: flattening.warnings };
 }
 
 /**
@@ -132,6 +151,7 @@ function schemaNameProblems(canonical: Record<string, unknown>): string[] {
 
 interface AjvErrorLike {
   instancePath: string;
+  schemaPath: string;
   keyword: string;
   message?: string;
   params: Record<string, unknown>;

@@ -20,7 +20,7 @@ export interface SettingSpec {
   readonly minimum?: number;
   /** Extra JSON Schema keywords for the value (e.g. the shape of an object). */
   readonly schema?: Record<string, unknown>;
-  readonly group: 'connection' | 's3' | 'target' | 'loading' | 'records';
+  readonly group: 'connection' | 's3' | 'target' | 'loading' | 'records' | 'mapping';
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -396,10 +396,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: 'data_flattening_max_level',
     kind: 'integer',
     title: 'Flattening depth',
-    description: 'Depth to which nested objects become columns of their own (`parent__child`); 0 keeps objects whole as JSON text.',
+    description:
+      'Depth to which nested objects become columns of their own (`parent__child`); 0 keeps objects whole as JSON text. The Meltano SDK spelling is `flattening_enabled` with `flattening_max_depth`.',
     default: 0,
     minimum: 0,
-    aliases: ['flattening_max_depth'],
     group: 'records',
   },
   {
@@ -420,6 +420,48 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 'fail',
     enum: ['fail', 'replace'],
     group: 'records',
+  },
+  {
+    name: 'flattening_enabled',
+    kind: 'boolean',
+    title: 'Enable schema flattening',
+    description:
+      'Meltano SDK setting: `true` opens nested objects into columns down to `flattening_max_depth` levels; `false` keeps objects whole. Must agree with `data_flattening_max_level` if both are set.',
+    group: 'records',
+  },
+  {
+    name: 'flattening_max_depth',
+    kind: 'integer',
+    title: 'Max flattening depth',
+    description: 'Meltano SDK setting: depth of flattening when `flattening_enabled` is true (required then); without `flattening_enabled` it has no effect.',
+    minimum: 0,
+    group: 'records',
+  },
+  {
+    name: 'flattening_max_key_length',
+    kind: 'integer',
+    title: 'Max flattened key length',
+    description:
+      'Meltano SDK setting: a flattened name (`parent__child`) of this length or longer is shortened as the SDK does, abbreviating parent names from the outside in (`customer_address__zip` -> `ca__zip`).',
+    minimum: 1,
+    group: 'records',
+  },
+  // --- stream maps ----------------------------------------------------------------------------
+  {
+    name: 'stream_maps',
+    kind: 'object',
+    title: 'Stream maps',
+    description:
+      'Meltano SDK stream maps: per stream (name or `*` wildcard) drop (`null`), add or replace properties with expressions, `__alias__`, `__filter__`, `__source__`, `__key_properties__`, `__else__`. See the README section "Stream maps".',
+    schema: { additionalProperties: { type: ['object', 'string', 'null'] } },
+    group: 'mapping',
+  },
+  {
+    name: 'stream_map_config',
+    kind: 'object',
+    title: 'Stream map config',
+    description: 'Values stream map expressions read as `config[...]`, e.g. a hash seed. Never logged.',
+    group: 'mapping',
   },
 ];
 

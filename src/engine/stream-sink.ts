@@ -89,7 +89,7 @@ export class StreamSink {
         where,
       );
     }
-    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level, line);
+    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level, line, config.flattening_max_key_length);
     const keyColumns = keyProperties.map((key) => {
       const column = dataColumns.find((c) => c.property === key);
       if (!column) throw new InputError(`Key property '${key}' is not among the schema's properties`, where);

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import type { JsonSchema } from '../singer/messages.js';
-import { FLATTEN_SEPARATOR, flattenSchema } from './flatten.js';
+import { flattenSchema, flattenedKey } from './flatten.js';
 import { columnNameFor } from './naming.js';
 import { resolveSchema } from './resolve-schema.js';
 import { decimalParts, fractionDigits, integerDigits } from '../singer/decimal-text.js';
@@ -129,21 +129,21 @@ export function decimalScale(schema: JsonSchema | undefined): number | undefined
   return integer + scale > DECIMAL_PRECISION ? undefined : scale;
 }
 
-export function columnOf(path: readonly string[], kind: ValueKind, scale = 0): Column {
-  const property = path.join(FLATTEN_SEPARATOR);
+export function columnOf(path: readonly string[], kind: ValueKind, scale = 0, maxKeyLength?: number): Column {
+  const property = flattenedKey(path, maxKeyLength);
   const name = columnNameFor(property);
   if (kind === 'decimal') return { property, path, name, type: decimalType(scale), kind, scale };
   return { property, path, name, type: KIND_TYPES[kind], kind };
 }
 
 /** The column of one property schema. */
-export function columnFor(path: readonly string[], schema: JsonSchema): Column {
+export function columnFor(path: readonly string[], schema: JsonSchema, maxKeyLength?: number): Column {
   const kind = valueKindFor(schema);
-  return columnOf(path, kind, kind === 'decimal' ? decimalScale(typesOf(schema).numberSchema) : 0);
+  return columnOf(path, kind, kind === 'decimal' ? decimalScale(typesOf(schema).numberSchema) : 0, maxKeyLength);
 }
 
 /** The table columns of a stream schema, in the order the tap lists its properties. */
-export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0, line?: number): Column[] {
+export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0, line?: number, flatteningMaxKeyLength?: number): Column[] {
   const where = line === undefined ? { stream } : { line, stream };
   const columns: Column[] = [];
   const byName = new Map<string, string>();
@@ -151,7 +151,7 @@ export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLeve
     if (path.some((step) => step === '')) {
       throw new InputError(`The stream schema has a property with an empty name${path.length > 1 ? ` inside '${path.slice(0, -1).join('.')}'` : ''}; a column needs a name, rename it in the tap`, where);
     }
-    const column = columnFor(path, propertySchema);
+    const column = columnFor(path, propertySchema, flatteningMaxKeyLength);
     const clash = byName.get(column.name);
     if (clash !== undefined) {
       throw new InputError(

@@ -29,6 +29,24 @@ export function flattenSchema(schema: JsonSchema, maxLevel: number, parent: read
   return flat;
 }
 
+/**
+ * The name of a flattened property: its path joined with `__`. With a maximum key length (the
+ * SDK's `flattening_max_key_length`), a name that reaches it is shortened as the SDK does: path
+ * steps, outermost first, are abbreviated to their initials (`customer_address` -> `ca`, or the
+ * first three letters when there is a single word) until the name is short enough. Top-level
+ * properties are the tap's own names and are never shortened.
+ */
+export function flattenedKey(path: readonly string[], maxKeyLength?: number): string {
+  const parts = [...path];
+  if (maxKeyLength === undefined || parts.length < 2) return parts.join(FLATTEN_SEPARATOR);
+  for (let i = 0; i < parts.length && parts.join(FLATTEN_SEPARATOR).length >= maxKeyLength; i += 1) {
+    const part = parts[i]!;
+    const initials = part.replace(/(?:^|_)(.)/g, (_m, c: string) => c.toUpperCase()).replace(/[a-z]/g, '');
+    parts[i] = (initials.length > 1 ? initials : part.slice(0, 3)).toLowerCase();
+  }
+  return parts.join(FLATTEN_SEPARATOR);
+}
+
 /** The value at `path`, or undefined when a step is missing or not an object. */
 export function valueAt(record: Record<string, unknown>, path: readonly string[]): unknown {
   let value: unknown = record;

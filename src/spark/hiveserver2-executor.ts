@@ -250,6 +250,8 @@ export class HiveServer2Executor implements SqlExecutor {
       return new LoadError(`No SQL endpoint at ${where} (HTTP 404). Check 'data_plane', 'lakehouse' or 'http_path'.`);
     }
     if (status !== undefined) return new TransientError(`The lakehouse at ${where} answered HTTP ${status}; it may be starting or overloaded.`);
+    // Nothing listening, an unknown host or a TLS mismatch do not heal by waiting: fail at once.
+    if (PERMANENT_CONNECT_FAILURE.test(e.message)) return new LoadError(`Cannot reach the lakehouse at ${where}: ${e.message}`);
     return new TransientError(`Cannot reach the lakehouse at ${where}: ${e.message}`);
   }
 
@@ -262,6 +264,8 @@ export class HiveServer2Executor implements SqlExecutor {
     return new LoadError(`The lakehouse failed to '${what}': ${serverMessage(message)}`, undefined, message);
   }
 }
+
+const PERMANENT_CONNECT_FAILURE = /ECONNREFUSED|ENOTFOUND|EPROTO|wrong version number|self[- ]signed|unable to verify|UNABLE_TO_VERIFY|CERT_/i;
 
 /** The server's message without the Java stack trace that follows it. */
 function serverMessage(message: string | null | undefined): string {

@@ -149,10 +149,14 @@ describe('--check report lines', () => {
     assert.equal(formatSummary([{ step: 'a', status: 'fail', detail: '' }, { step: 'b', status: 'skip', detail: '' }]), 'Check failed: 1 step(s) failed, 1 skipped, 0 passed.');
   });
 
-  it('explains S3 errors with what to fix', () => {
-    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-    assert.equal(describeS3Error(denied), 'AccessDenied, HTTP 403: Access Denied: the credentials lack s3:PutObject / s3:GetObject / s3:DeleteObject on the staging prefix');
+  it('describes S3 errors it has no explanation for by name, status and message', () => {
+    const odd = Object.assign(new Error('We encountered an internal error'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+    assert.equal(describeS3Error(odd), 'InternalError, HTTP 500: We encountered an internal error');
+  });
+
+  it('explains known S3 errors with what to fix', async () => {
     const bucket = Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
-    assert.match(describeS3Error(bucket), /check 's3_bucket'/);
+    const results = await check(new FakeProbe({ put: bucket }), new FakeLakehouse(new FakeProbe()));
+    assert.equal(results[0]!.detail, "S3 bucket 'staging' does not exist; check 's3_bucket' (and 's3_endpoint_url' / 's3_region_name')");
   });
 });

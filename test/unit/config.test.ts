@@ -68,7 +68,7 @@ describe('resolveConfig', () => {
   });
 
   it('accepts the original and SDK spellings of settings', () => {
-    const { config } = resolveConfig({ ...minimal, max_parallelism: 4, add_record_metadata: true, flattening_max_depth: 2 });
+    const { config } = resolveConfig({ ...minimal, max_parallelism: 4, add_record_metadata: true, flattening_enabled: true, flattening_max_depth: 2 });
     assert.equal(config.parallelism_max, 4);
     assert.equal(config.add_metadata_columns, true);
     assert.equal(config.data_flattening_max_level, 2);
