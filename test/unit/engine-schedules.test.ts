@@ -24,6 +24,8 @@ import { FakeLakehouse, InjectedFault, type FaultPlan } from '../support/fake-la
  *  I5  nothing is left behind: no file in temp_dir, no staged object, no open session.
  *  I6  a run without injected faults loads every record and emits the last input state last;
  *      a run that fails rejects with the injected fault's error.
+ *      With stream maps, s0 is loaded as another stream and s1 twice: bookmarks keep the tap's
+ *      names and wait for every copy.
  *  I7  with load_method overwrite, a state is written only at the end of a successful run (a
  *      resumed run would overwrite the table with only the remainder).
  *
@@ -49,6 +51,8 @@ interface Scenario {
     flush_all_streams: boolean;
     load_method: 'upsert' | 'append-only' | 'overwrite';
   };
+  /** Stream maps: s0 loaded under another name, s1 loaded twice (its own table and a copy). */
+  mapped: boolean;
   faults: FaultPlan;
 }
 
@@ -74,6 +78,7 @@ const scenario = (faulty: boolean): fc.Arbitrary<Scenario> =>
           flush_all_streams: fc.boolean(),
           load_method: fc.constantFrom('upsert' as const, 'append-only' as const, 'overwrite' as const),
         }),
+        mapped: fc.boolean(),
         faults: fc.record({
           choices: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 64 }),
           loadFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
@@ -141,10 +146,13 @@ function inputFor(s: Scenario): Input {
 
 const silent: Logger = { error: () => silent, warn: () => silent, info: () => silent, debug: () => silent } as unknown as Logger;
 
-function checkEmitted(state: unknown, input: Input, lake: FakeLakehouse, previous: unknown): string | undefined {
+/** How many tables each record of `stream` goes to. */
+const copiesOf = (s: Scenario, stream: string) => (s.mapped && stream === 's1' ? 2 : 1);
+
+function checkEmitted(s: Scenario, state: unknown, input: Input, lake: FakeLakehouse, previous: unknown): string | undefined {
   const value = state as { bookmarks?: Record<string, number>; marker?: number };
   const uncommittedBefore = (line: number, stream?: string) =>
-    [...input.records].find(([uid, r]) => r.line < line && (stream === undefined || r.stream === stream) && !lake.committed.has(uid));
+    [...input.records].find(([uid, r]) => r.line < line && (stream === undefined || r.stream === stream) && (lake.committed.get(uid) ?? 0) < copiesOf(s, r.stream));
   if (value.marker !== undefined) {
     const missing = uncommittedBefore(value.marker);
     if (missing) return `state with marker ${value.marker} emitted while record ${missing[0]} (line ${missing[1].line}) was not committed`;
@@ -179,6 +187,7 @@ export async function runScenario(s: Scenario): Promise<void> {
       primary_key_required: false,
       temp_dir: tempDir,
       ...s.settings,
+      ...(s.mapped ? { stream_maps: { s0: { __alias__: 'renamed_s0' }, copy_s1: { __source__: 's1' } } } : {}),
     });
     const parallelism = s.settings.parallelism === 0 ? s.settings.parallelism_max : Math.min(s.settings.parallelism, s.settings.parallelism_max);
     const lake = new FakeLakehouse(s.faults, parallelism);
@@ -191,7 +200,7 @@ export async function runScenario(s: Scenario): Promise<void> {
       log: silent,
       state: {
         write: async (state: unknown) => {
-          const problem = checkEmitted(state, input, lake, emitted.at(-1));
+          const problem = checkEmitted(s, state, input, lake, emitted.at(-1));
           if (problem) problems.push(problem);
           emitted.push(state);
           await lake.delay();
@@ -223,7 +232,7 @@ export async function runScenario(s: Scenario): Promise<void> {
       assert.ok(emitted.length <= allowed, `I7: ${emitted.length} state(s) written with load_method overwrite (${allowed} allowed)`);
     }
     if (outcome !== 'hang' && outcome.ok) {
-      const lost = [...input.records.keys()].filter((uid) => !lake.committed.has(uid));
+      const lost = [...input.records].filter(([uid, r]) => (lake.committed.get(uid) ?? 0) < copiesOf(s, r.stream)).map(([uid]) => uid);
       assert.deepEqual(lost, [], 'I6: the run succeeded but records were not committed');
       if (input.lastState !== undefined) assert.deepEqual(emitted.at(-1), input.lastState, 'I6: the last input state is emitted last');
     } else if (outcome !== 'hang') {
