@@ -191,6 +191,7 @@ export default class TargetIomete extends Command {
         // Timestamps are written and read as UTC whatever the lakehouse's default zone.
         sessionStatements: ['SET spark.sql.session.timeZone=UTC'],
         onRetry: (message) => log.warn(message),
+        onStatement: (sql) => log.debug(`SQL: ${sql}`),
       });
     const store = new S3ObjectStore(config, (message) => log.warn(message));
     const input = inputPath ? createReadStream(inputPath) : process.stdin;
@@ -204,11 +205,12 @@ export default class TargetIomete extends Command {
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
-    log.info(`Loading into ${endpointUrl(config)}, staging in s3://${config.s3_bucket}/${config.s3_key_prefix}`);
+    const { name, version } = packageInfo();
+    log.info(`${name} v${version}, Node.js ${process.version}; loading into ${endpointUrl(config)}, staging in s3://${config.s3_bucket}/${config.s3_key_prefix}`);
     try {
       const target = new Target({ config, connect, store, state: new StateWriter(process.stdout), log, metrics: new Metrics(log) });
       const summary = await target.run(input, stop.signal);
-      log.info(`Done: ${summary.records} record(s) in ${summary.batches} batch load(s)${signal ? ` (stopped early on ${signal})` : ''}`);
+      if (signal) log.warn(`Stopped early on ${signal}: the rows received were loaded`);
       return { ...summary, signal };
     } finally {
       process.off('SIGTERM', onSignal);

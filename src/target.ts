@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { parseBatchMessage, readBatchRows, s3ObjectOpener, type BatchFileLocation, type BatchMessage, type OpenS3Object } from './batching/batch-messages.js';
 import { ageTrigger, effectiveParallelism, sizeTrigger } from './batching/flush-policy.js';
 import type { TargetConfig } from './config/config.js';
+import { Progress } from './engine/progress.js';
 import { StreamSink, type ClosedBatch } from './engine/stream-sink.js';
 import { InputError, asError } from './errors.js';
 import type { Logger } from './logging.js';
@@ -80,6 +81,8 @@ export class Target {
   private records = 0;
   private batches = 0;
   private opener?: ReturnType<typeof s3ObjectOpener>;
+  /** Counts and clocks for the progress lines and the closing summary. */
+  readonly progress: Progress;
 
   constructor(private readonly deps: TargetDeps) {
     const { config } = deps;
@@ -87,7 +90,8 @@ export class Target {
     // One extra session for DDL so table changes never wait behind running loads.
     this.pool = new ExecutorPool(deps.connect, parallelism + 1);
     this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log);
-    this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics);
+    this.progress = new Progress(deps.log);
+    this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress);
     this.coordinator = new LoadCoordinator(parallelism);
     this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
     if (config.stream_maps) this.mapper = new StreamMapper(config);
@@ -105,6 +109,7 @@ export class Target {
       // Also the preflight of S3: a wrong bucket or credentials fail here, before any table is touched.
       await markers.start();
       timer = this.startWaitLimitTimer();
+      this.progress.start(config.progress_interval_seconds ?? 0, () => this.coordinator.pendingLoads - this.coordinator.counts.running);
       await this.readAll(input, signal);
       const interrupted = signal?.aborted ?? false;
       if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
@@ -116,6 +121,7 @@ export class Target {
       throw this.coordinator.failure;
     } finally {
       if (timer) clearInterval(timer);
+      this.progress.stop();
       await this.coordinator.settle();
       for (const sink of this.sinks.values()) await sink.discard();
       // What committed before a failure is still worth a state: the tap resumes from there.
@@ -123,6 +129,7 @@ export class Target {
       this.opener?.close();
       await this.pool.close();
       await markers.finish();
+      log.info(this.progress.summary());
     }
   }
 
@@ -131,11 +138,15 @@ export class Target {
     const lines = numberedLines(input, signal, { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) })[Symbol.asyncIterator]();
     const failed = this.coordinator.failed.then((e) => Promise.reject(e));
     failed.catch(() => undefined);
-    for (;;) {
+    for (let waited = Date.now(); ; ) {
       const next = await Promise.race([lines.next(), failed]);
+      const read = Date.now();
+      this.progress.spent('read', read - waited);
       if (next.done) return;
       const { line, number } = next.value;
       await this.exclusive(() => this.handle(line, number));
+      waited = Date.now();
+      this.progress.spent('stage', waited - read);
     }
   }
 
@@ -150,6 +161,7 @@ export class Target {
     const message = parseMessage(line, number, { warn: (m) => this.deps.log.warn(m) });
     if (message === undefined) return;
     this.coordinator.throwIfFailed();
+    this.progress.message(message.type);
     // State is about the tap's streams: holds and bookmarks use the stream a message came in
     // with, whatever stream maps make of it (an aliased stream's bookmark keeps its tap name).
     if (message.type === 'SCHEMA') this.tracker.knowStream(message.stream);
@@ -254,6 +266,7 @@ export class Target {
       const single = { ...message, manifest: [location] };
       for await (const row of readBatchRows(single, open, { line, tempDir: this.tempDir })) {
         const record: RecordMessage = { type: 'RECORD', stream: message.stream, record: row.record };
+        this.progress.batchRecord();
         for (const each of mapper ? mapper.mapRecord(record, line) : [record]) await this.onRecord(each, line, message.stream, `${row.url} row ${row.row}`);
         count += 1;
       }
@@ -366,6 +379,8 @@ export class Target {
     const batch = sink.pendingRows > 0 ? sink.close(sink.nextLoadMode()) : sink.close('insert');
     if (!batch) return;
     this.batches += 1;
+    this.progress.counts.batches += 1;
+    this.deps.log.debug(`Closed batch ${batch.file.path} of stream '${batch.stream}': ${batch.file.rowCount} row(s), ${batch.file.bytes} byte(s), loading as ${batch.mode}`);
     this.submit(this.loadJob(sink, batch));
   }
 

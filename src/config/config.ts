@@ -30,6 +30,7 @@ export interface TargetConfig {
   statement_timeout_seconds: number;
   s3_timeout_seconds: number;
   s3_retry_seconds: number;
+  progress_interval_seconds: number;
   database: string;
   catalog: string;
   s3_bucket: string;

@@ -326,6 +326,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     group: 'loading',
   },
   {
+    name: 'progress_interval_seconds',
+    kind: 'number',
+    title: 'Progress interval (seconds)',
+    description: 'How often an INFO line reports records read, rows per second, batches closed / uploading / loading / committed and the oldest running load; 0 turns it off.',
+    default: 30,
+    minimum: 0,
+    group: 'loading',
+  },
+  {
     name: 'temp_dir',
     kind: 'string',
     title: 'Temporary directory',

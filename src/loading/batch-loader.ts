@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
+import type { Progress } from '../engine/progress.js';
 import type { ExecutorPool } from '../spark/executor-pool.js';
 import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -40,6 +41,7 @@ export class BatchLoader {
     private readonly keyPrefix: string,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
+    private readonly progress?: Progress,
   ) {}
 
   async load(batch: BatchToLoad): Promise<void> {
@@ -52,7 +54,13 @@ export class BatchLoader {
     const started = Date.now();
     try {
       await batch.file.finish();
-      const location = await this.store.upload(batch.file.path, key);
+      const uploading = this.progress?.begin('upload', tableName(batch.table));
+      let location: string;
+      try {
+        location = await this.store.upload(batch.file.path, key);
+      } finally {
+        if (uploading !== undefined) this.progress?.end(uploading);
+      }
       uploaded = true;
       this.log.debug(`Staged ${batch.file.rowCount} row(s) of stream '${batch.stream}' as ${location}`);
       const plan: LoadPlan = { ...batch, batch: { view, location, format: 'json', columns: batch.columns } };
@@ -60,7 +68,13 @@ export class BatchLoader {
         await sql.query(createStageView(plan.batch));
         try {
           this.log.debug(`Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}`);
-          await sql.query(loadStatement(plan));
+          const loading = this.progress?.begin('load', `${batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
+          try {
+            await sql.query(loadStatement(plan));
+          } finally {
+            if (loading !== undefined) this.progress?.end(loading);
+          }
+          this.progress?.committed(tableName(batch.table), batch.file.rowCount);
         } finally {
           await sql.query(dropView(view)).catch((e: Error) => this.log.warn(`Cleanup failed to drop view ${view}: ${e.message}`));
         }

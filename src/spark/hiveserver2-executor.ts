@@ -24,6 +24,8 @@ export interface HiveServer2Settings extends EndpointSettings {
   statement_timeout_seconds?: number;
   /** Told of every retry (logged at WARN by the caller). */
   onRetry?: (message: string) => void;
+  /** Told of every statement before it runs (logged at DEBUG by the caller; statements hold no secrets). */
+  onStatement?: (sql: string) => void;
   /** Waits before each new attempt to open a session after a transient failure (compute starting, network). */
   connectRetryDelaysMs?: readonly number[];
 }
@@ -70,6 +72,7 @@ export class HiveServer2Executor implements SqlExecutor {
 
   async query(sql: string): Promise<Row[]> {
     const session = await this.openSession();
+    this.settings.onStatement?.(abbreviate(sql, 1000));
     const op = await this.call('execute statement', session.executeStatement(sql, { runAsync: true }));
     try {
       const hasResultSet = await this.waitUntilFinished(op, sql);

@@ -84,3 +84,18 @@ describe('failures end the run with one clear line', () => {
     assert.deepEqual(run.states, []);
   });
 });
+
+describe('progress while it works', () => {
+  it('prints progress lines during a long run and a closing summary', async () => {
+    const { schema, config } = await target({ progress_interval_seconds: 1, batch_size_rows: 2 });
+    const first = lines(schemaOf('A'), record('A', 1), record('A', 2), record('A', 3));
+    const rest = lines(record('A', 4), { type: 'STATE', value: { bookmarks: { A: 4 } } });
+    // The tap goes quiet for 3 s once the target is loading, longer than the interval.
+    const run = await runTarget(['--config', config], [first, rest], { ms: 3000, after: /Flush triggered/ });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /target-iomete v\d+\.\d+\.\d+, Node\.js v\d+/);
+    assert.match(run.stderr, /Progress: \d+ record\(s\) read \(\d+\/s\); batches: \d+ closed/);
+    assert.match(run.stderr, /Processed 6 line\(s\) of input \(1 schema\(s\), 4 record\(s\), 1 state\(s\)\) in [\d.]+ s; 2 batch\(es\) loaded: `spark_catalog`\.`[a-z0-9_]+`\.`A` 4 row\(s\)/);
+    assert.deepEqual((await rows(schema, 'a', 'ID')).map((r) => r.ID), [1, 2, 3, 4]);
+  });
+});
