@@ -78,8 +78,6 @@ export class Target {
   private holds = 0;
   /** A full flush is waiting for every load (see flushAll). */
   private draining = false;
-  private records = 0;
-  private batches = 0;
   private opener?: ReturnType<typeof s3ObjectOpener>;
   /** Counts and clocks for the progress lines and the closing summary. */
   readonly progress: Progress;
@@ -97,10 +95,6 @@ export class Target {
     if (config.stream_maps) this.mapper = new StreamMapper(config);
   }
 
-  get runId(): string {
-    return this.loader.runId;
-  }
-
   async run(input: Readable, signal?: AbortSignal): Promise<RunSummary> {
     const { config, log, store } = this.deps;
     const markers = new RunMarkers({ runId: this.loader.runId, tempDir: this.tempDir, store, prefix: config.s3_key_prefix, log });
@@ -115,7 +109,7 @@ export class Target {
       if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
       await this.exclusive(() => this.flushAll());
       await this.emitState(true);
-      return { records: this.records, batches: this.batches, interrupted };
+      return { records: this.progress.counts.records, batches: this.progress.counts.batches, interrupted };
     } catch (e) {
       this.coordinator.fail(asError(e));
       throw this.coordinator.failure;
@@ -236,7 +230,6 @@ export class Target {
     }
     const hold = await sink.add(message, line, () => ++this.holds, file);
     this.tracker.hold(hold, source, line);
-    this.records += 1;
     const open = sink.openBatch;
     const reason = open && sizeTrigger(open, this.deps.config);
     if (reason) {
@@ -378,7 +371,6 @@ export class Target {
   private closeBatch(sink: StreamSink): void {
     const batch = sink.pendingRows > 0 ? sink.close(sink.nextLoadMode()) : sink.close('insert');
     if (!batch) return;
-    this.batches += 1;
     this.progress.counts.batches += 1;
     this.deps.log.debug(`Closed batch ${batch.file.path} of stream '${batch.stream}': ${batch.file.rowCount} row(s), ${batch.file.bytes} byte(s), loading as ${batch.mode}`);
     this.submit(this.loadJob(sink, batch));
