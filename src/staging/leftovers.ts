@@ -14,8 +14,9 @@ import { StagingError } from './batch-file.js';
  *  L1  A run is dead when its marker has not been refreshed for `staleAfterMs` (15 min), or, for
  *      a local marker, when it names this host and its process no longer exists.
  *  L2  Files of the target's naming (`<runId>-...`, `batch-*.parquet`) are removed when their run
- *      is dead, or when they have no marker and are older than the oldest live run: a live run
- *      only creates files after it started, so such files belong to no live run.
+ *      is dead, or when they have no marker, are older than the oldest live run (a live run only
+ *      creates files after it started) and older than `orphanAfterMs` (24 h: a run of a version
+ *      without markers may still be using them).
  *  L3  Staged objects live under `<prefix><runId>/`; that folder is removed when the run is dead
  *      by L1 (the S3 marker's name carries host and pid). Objects of unknown runs are left alone
  *      (the README recommends a lifecycle rule for the prefix).
@@ -33,6 +34,7 @@ export interface LeftoverOptions {
   prefix: string;
   log: Logger;
   staleAfterMs?: number;
+  orphanAfterMs?: number;
   heartbeatMs?: number;
   now?: () => number;
   isAlive?: (pid: number) => boolean;
@@ -106,7 +108,7 @@ export class RunMarkers {
       if (stale || gone) dead.add(id);
       else live.set(id, Date.parse(marker.started ?? '') || info.mtimeMs);
     }
-    const oldestLive = Math.min(this.started, ...live.values());
+    const oldestLive = Math.min(this.started, ...live.values(), this.now() - (this.options.orphanAfterMs ?? 24 * 3_600_000));
     let removed = 0;
     for (const name of names) {
       const id = RUN_FILE.exec(name)?.[1];

@@ -30,6 +30,7 @@ describe('leftovers of killed runs', () => {
     const dir = await mkdtemp(join(tmpdir(), 'target-iomete-leftovers-'));
     dirs.push(dir);
     const hourAgo = new Date(Date.now() - 3_600_000);
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
     const write = (name: string, text = 'x') => writeFile(join(dir, name), text);
     // A run killed on this host: its pid is gone.
     await write('aaaaaaaaaaaa.run', JSON.stringify({ pid: DEAD_PID, host: hostname() }));
@@ -39,9 +40,12 @@ describe('leftovers of killed runs', () => {
     await write('bbbbbbbbbbbb-orders-1.jsonl.gz');
     // A batch file without a marker, older than any live run; and a Parquet spool file like it.
     await write('cccccccccccc-users-3.jsonl');
-    await utimes(join(dir, 'cccccccccccc-users-3.jsonl'), hourAgo, hourAgo);
+    await utimes(join(dir, 'cccccccccccc-users-3.jsonl'), twoDaysAgo, twoDaysAgo);
     await write('batch-0f8fad5b-d9cb-469f-a165-70867728950e.parquet');
-    await utimes(join(dir, 'batch-0f8fad5b-d9cb-469f-a165-70867728950e.parquet'), hourAgo, hourAgo);
+    await utimes(join(dir, 'batch-0f8fad5b-d9cb-469f-a165-70867728950e.parquet'), twoDaysAgo, twoDaysAgo);
+    // Without a marker and only an hour old: maybe a run of a version without markers; kept.
+    await write('9999aaaa0000-legacy-1.jsonl.gz');
+    await utimes(join(dir, '9999aaaa0000-legacy-1.jsonl.gz'), hourAgo, hourAgo);
     // A run on another host whose marker stopped being refreshed.
     await write('dddddddddddd.run', JSON.stringify({ pid: process.pid, host: 'elsewhere' }));
     await utimes(join(dir, 'dddddddddddd.run'), hourAgo, hourAgo);
@@ -60,7 +64,7 @@ describe('leftovers of killed runs', () => {
     ]);
     const markers = new RunMarkers({ runId: '0123456789ab', tempDir: dir, store: memoryStore(objects), prefix: 'p/', log: quiet });
     await markers.start();
-    assert.deepEqual((await readdir(dir)).sort(), ['0123456789ab.run', 'bbbbbbbbbbbb-orders-1.jsonl.gz', 'bbbbbbbbbbbb.run', 'notes.txt']);
+    assert.deepEqual((await readdir(dir)).sort(), ['0123456789ab.run', '9999aaaa0000-legacy-1.jsonl.gz', 'bbbbbbbbbbbb-orders-1.jsonl.gz', 'bbbbbbbbbbbb.run', 'notes.txt']);
     assert.deepEqual([...objects.keys()].sort(), [
       'p/222222222222/s/t/1-unknown-run.jsonl.gz',
       `p/_runs/0123456789ab-${process.pid}-${HOST}.json`,
@@ -68,7 +72,7 @@ describe('leftovers of killed runs', () => {
       'p/ffffffffffff/s/t/1-a.jsonl.gz',
     ]);
     await markers.finish();
-    assert.deepEqual((await readdir(dir)).sort(), ['bbbbbbbbbbbb-orders-1.jsonl.gz', 'bbbbbbbbbbbb.run', 'notes.txt']);
+    assert.deepEqual((await readdir(dir)).sort(), ['9999aaaa0000-legacy-1.jsonl.gz', 'bbbbbbbbbbbb-orders-1.jsonl.gz', 'bbbbbbbbbbbb.run', 'notes.txt']);
     assert.ok(![...objects.keys()].some((k) => k.includes('0123456789ab')));
   });
 });
