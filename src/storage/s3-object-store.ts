@@ -24,21 +24,20 @@ export interface S3Settings {
 /** Staging on S3 failed for good (after retries where they were safe). */
 export class StorageError extends TargetError {}
 
-/** S3 answers that no retry can change, with the setting to check. */
-const PERMANENT: Record<string, string> = {
-  NoSuchBucket: "check 's3_bucket' (and 's3_endpoint_url' / 's3_region_name')",
-  AccessDenied: "check the credentials' permissions on 's3_bucket' and 's3_key_prefix'",
-  InvalidAccessKeyId: "check 'aws_access_key_id' (or the credentials of 'aws_profile' / the environment)",
-  SignatureDoesNotMatch: "check 'aws_secret_access_key'",
-  PermanentRedirect: "check 's3_region_name' (the bucket is in another region)",
-  AuthorizationHeaderMalformed: "check 's3_region_name'",
-  ExpiredToken: "check 'aws_session_token' (it has expired)",
-};
+/** S3 answers that no retry can change (cli/explain.ts says which setting to check for each). */
+const PERMANENT = new Set([
+  'NoSuchBucket',
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'PermanentRedirect',
+  'AuthorizationHeaderMalformed',
+  'InvalidBucketName',
+  'ExpiredToken',
+  'CredentialsProviderError',
+]);
 
-/**
- * The local batch file could not be read (removed by someone else, permissions): Node's file
- * errors carry the path, network errors do not. No retry can change that, and it is no S3 outage.
- */
+/** A local file error (the batch file is gone or unreadable), not an S3 answer. */
 function localFileError(error: unknown): { path: string; code: string } | undefined {
   const e = error as { path?: unknown; syscall?: unknown; code?: unknown };
   return typeof e?.path === 'string' && typeof e.syscall === 'string' ? { path: e.path, code: String(e.code ?? e.syscall) } : undefined;
@@ -48,21 +47,20 @@ function localFileError(error: unknown): { path: string; code: string } | undefi
 export function isTransientS3Error(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   if (localFileError(error)) return false;
-  if (e?.name && PERMANENT[e.name]) return false;
+  if (e?.name && PERMANENT.has(e.name)) return false;
   const status = e?.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500 || status === 429 || e.name === 'SlowDown' || e.name === 'RequestTimeout';
   return true;
 }
 
-/** One line: what failed, S3's answer, and what to check. Never the credentials. */
+/** One line: what failed and S3's answer (the fix is added by cli/explain.ts). Never the credentials. */
 export function describeS3Error(action: string, error: unknown): string {
   const local = localFileError(error);
   if (local) return `${action} failed: cannot read the batch file ${local.path} (${local.code}); check that nothing else removes files in 'temp_dir'`;
   const e = error as { name?: string; code?: string; message?: string };
   const name = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? '');
-  const hint = (e?.name && PERMANENT[e.name]) || "check 's3_endpoint_url' and that S3 is reachable";
   const message = String(e?.message ?? error).split('\n')[0];
-  return `${action} failed: ${name ? `${name}: ` : ''}${message}; ${hint}`;
+  return `${action} failed: ${name ? `${name}: ` : ''}${message}`;
 }
 
 /** Pure: the S3 client options for the settings (credentials chosen as the original target did). */
@@ -173,7 +171,8 @@ export class S3ObjectStore implements ObjectStore {
         operation,
       );
     } catch (e) {
-      throw new StorageError(describeS3Error(action, e));
+      // The cause keeps S3's answer, so the run's error line can say which setting to check.
+      throw new StorageError(describeS3Error(action, e), { cause: e });
     }
   }
 
