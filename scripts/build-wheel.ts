@@ -73,6 +73,9 @@ export async function bundleCli(outfile: string): Promise<Metafile> {
     format: 'esm',
     banner: { js: CJS_SHIM },
     external: NOT_BUNDLED,
+    // jsonc-parser's main build is a UMD module that requires its parts at run time, which a
+    // bundle cannot follow; its ES module build bundles like any other.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     minify: true,
     // oclif and the error classes use class and function names at run time.
     keepNames: true,
