@@ -355,9 +355,10 @@ export class Target {
 
   /** Loads every stream's pending rows and waits for every job; the latest state becomes safe. */
   private async flushAll(): Promise<void> {
-    // Loads committing during a full flush write no state of their own: the one written after
-    // the drain covers them all (fewer, whole states, as with one load at a time).
-    this.draining = true;
+    // With flush_all_streams, loads committing during a full flush write no state of their own:
+    // the one written after the drain covers them all, so every stream advances together. Else
+    // each commit writes what it made safe, which keeps the replay after a crash short.
+    this.draining = this.deps.config.flush_all_streams;
     try {
       for (const sink of this.sinks.values()) this.closeBatch(sink);
       await this.coordinator.drain();

@@ -54,9 +54,11 @@ describe('state emission (pg logical streams)', () => {
     );
   });
 
-  it('batch_size_rows 1000: one final state', async () => {
+  it('batch_size_rows 1000: the loads at the end release the streams one by one, the final state last', async () => {
     const { lsns } = await lsnsOf({ batch_size_rows: 1000 });
-    assert.deepEqual(lsns, ['108240872 / 108240872 / 108240872 / 108240872']);
+    assert.equal(lsns.at(-1), '108240872 / 108240872 / 108240872 / 108240872');
+    // One load per stream at the end: at most one state per commit.
+    assert.ok(lsns.length <= 4, lsns.join(' | '));
   });
 
   it('batch_wait_limit_seconds flushes a quiet tap on a timer', async () => {
