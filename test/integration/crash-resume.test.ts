@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { bookmarksOf, replayLines, type Bookmarks, type ReplaySpec } from '../support/replay-input.js';
-import { configFile, freshSchema, query, schemaScope, stagedObjects } from './harness.js';
+import { configFile, freshSchema, query, removeStagedObjects, schemaScope, stagedObjects } from './harness.js';
 import { countMatches, liveRun, stackFrames, type LiveRunResult, type Progress } from './live-run.js';
 import { compareAll, totals, uncoveredBookmarks } from './replay-tables.js';
 
@@ -56,6 +56,14 @@ interface PointReport {
 }
 
 const reports: PointReport[] = [];
+const scenarios: Scenario[] = [];
+// What the killed runs left behind is removed here once it has been counted.
+after(async () => {
+  for (const s of scenarios) {
+    await rm(s.tempDir, { recursive: true, force: true });
+    await removeStagedObjects(s.prefix);
+  }
+});
 
 interface Scenario {
   schema: string;
@@ -69,6 +77,7 @@ async function scenario(name: string): Promise<Scenario> {
   const tempDir = await mkdtemp(join(tmpdir(), `target-iomete-crash-${name}-`));
   const prefix = `crash-${schema}/`;
   const config = await configFile({ default_target_schema: schema, temp_dir: tempDir, s3_key_prefix: prefix, ...SETTINGS });
+  scenarios.push({ schema, tempDir, prefix, config });
   return { schema, tempDir, prefix, config };
 }
 
