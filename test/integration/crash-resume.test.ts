@@ -85,7 +85,7 @@ const DEBUG = { TARGET_IOMETE_LOGLEVEL: 'debug' };
 
 /** "Never a state past committed data", for the last state the run printed. */
 async function assertStatesCovered(s: Scenario, run: LiveRunResult): Promise<void> {
-  assert.deepEqual(await uncoveredBookmarks(query, SPEC, s.schema, run.states.at(-1)), [], `state ${JSON.stringify(run.states.at(-1))} claims records not in the tables`);
+  assert.deepEqual(await uncoveredBookmarks(query, SPEC, s.schema, run.states), [], 'the states printed claim only committed records');
 }
 
 async function snapshotCounts(schema: string): Promise<number[]> {

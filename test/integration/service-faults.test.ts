@@ -119,7 +119,7 @@ describe('lakehouse services failing mid-run (own lakehouse instance)', { concur
     // The service is back before anything is checked or rerun.
     await injected;
     assertCleanEnd(first, [0, 1]);
-    assert.deepEqual(await uncoveredBookmarks(query, SPEC, schema, first.states.at(-1)), [], `state ${JSON.stringify(first.states.at(-1))} claims records not in the tables`);
+    assert.deepEqual(await uncoveredBookmarks(query, SPEC, schema, first.states), [], 'the states printed claim only committed records');
     const runs: LiveRunResult[] = [first];
     if (first.code !== 0) {
       const rerun = await liveRun(['--config', config], replayLines(SPEC, bookmarksOf(first.states.at(-1))), { env: INFO });
