@@ -117,9 +117,17 @@ async function settleAfterKill(schema: string): Promise<number> {
   return last.reduce((n, c, i) => n + c - (first[i] ?? 0), 0);
 }
 
+const BATCH_FILE = /\.jsonl(\.gz)?$/;
+
+async function batchFiles(s: Scenario): Promise<number> {
+  return (await readdir(s.tempDir).catch(() => [])).filter((name) => BATCH_FILE.test(name)).length;
+}
+
+/** Batch files in temp_dir and staged batches under the prefix (run markers are not counted). */
 async function leftovers(s: Scenario): Promise<{ files: number; objects: number }> {
-  const files = (await readdir(s.tempDir).catch(() => [])).length;
-  return { files, objects: (await stagedObjects(s.prefix)).length };
+  const files = await batchFiles(s);
+  const objects = (await stagedObjects(s.prefix)).filter((key) => BATCH_FILE.test(key)).length;
+  return { files, objects };
 }
 
 type StopWhen = (p: Progress) => 'kill' | undefined | Promise<'kill' | undefined>;
@@ -180,7 +188,7 @@ describe('crash (SIGKILL) and resume from the last state: keyed tables end exact
     // comes once every stream's batch file exists, i.e. the records were read and written locally.
     const { report, killedRun } = await crashAndResume(
       'a',
-      (s) => async (p) => (p.inputDone && (await readdir(s.tempDir)).length >= SPEC.streams.length ? 'kill' : undefined),
+      (s) => async (p) => (p.inputDone && (await batchFiles(s)) >= SPEC.streams.length ? 'kill' : undefined),
       SPEC.streams.length + 800,
     );
     t.diagnostic(JSON.stringify(report));
