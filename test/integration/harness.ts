@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
 import { ensureLakehouse, runSql } from '../../lakehouse/index.js';
 
@@ -157,6 +157,19 @@ export async function stagedObjects(prefix: string, config?: Record<string, unkn
   try {
     const listed = await client.send(new ListObjectsV2Command({ Bucket: String(settings.s3_bucket), Prefix: prefix }));
     return (listed.Contents ?? []).map((o) => String(o.Key));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Removes what tests left under a key prefix on purpose (e.g. the staged objects of killed runs). */
+export async function removeStagedObjects(prefix: string, config?: Record<string, unknown>): Promise<void> {
+  const settings = config ?? (await ensureConfig());
+  const keys = await stagedObjects(prefix, settings);
+  if (keys.length === 0) return;
+  const client = new S3Client(s3ClientConfig({ ...settings, s3_force_path_style: true } as never));
+  try {
+    await client.send(new DeleteObjectsCommand({ Bucket: String(settings.s3_bucket), Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
   } finally {
     client.destroy();
   }

@@ -24,15 +24,22 @@ export async function compareAll(query: Query, spec: ReplaySpec, schema: string,
 }
 
 /**
- * "Never a state past committed data": the streams whose records up to the bookmark of `state`
- * are not all in their tables (checked right after the run that printed it stopped; states only
- * move forward, so the last one is the strongest claim).
+ * "Never a state past committed data": checked right after the run that printed `states` stopped,
+ * for the furthest bookmark of each stream over all of them. Returns the problems: streams whose
+ * records up to that bookmark are not all in their tables, and bookmarks that moved back.
  */
-export async function uncoveredBookmarks(query: Query, spec: ReplaySpec, schema: string, state: unknown): Promise<string[]> {
-  if (state === undefined) return [];
+export async function uncoveredBookmarks(query: Query, spec: ReplaySpec, schema: string, states: readonly unknown[]): Promise<string[]> {
   const problems: string[] = [];
-  for (const [stream, comparison] of await compareAll(query, spec, schema, bookmarksOf(state))) {
-    if (comparison.lost > 0) problems.push(`${stream}: ${comparison.lost} record(s) or key(s) before the bookmark missing`);
+  const furthest: Bookmarks = {};
+  for (const [i, state] of states.entries()) {
+    for (const [stream, seq] of Object.entries(bookmarksOf(state))) {
+      if (seq < (furthest[stream] ?? 0)) problems.push(`state ${i + 1} moved the bookmark of '${stream}' back from ${furthest[stream]} to ${seq}`);
+      furthest[stream] = Math.max(seq, furthest[stream] ?? 0);
+    }
+  }
+  if (states.length === 0) return problems;
+  for (const [stream, comparison] of await compareAll(query, spec, schema, furthest)) {
+    if (comparison.lost > 0) problems.push(`'${stream}': ${comparison.lost} record(s) or key(s) up to bookmark ${furthest[stream]} are not in the table`);
   }
   return problems;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bookmarksOf, replayLines, type ReplaySpec } from '../support/replay-input.js';
 import { FaultLakehouse } from './fault-lakehouse.js';
-import { configFile, configFileFor, freshSchema, schemaScope } from './harness.js';
+import { configFile, configFileFor, freshSchema, removeStagedObjects, schemaScope } from './harness.js';
 import { countMatches, liveRun, stackFrames, type LiveRunResult } from './live-run.js';
 import { compareAll, totals, uncoveredBookmarks } from './replay-tables.js';
 
@@ -24,13 +24,13 @@ const INFO = { TARGET_IOMETE_LOGLEVEL: 'info', LOGLEVEL: '', SINGER_SDK_LOG_CONF
 
 const SPEC: ReplaySpec = {
   streams: [
-    { name: 'orders', keyed: true, records: 1500, keys: 1000 },
-    { name: 'customers', keyed: true, records: 1200, keys: 800 },
-    { name: 'events', keyed: false, records: 900 },
+    { name: 'orders', keyed: true, records: 1200, keys: 800 },
+    { name: 'customers', keyed: true, records: 900, keys: 600 },
+    { name: 'events', keyed: false, records: 600 },
   ],
   stateEvery: 100,
 };
-// One load at a time, so the run lasts long enough for a fault to hit it mid-way (about 12 loads).
+// One load at a time, so the run lasts long enough for a fault to hit it mid-way (about 9 loads).
 const SETTINGS = { batch_size_rows: 300, parallelism: 1, primary_key_required: false };
 
 interface FaultReport {
@@ -76,9 +76,19 @@ describe('lakehouse services failing mid-run (own lakehouse instance)', { concur
     await lakehouse.start();
   });
   after(async () => {
-    for (const schema of schemas) await query(`DROP SCHEMA IF EXISTS spark_catalog.\`${schema}\` CASCADE`).catch(() => undefined);
+    for (const schema of schemas) {
+      await query(`DROP SCHEMA IF EXISTS spark_catalog.\`${schema}\` CASCADE`).catch(() => undefined);
+      await removeStagedObjects(`fault-${schema}/`, { ...lakehouse.config }).catch(() => undefined);
+    }
     await lakehouse.stop();
   });
+
+  /** S3 (s3rver) stopped for 15 s, then started again. */
+  const s3Outage = async () => {
+    await lakehouse.stopServer('s3rver');
+    await sleep(15_000);
+    await lakehouse.restartServer('s3rver');
+  };
 
   async function faultConfig(name: string, overrides: Record<string, unknown> = {}): Promise<{ schema: string; config: string }> {
     const schema = await freshSchema(`fault_${name}`);
@@ -103,13 +113,15 @@ describe('lakehouse services failing mid-run (own lakehouse instance)', { concur
         if (injected || countMatches(p.stderr, /INFO Loaded \d+ row/) < 2) return;
         faultAt = Date.now();
         injected = fault();
+        // Awaited (and its error reported) once the run has ended, not left unhandled until then.
+        injected.catch(() => undefined);
       },
     });
     assert.ok(injected, `the run ended before the fault (exit ${first.code}):\n${first.stderr.slice(-2000)}`);
     // The service is back before anything is checked or rerun.
     await injected;
     assertCleanEnd(first, [0, 1]);
-    assert.deepEqual(await uncoveredBookmarks(query, SPEC, schema, first.states.at(-1)), [], `state ${JSON.stringify(first.states.at(-1))} claims records not in the tables`);
+    assert.deepEqual(await uncoveredBookmarks(query, SPEC, schema, first.states), [], 'the states printed claim only committed records');
     const runs: LiveRunResult[] = [first];
     if (first.code !== 0) {
       const rerun = await liveRun(['--config', config], replayLines(SPEC, bookmarksOf(first.states.at(-1))), { env: INFO });
@@ -137,16 +149,24 @@ describe('lakehouse services failing mid-run (own lakehouse instance)', { concur
   }
 
   it('(a) S3 stopped for 15 s mid-run, then restarted: uploads are retried within s3_retry_seconds', { timeout: 180_000 }, async (t) => {
-    const { schema, config } = await faultConfig('s3', { s3_retry_seconds: 60 });
-    const { first, report } = await runWithFault('S3 server stopped 15 s', config, schema, async () => {
-      await lakehouse.stopServer('s3rver');
-      await sleep(15_000);
-      await lakehouse.restartServer('s3rver');
-    });
+    // Two loads at a time: while one load's cleanup (delete of its staged object) meets the outage,
+    // the next one's upload does too.
+    const { schema, config } = await faultConfig('s3', { s3_retry_seconds: 60, parallelism: 2 });
+    const { first, report } = await runWithFault('S3 server stopped 15 s', config, schema, s3Outage);
     report.warnings = countMatches(first.stderr, / WARN .*retry \d+/);
-    t.diagnostic(JSON.stringify({ ...report, seconds: first.seconds, firstWarning: first.stderr.split('\n').find((l) => / WARN /.test(l)) }));
+    const retried = { uploads: countMatches(first.stderr, / WARN Upload of the batch .*retry \d+/), deletes: countMatches(first.stderr, / WARN Delete of .*retry \d+/) };
+    t.diagnostic(JSON.stringify({ ...report, retried, seconds: first.seconds, firstWarning: first.stderr.split('\n').find((l) => / WARN /.test(l)) }));
     if (first.code === 0) assert.ok(report.warnings > 0, 'the outage was ridden out by retries, each logged');
     else assert.match(errorLines(first.stderr)[0] ?? '', /s3|S3|lakehouse/);
+  });
+
+  it('(a) S3 stopped for 15 s with s3_retry_seconds 4: the run fails with one line, the rerun loses nothing', { timeout: 180_000 }, async (t) => {
+    const { schema, config } = await faultConfig('s3short', { s3_retry_seconds: 4 });
+    const { first, report } = await runWithFault('S3 server stopped 15 s, s3_retry_seconds 4', config, schema, s3Outage);
+    report.warnings = countMatches(first.stderr, / WARN .*retry \d+/);
+    t.diagnostic(JSON.stringify({ ...report, error: errorLines(first.stderr)[0] }));
+    assert.equal(first.code, 1, 'an outage longer than s3_retry_seconds fails the run');
+    assert.match(errorLines(first.stderr)[0] ?? '', /ERROR Upload of the batch to s3:\/\/\S+ failed: .*check 's3_endpoint_url' and that S3 is reachable/);
   });
 
   it('(b) Spark Thrift Server killed mid-run and started again: exit 1 with one line, the rerun loses nothing', { timeout: 240_000 }, async (t) => {
