@@ -190,6 +190,7 @@ export default class TargetIomete extends Command {
         ca,
         // Timestamps are written and read as UTC whatever the lakehouse's default zone.
         sessionStatements: ['SET spark.sql.session.timeZone=UTC'],
+        onRetry: (attempt, delayMs, reason) => log.warn(`Opening a lakehouse session failed (attempt ${attempt}), retrying in ${delayMs / 1000} s: ${reason}`),
       });
     const store = new S3ObjectStore(config);
     const input = inputPath ? createReadStream(inputPath) : process.stdin;

@@ -20,6 +20,8 @@ export interface HiveServer2Settings extends EndpointSettings {
   rpcTimeoutMs?: number;
   /** Waits before each new attempt to open a session after a transient failure (compute starting, network). */
   connectRetryDelaysMs?: readonly number[];
+  /** Told about each retry of opening a session (the run logs it at WARN): the attempt that failed, the wait, why. */
+  onRetry?: (attempt: number, delayMs: number, reason: string) => void;
 }
 
 // TOperationState of the HiveServer2 protocol.
@@ -101,6 +103,7 @@ export class HiveServer2Executor implements SqlExecutor {
         if (delay === undefined) throw attempt === 0 ? e : new TransientError(`${e.message} (gave up after ${attempt + 1} attempts)`);
         this.client?.close();
         this.client = undefined;
+        this.settings.onRetry?.(attempt + 1, delay, e.message);
         await sleep(delay);
       }
     }
