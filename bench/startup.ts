@@ -9,17 +9,18 @@ import { parseArgs } from 'node:util';
  * min / p90) in milliseconds next to bare `node -e 0`, the floor no Node CLI can beat.
  * Plain Node child processes, so nothing needs installing; a report, never a pass/fail test.
  *
- *   npm run build && npm run bench:startup [-- --runs 30]
+ *   npm run build && npm run bench:startup [-- --runs 30] [--bin other/checkout/bin/run.js]
  */
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin/run.js');
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, warmup: { type: 'string', default: '3' } } });
+// --bin compares another build (e.g. an older checkout's bin/run.js) under the same machine load.
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, warmup: { type: 'string', default: '3' }, bin: { type: 'string' } } });
+const bin = resolve(values.bin ?? join(root, 'bin/run.js'));
 const runs = Number(values.runs);
 const warmup = Number(values.warmup);
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmup) || warmup < 0) {
-  console.error('Usage: npm run bench:startup -- [--runs N] [--warmup W]');
+  console.error('Usage: npm run bench:startup -- [--runs N] [--warmup W] [--bin path/to/bin/run.js]');
   process.exit(2);
 }
 

@@ -66,7 +66,7 @@ interface Output {
 }
 
 interface SourceStream {
-  schema: JsonSchema;
+  /** Properties the source schema declares (a record that omits one reads it as None). */
   properties: ReadonlySet<string>;
   outputs: Output[];
   /** False when the stream leaves exactly as it came (one unchanged output of the same name). */
@@ -233,7 +233,7 @@ export class StreamMapper {
     const outputs = this.outputsFor(message);
     const properties = new Set(Object.keys(message.schema.properties ?? {}));
     const transformed = !(outputs.length === 1 && outputs[0]!.entry === undefined && outputs[0]!.stream === message.stream);
-    this.sources.set(message.stream, { schema: message.schema, properties, outputs, transformed });
+    this.sources.set(message.stream, { properties, outputs, transformed });
     if (!transformed) return [message];
     return outputs.map((o) => ({ type: 'SCHEMA', stream: o.stream, schema: o.schema, key_properties: o.keyProperties }));
   }

@@ -119,10 +119,11 @@ export class HiveServer2Executor implements SqlExecutor {
         this.client?.close();
         this.client = undefined;
         if (!(e instanceof TransientError) || e instanceof TimeoutError) throw e;
-        const delays = /HTTP 5\d\d/.test(e.message) ? busyDelays : refusedDelays;
+        // 502/503/504 (and 405 from some gateways) while compute starts: wait longer.
+        const delays = /HTTP (5\d\d|405)/.test(e.message) ? busyDelays : refusedDelays;
         const delay = delays[attempt];
         if (delay === undefined) throw attempt === 0 ? e : new TransientError(`${e.message} (gave up after ${attempt + 1} attempts)`);
-        this.settings.onRetry?.(`${e.message}; opening a session again in ${delay / 1000} s (retry ${attempt + 1} of ${delays.length})`);
+        this.settings.onRetry?.(`Opening a lakehouse session failed (attempt ${attempt + 1}), retrying in ${delay / 1000} s: ${e.message}`);
         await sleep(delay);
       }
     }
