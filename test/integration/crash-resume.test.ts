@@ -230,17 +230,13 @@ describe('crash (SIGKILL) and resume from the last state: keyed tables end exact
     assertExact(report);
   });
 
-  it(
-    'leftovers of the killed runs (batch files in temp_dir, staged objects under the prefix) are removed by the resumed run',
-    { todo: 'leftover cleanup by the next run (markers <runId>.run in temp_dir, _runs/<runId>.json under the prefix) has not landed yet' },
-    () => {
-      assert.ok(reports.length > 0);
-      for (const r of reports) {
-        assert.equal(r.filesAfterResume, 0, `point ${r.point}: batch files left in temp_dir`);
-        assert.equal(r.objectsAfterResume, 0, `point ${r.point}: staged objects left under the prefix`);
-      }
-    },
-  );
+  it('leftovers of the killed runs (batch files in temp_dir, staged objects under the prefix) are removed by the resumed run', () => {
+    assert.ok(reports.length > 0);
+    for (const r of reports) {
+      assert.equal(r.filesAfterResume, 0, `point ${r.point}: batch files left in temp_dir`);
+      assert.equal(r.objectsAfterResume, 0, `point ${r.point}: staged objects left under the prefix`);
+    }
+  });
 
   it('report', (t) => {
     for (const r of reports) t.diagnostic(JSON.stringify(r));
