@@ -51,7 +51,8 @@ function factsOf(e: unknown): ErrorFacts {
   for (let depth = 0; current && typeof current === 'object' && depth < 5; depth += 1) {
     const c = current as { message?: unknown; name?: unknown; code?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number }; cause?: unknown };
     if (typeof c.message === 'string') texts.push(c.message);
-    if (typeof c.name === 'string' && c.name !== 'Error' && !name) name = c.name;
+    // S3's own answer (NoSuchBucket, ...) wins over the name of an error wrapping it.
+    if (typeof c.name === 'string' && c.name !== 'Error' && (!name || S3_NAMES.has(c.name))) name = c.name;
     const errorCode = typeof c.code === 'string' ? c.code : typeof c.Code === 'string' ? c.Code : undefined;
     if (errorCode && !code) code = errorCode;
     if (c.$metadata) {

@@ -130,3 +130,15 @@ describe('failureLines: what a failed run prints', () => {
     assert.deepEqual(failureLines(s3Error('NoSuchBucket', 404), context), ["S3 bucket 'staging' does not exist at http://minio:9000; check 's3_bucket' (and 's3_endpoint_url' / 's3_region_name')"]);
   });
 });
+
+describe('explain: wrapped S3 errors', () => {
+  it('explains a staging error by the S3 answer it wraps', async () => {
+    const { StorageError } = await import('../../src/storage/s3-object-store.js');
+    const { failureLines } = await import('../../src/cli/explain.js');
+    const answer = Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+    const wrapped = new StorageError('Writing s3://b/k failed: NoSuchBucket: The specified bucket does not exist', { cause: answer });
+    assert.deepEqual(failureLines(wrapped, { bucket: 'b', s3Endpoint: 'http://minio:9000' }), [
+      "S3 bucket 'b' does not exist at http://minio:9000; check 's3_bucket' (and 's3_endpoint_url' / 's3_region_name')",
+    ]);
+  });
+});
