@@ -9,6 +9,7 @@
 import type { TargetConfig } from '../config/config.js';
 import { ConfigError, InputError, LoadError, SchemaEvolutionError, TargetError, asError } from '../errors.js';
 import { endpointUrl } from '../spark/endpoint.js';
+import { PERMANENT_S3_ERRORS } from '../storage/s3-errors.js';
 
 export interface FailureContext {
   /** The lakehouse URL (no credentials in it). */
@@ -28,17 +29,6 @@ interface ErrorFacts {
   s3: boolean;
 }
 
-const S3_NAMES = new Set([
-  'NoSuchBucket',
-  'AccessDenied',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'PermanentRedirect',
-  'AuthorizationHeaderMalformed',
-  'InvalidBucketName',
-  'NoSuchKey',
-  'CredentialsProviderError',
-]);
 
 /** Message, name, code and HTTP status of an error and its causes (AWS SDK and Node errors nest). */
 function factsOf(e: unknown): ErrorFacts {
@@ -52,7 +42,7 @@ function factsOf(e: unknown): ErrorFacts {
     const c = current as { message?: unknown; name?: unknown; code?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number }; cause?: unknown };
     if (typeof c.message === 'string') texts.push(c.message);
     // S3's own answer (NoSuchBucket, ...) wins over the name of an error wrapping it.
-    if (typeof c.name === 'string' && c.name !== 'Error' && (!name || S3_NAMES.has(c.name))) name = c.name;
+    if (typeof c.name === 'string' && c.name !== 'Error' && (!name || PERMANENT_S3_ERRORS.has(c.name))) name = c.name;
     const errorCode = typeof c.code === 'string' ? c.code : typeof c.Code === 'string' ? c.Code : undefined;
     if (errorCode && !code) code = errorCode;
     if (c.$metadata) {
@@ -62,7 +52,7 @@ function factsOf(e: unknown): ErrorFacts {
     current = c.cause;
   }
   if (typeof e === 'string') texts.push(e);
-  if (name && S3_NAMES.has(name)) s3 = true;
+  if (name && PERMANENT_S3_ERRORS.has(name)) s3 = true;
   const text = texts.join(' | ');
   status ??= Number(/\bHTTP (\d{3})\b|status code: (\d{3})/.exec(text)?.slice(1).find(Boolean)) || undefined;
   return { text, ...(name ? { name } : {}), ...(code ? { code } : {}), ...(status ? { status } : {}), s3 };

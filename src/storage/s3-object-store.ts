@@ -5,6 +5,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { TargetError } from '../errors.js';
 import type { ObjectStore } from './object-store.js';
 import { withRetries } from './retry.js';
+import { PERMANENT_S3_ERRORS } from './s3-errors.js';
 
 export interface S3Settings {
   s3_bucket: string;
@@ -24,18 +25,6 @@ export interface S3Settings {
 /** Staging on S3 failed for good (after retries where they were safe). */
 export class StorageError extends TargetError {}
 
-/** S3 answers that no retry can change (cli/explain.ts says which setting to check for each). */
-const PERMANENT = new Set([
-  'NoSuchBucket',
-  'AccessDenied',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'PermanentRedirect',
-  'AuthorizationHeaderMalformed',
-  'InvalidBucketName',
-  'ExpiredToken',
-  'CredentialsProviderError',
-]);
 
 /** A local file error (the batch file is gone or unreadable), not an S3 answer. */
 function localFileError(error: unknown): { path: string; code: string } | undefined {
@@ -47,7 +36,7 @@ function localFileError(error: unknown): { path: string; code: string } | undefi
 export function isTransientS3Error(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   if (localFileError(error)) return false;
-  if (e?.name && PERMANENT.has(e.name)) return false;
+  if (e?.name && PERMANENT_S3_ERRORS.has(e.name)) return false;
   const status = e?.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500 || status === 429 || e.name === 'SlowDown' || e.name === 'RequestTimeout';
   return true;
