@@ -103,7 +103,7 @@ export class Target {
       // Also the preflight of S3: a wrong bucket or credentials fail here, before any table is touched.
       await markers.start();
       timer = this.startWaitLimitTimer();
-      this.progress.start(config.progress_interval_seconds ?? 0, () => this.coordinator.pendingLoads - this.coordinator.counts.running);
+      this.progress.start(config.progress_interval_seconds ?? 0, () => this.coordinator.pendingLoads - this.coordinator.running);
       await this.readAll(input, signal);
       const interrupted = signal?.aborted ?? false;
       if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
@@ -370,7 +370,7 @@ export class Target {
 
   /** Hands the sink's open batch to the coordinator as a load job in the table's lane. */
   private closeBatch(sink: StreamSink): void {
-    const batch = sink.pendingRows > 0 ? sink.close(sink.nextLoadMode()) : sink.close('insert');
+    const batch = sink.close();
     if (!batch) return;
     this.progress.counts.batches += 1;
     this.deps.log.debug(`Closed batch ${batch.file.path} of stream '${batch.stream}': ${batch.file.rowCount} row(s), ${batch.file.bytes} byte(s), loading as ${batch.mode}`);

@@ -118,15 +118,12 @@ export class StreamSink {
     this.columns = [...this.dataColumns.filter((c) => !metadataNames.has(c.name)), ...metadata];
   }
 
-  get pendingRows(): number {
-    return this.batch?.rowCount ?? 0;
-  }
 
   /** The open batch's measures for the flush policy, or undefined when none is open. */
-  get openBatch(): { rows: number; bytes: number; startedAt: number; hold: number } | undefined {
+  get openBatch(): { rows: number; bytes: number; startedAt: number } | undefined {
     const batch = this.batch;
     if (!batch || batch.rowCount === 0) return undefined;
-    return { rows: this.keyColumns.length > 0 ? this.batchKeys.size : batch.rowCount, bytes: batch.bytes, startedAt: batch.startedAt, hold: this.batchHold };
+    return { rows: this.keyColumns.length > 0 ? this.batchKeys.size : batch.rowCount, bytes: batch.bytes, startedAt: batch.startedAt };
   }
 
   /**
@@ -153,7 +150,7 @@ export class StreamSink {
   }
 
   /** Closes the open batch for loading; undefined when it holds no rows (an empty file is removed). */
-  close(mode: LoadMode): ClosedBatch | undefined {
+  close(): ClosedBatch | undefined {
     const file = this.batch;
     this.batch = undefined;
     this.batchKeys = new Set();
@@ -162,7 +159,7 @@ export class StreamSink {
       void file.discard().catch(() => undefined);
       return undefined;
     }
-    return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, keyColumns: this.keyColumns, mode };
+    return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, keyColumns: this.keyColumns, mode: this.nextLoadMode() };
   }
 
   /** After a failure or signal: removes the open batch file. */

@@ -41,8 +41,7 @@ export class LoadCoordinator {
   /** Resolves with the first failure; never rejects. */
   readonly failed: Promise<Error> = new Promise((resolve) => (this.signalFailure = resolve));
   private readonly outcomes = new Set<Promise<Outcome>>();
-  /** Counts for progress and summaries. */
-  readonly counts = { committed: 0, failed: 0, cancelled: 0, running: 0 };
+  private jobsRunning = 0;
 
   constructor(readonly parallelism: number) {
     if (!Number.isInteger(parallelism) || parallelism < 1) throw new Error(`parallelism must be a positive integer, not ${parallelism}`);
@@ -50,6 +49,11 @@ export class LoadCoordinator {
 
   get failure(): Error | undefined {
     return this.firstFailure;
+  }
+
+  /** Jobs whose work is running now. */
+  get running(): number {
+    return this.jobsRunning;
   }
 
   /** Slot jobs queued or running. */
@@ -119,7 +123,7 @@ export class LoadCoordinator {
     } else if (job.slot && !(await this.takeSlot())) {
       outcome = await this.cancel(job);
     } else {
-      this.counts.running += 1;
+      this.jobsRunning += 1;
       try {
         await job.run();
         job.onCommitted?.();
@@ -128,11 +132,10 @@ export class LoadCoordinator {
         this.fail(e instanceof Error ? e : new Error(String(e)));
         outcome = 'failed';
       } finally {
-        this.counts.running -= 1;
+        this.jobsRunning -= 1;
         if (job.slot) this.releaseSlot();
       }
     }
-    this.counts[outcome] += 1;
     if (job.slot) {
       this.loadsPending -= 1;
       this.wakeCapacity();

@@ -137,7 +137,6 @@ export class HiveServer2Executor implements SqlExecutor {
     const https = this.settings.scheme === 'https';
     await this.call(
       'connect',
-      this.connectTimeoutMs,
       client.connect(
         {
           host: this.settings.host,
@@ -153,11 +152,12 @@ export class HiveServer2Executor implements SqlExecutor {
         new hive.connections.HttpConnection(),
         new hive.auth.PlainHttpAuthentication({ username: this.settings.user, password: this.settings.password }),
       ),
+      this.connectTimeoutMs,
     );
     const session = (await this.call(
       'open session',
-      this.connectTimeoutMs,
       client.openSession({ client_protocol: TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10 }),
+      this.connectTimeoutMs,
     )) as unknown as HiveSessionLike;
     this.session = session;
     for (const statement of this.settings.sessionStatements ?? []) await this.query(statement);
@@ -204,9 +204,7 @@ export class HiveServer2Executor implements SqlExecutor {
   }
 
   /** Races a thrift call against its timeout (the RPC timeout unless given) and connection errors. */
-  private call<T>(what: string, timeoutOrPromise: number | Promise<T>, maybePromise?: Promise<T>): Promise<T> {
-    const timeoutMs = typeof timeoutOrPromise === 'number' ? timeoutOrPromise : this.rpcTimeoutMs;
-    const promise = typeof timeoutOrPromise === 'number' ? maybePromise! : timeoutOrPromise;
+  private call<T>(what: string, promise: Promise<T>, timeoutMs = this.rpcTimeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const fail = (e: Error) => {
         clearTimeout(timer);
