@@ -228,7 +228,7 @@ export class Target {
     if (message.version !== undefined && !sink.versioned && this.deps.config.process_activate_version_messages) {
       await this.startVersioning(sink);
     }
-    const hold = await sink.add(message, line, () => ++this.holds, file);
+    const hold = sink.add(message, line, () => ++this.holds, file);
     this.tracker.hold(hold, source, line);
     const open = sink.openBatch;
     const reason = open && sizeTrigger(open, this.deps.config);

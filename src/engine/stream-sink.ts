@@ -130,7 +130,7 @@ export class StreamSink {
    * Writes one record to the open batch (opening one with `newHold()` as its hold). Returns the
    * hold the record belongs to.
    */
-  async add(message: RecordMessage, line: number, newHold: () => number, source?: string): Promise<number> {
+  add(message: RecordMessage, line: number, newHold: () => number, source?: string): number {
     const from = source ? ` in ${source}` : '';
     if (this.validate) {
       const problem = this.validate(message.record);
@@ -142,9 +142,9 @@ export class StreamSink {
       this.batchFiles += 1;
       this.batchHold = newHold();
       const safeStream = this.stream.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
-      this.batch = await BatchFile.create(this.settings.tempDir, `${this.settings.filePrefix}-${safeStream}-${this.batchFiles}`, !this.settings.config.no_compression);
+      this.batch = BatchFile.create(this.settings.tempDir, `${this.settings.filePrefix}-${safeStream}-${this.batchFiles}`, this.columns, !this.settings.config.no_compression);
     }
-    await this.batch.append(cells);
+    this.batch.append(cells);
     if (key !== undefined) this.batchKeys.add(key);
     return this.batchHold;
   }

@@ -8,7 +8,6 @@ import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import {
   createParquetView,
-  createStageView,
   describeView,
   dropView,
   loadStatement,
@@ -27,9 +26,9 @@ export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
 }
 
 /**
- * Loads one finished batch file: upload, temporary view over it, one MERGE / INSERT, and in every
- * case removes the view, the staged object and the local file, keeping the original error. The
- * view and the load run in one session (temporary views are per session).
+ * Loads one finished batch file: upload, then one MERGE / INSERT that reads the staged Parquet
+ * file by path, and in every case removes the staged object and the local file, keeping the
+ * original error.
  */
 export class BatchLoader {
   private sequence = 0;
@@ -48,7 +47,6 @@ export class BatchLoader {
     this.sequence += 1;
     // Under the run's own folder, so what a killed run left is found by its id (staging/leftovers.ts).
     const key = `${this.keyPrefix}${this.runId}/${batch.table.schema}/${batch.table.table}/${this.sequence}-${basename(batch.file.path)}`;
-    const view = `stage_${this.runId}_${this.sequence}`;
     let uploaded = false;
     let ok = false;
     const started = Date.now();
@@ -63,21 +61,17 @@ export class BatchLoader {
       }
       uploaded = true;
       this.log.debug(`Staged ${batch.file.rowCount} row(s) of stream '${batch.stream}' as ${location}`);
-      const plan: LoadPlan = { ...batch, batch: { view, location, format: 'json', columns: batch.columns } };
+      // One statement per batch: the load reads the staged file by path (no view to create or drop).
+      const plan: LoadPlan = { ...batch, batch: { location, format: 'staged', columns: batch.columns } };
       await this.pool.withExecutor(async (sql) => {
-        await sql.query(createStageView(plan.batch));
+        this.log.debug(`Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}`);
+        const loading = this.progress?.begin('load', `${batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
         try {
-          this.log.debug(`Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}`);
-          const loading = this.progress?.begin('load', `${batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
-          try {
-            await sql.query(loadStatement(plan));
-          } finally {
-            if (loading !== undefined) this.progress?.end(loading);
-          }
-          this.progress?.committed(tableName(batch.table), batch.file.rowCount);
+          await sql.query(loadStatement(plan));
         } finally {
-          await sql.query(dropView(view)).catch((e: Error) => this.log.warn(`Cleanup failed to drop view ${view}: ${e.message}`));
+          if (loading !== undefined) this.progress?.end(loading);
         }
+        this.progress?.committed(tableName(batch.table), batch.file.rowCount);
       });
       ok = true;
       this.log.info(
@@ -116,7 +110,7 @@ export class BatchLoader {
           batch.keyColumns,
         );
         if (!fileFields) return false;
-        await sql.query(loadStatement({ ...batch, batch: { view, location, format: 'parquet', columns: batch.columns, fileFields } }));
+        await sql.query(loadStatement({ ...batch, batch: { location, format: 'parquet', columns: batch.columns, fileFields } }));
         this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
         return true;
       } finally {

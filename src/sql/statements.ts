@@ -1,6 +1,7 @@
 import type { Column, SparkType } from '../schema/columns.js';
 import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, TABLE_VERSION } from '../schema/metadata.js';
 import type { TableRef } from '../schema/naming.js';
+import { stageField } from '../staging/parquet-layout.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
 
 /**
@@ -55,16 +56,16 @@ export interface LoadColumn {
   tableType: string;
 }
 
-/** A staged batch as the SQL side sees it: its view name, file location and column layout. */
+/**
+ * A staged batch as the SQL side sees it: a Parquet file read by path in the load statement
+ * itself (no view). `staged`: a batch file the target wrote, typed exactly as the columns (fields
+ * c0..cN, see staging/parquet-layout.ts), so no value needs a cast. `parquet`: a tap's own
+ * Parquet file, read by property name without re-encoding (see `fileFields`).
+ */
 export interface StagedBatch {
-  view: string;
   /** `s3a://bucket/key` of the staged file. */
   location: string;
-  /**
-   * `json`: a batch file the target wrote (fields c0..cN and seq). `parquet`: a tap's own Parquet
-   * file, read by property name without re-encoding (see `fileFields`).
-   */
-  format: 'json' | 'parquet';
+  format: 'staged' | 'parquet';
   columns: readonly LoadColumn[];
   /** For `parquet`: the file field feeding each column, or undefined when the file lacks it. */
   fileFields?: ReadonlyArray<FileField | undefined>;
@@ -75,32 +76,6 @@ export interface FileField {
   name: string;
   /** Spark type text, e.g. `bigint`, `string`, `struct<a:int>`. */
   type: string;
-}
-
-/** Name of the staged field that holds column i; fixed ASCII names keep any property name safe in the file. */
-export function stageField(index: number): string {
-  return `c${index}`;
-}
-
-/** Name of the staged field holding the record's position in the batch (last one wins on duplicate keys). */
-export const SEQUENCE_FIELD = 'seq';
-
-/**
- * Type of the staged field of a column. Integers, decimals, dates and timestamps are staged as
- * text and cast in the load statement: integers beyond 2^53 and decimals stay exact (never a
- * double on the way), and no reader-side parsing option can reinterpret a date.
- */
-export function stageType(type: SparkType): string {
-  return type === 'DOUBLE' || type === 'BOOLEAN' ? type : 'STRING';
-}
-
-export function createStageView(batch: StagedBatch): string {
-  const fields = batch.columns.map(({ column }, i) => `${quoteIdentifier(stageField(i))} ${stageType(column.type)}`);
-  fields.push(`${quoteIdentifier(SEQUENCE_FIELD)} BIGINT`);
-  return (
-    `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(batch.view)} (${fields.join(', ')}) ` +
-    `USING ${batch.format} OPTIONS (path ${quoteString(batch.location)}, mode 'FAILFAST')`
-  );
 }
 
 /** A view over a tap's Parquet file; its own schema is used (DESCRIBE it to see the fields). */
@@ -179,11 +154,9 @@ export function dropView(view: string): string {
 
 function stagedExpression(batch: StagedBatch, index: number, stream?: string): string {
   const { column, tableType } = batch.columns[index]!;
-  let expression = batch.format === 'parquet' ? fileExpression(column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
-  // Staged text was checked value by value when it was staged, so this cast cannot fail.
-  if (batch.format === 'json' && stageType(column.type) !== column.type) expression = `CAST(${expression} AS ${column.type})`;
-  if (!sameType(tableType, column.type)) expression = checkedCast(expression, column.type, tableType, column.name, stream);
-  return expression;
+  const expression = batch.format === 'parquet' ? fileExpression(column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
+  // A staged field has the column's type; a table column of another (wider) type gets a checked cast.
+  return sameType(tableType, column.type) ? expression : checkedCast(expression, column.type, tableType, column.name, stream);
 }
 
 export type LoadMode = 'merge' | 'insert' | 'overwrite';
@@ -215,9 +188,9 @@ function sourceSelect(batch: StagedBatch, keys: readonly string[], stream?: stri
       return `${guarded} AS ${quoteIdentifier(c.column.name)}`;
     })
     .join(', ');
-  // A tap's file is read straight from its path: only then does Spark offer the file's hidden
-  // `_metadata` column used for ordering below.
-  const from = batch.format === 'parquet' ? `parquet.${quoteIdentifier(batch.location)}` : quoteIdentifier(batch.view);
+  // The file is read straight from its path, in this one statement: no view to create and drop,
+  // and only then does Spark offer the file's hidden `_metadata` column used for ordering below.
+  const from = `parquet.${quoteIdentifier(batch.location)}`;
   if (keys.length === 0) return `SELECT ${projection} FROM ${from}`;
   const keyFields = keys
     .map((k) => {
@@ -225,9 +198,9 @@ function sourceSelect(batch: StagedBatch, keys: readonly string[], stream?: stri
       return batch.format === 'parquet' ? fileExpression(batch.columns[index]!.column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
     })
     .join(', ');
-  // In a tap's file (one per view) the row order stands for the record order; Spark exposes it
-  // as the file's hidden row_index, which unlike a generated id is deterministic, as MERGE needs.
-  const order = batch.format === 'parquet' ? '_metadata.row_index' : quoteIdentifier(SEQUENCE_FIELD);
+  // In a batch file the row order is the record order; Spark exposes it as the file's hidden
+  // row_index, which unlike a generated id is deterministic, as MERGE needs.
+  const order = '_metadata.row_index';
   // A tap may send the same key several times in one batch; MERGE accepts one source row per
   // target row, so only the last occurrence of each key is kept.
   return (

@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { parquetFileRecords } from '../../src/staging/parquet-reader.js';
 import type { Row, SqlExecutor } from '../../src/spark/executor.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
 
 /**
  * An in-memory stand-in for S3 and the Spark SQL endpoint, for schedule-exploring tests of the
- * engine. It understands just enough of the statements the target sends (DDL, temporary views
- * over staged files, MERGE / INSERT, version retirement) to know which input records are
+ * engine. It understands just enough of the statements the target sends (DDL, MERGE / INSERT
+ * reading staged files by path, version retirement) to know which input records are
  * committed at any moment, and it checks the protocol as it goes: how many loads run at once,
  * whether DDL ever touches a table while a load of that table runs, whether a load reads a staged
  * object that does not exist. Delays and failures come from a list of generated choices, so a
@@ -32,7 +31,7 @@ export class InjectedFault extends Error {
 }
 
 const TABLE_OF = /^(?:MERGE INTO|INSERT (?:INTO|OVERWRITE)|ALTER TABLE|CREATE TABLE IF NOT EXISTS|CREATE TABLE|DELETE FROM|UPDATE|DESCRIBE TABLE|DESCRIBE)\s+((?:`(?:[^`]|``)*`\.?)+)/;
-const VIEW_DEF = /^CREATE OR REPLACE TEMPORARY VIEW `((?:[^`]|``)+)`.*OPTIONS \(path '((?:[^']|'')+)'/s;
+const STAGED_FILE = /FROM parquet\.`s3a:\/\/bucket\/((?:[^`]|``)+)`/;
 const UID = /"(u\d+)"/g;
 
 export class FakeLakehouse {
@@ -82,10 +81,9 @@ export class FakeLakehouse {
         this.uploadsRunning += 1;
         this.maxConcurrentUploads = Math.max(this.maxConcurrentUploads, this.uploadsRunning);
         try {
-          const bytes = await readFile(localPath);
+          const text = await stagedText(localPath);
           await this.delay();
           if (this.random() < this.plan.uploadFailure) throw new InjectedFault(`upload of ${key}`);
-          const text = localPath.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
           this.objects.set(key, text);
           return `s3a://bucket/${key}`;
         } finally {
@@ -142,7 +140,6 @@ export class FakeLakehouse {
 }
 
 export class FakeSession implements SqlExecutor {
-  private readonly views = new Map<string, string>();
   closed = false;
 
   constructor(private readonly lake: FakeLakehouse) {}
@@ -152,15 +149,14 @@ export class FakeSession implements SqlExecutor {
     const lake = this.lake;
     const table = TABLE_OF.exec(sql)?.[1];
     if (/^(MERGE INTO|INSERT )/.test(sql)) {
-      const view = [...this.views.keys()].find((v) => sql.includes(`\`${v}\``));
-      const key = view === undefined ? undefined : this.views.get(view);
+      const key = STAGED_FILE.exec(sql)?.[1]?.replace(/``/g, '`');
       return lake.onTable(table!, 'load', async () => {
         lake.loadStatements += 1;
         await lake.delay();
         const fail = lake.random() < lake.plan.loadFailure;
         const afterCommit = lake.random() < 0.5;
         if (fail && !afterCommit) throw new InjectedFault('load statement');
-        if (key === undefined) throw new Error(`load statement without a known view: ${sql.slice(0, 80)}`);
+        if (key === undefined) throw new Error(`load statement without a staged file: ${sql.slice(0, 80)}`);
         lake.commitObject(key);
         await lake.delay();
         if (fail) throw new InjectedFault('load statement (after commit)');
@@ -182,16 +178,6 @@ export class FakeSession implements SqlExecutor {
       });
     }
     await lake.delay();
-    const view = VIEW_DEF.exec(sql);
-    if (view) {
-      this.views.set(view[1]!.replace(/``/g, '`'), view[2]!.replace(/''/g, "'").replace(/^s3a:\/\/bucket\//, ''));
-      return [];
-    }
-    const drop = /^DROP VIEW IF EXISTS `((?:[^`]|``)+)`/.exec(sql);
-    if (drop) {
-      this.views.delete(drop[1]!.replace(/``/g, '`'));
-      return [];
-    }
     if (sql.startsWith('SHOW TABLES')) {
       const schema = /IN ((?:`(?:[^`]|``)*`\.?)+)/.exec(sql)?.[1] ?? '';
       return [...lake.tables.keys()].filter((t) => t.startsWith(`${schema}.`)).map((t) => ({ tableName: t.slice(schema.length + 2, -1).replace(/``/g, '`') }));
@@ -206,4 +192,11 @@ export class FakeSession implements SqlExecutor {
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+/** The rows of a staged Parquet batch file as JSON text (each record's uid appears in it). */
+async function stagedText(path: string): Promise<string> {
+  const lines: string[] = [];
+  for await (const row of parquetFileRecords(path)) lines.push(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+  return lines.join('\n');
 }

@@ -6,7 +6,6 @@ import {
   addColumns,
   alterColumnType,
   createSchema,
-  createStageView,
   createTable,
   describeTable,
   dropView,
@@ -27,9 +26,8 @@ const columns: Column[] = [
   { property: 'c_date', path: ['c_date'], name: 'C_DATE', type: 'TIMESTAMP', kind: 'timestamp' },
 ];
 const batch: StagedBatch = {
-  view: 'stage_abc_1',
-  location: 's3a://staging/stage/x.jsonl.gz',
-  format: 'json',
+  location: 's3a://staging/stage/x.parquet',
+  format: 'staged',
   columns: columns.map((column) => ({ column, tableType: column.type })),
 };
 const plan = (overrides: Partial<LoadPlan>): LoadPlan => ({ table, batch, mode: 'merge', keyColumns: ['C_PK'], hardDelete: false, ...overrides });
@@ -70,19 +68,13 @@ describe('SQL builders', () => {
       renameColumn(table, 'PRICE', 'PRICE__BIGINT'),
       'ALTER TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE` RENAME COLUMN `PRICE` TO `PRICE__BIGINT`',
     ));
-  it('createStageView stages integers and timestamps as text and adds the sequence field', () =>
-    assert.equal(
-      createStageView(batch),
-      'CREATE OR REPLACE TEMPORARY VIEW `stage_abc_1` (`c0` STRING, `c1` STRING, `c2` STRING, `seq` BIGINT) ' +
-        "USING json OPTIONS (path 's3a://staging/stage/x.jsonl.gz', mode 'FAILFAST')",
-    ));
   it('dropView', () => assert.equal(dropView('stage_abc_1'), 'DROP VIEW IF EXISTS `stage_abc_1`'));
   it('merge keeps the last record per key and sets only the batch columns', () =>
     assert.equal(
       loadStatement(plan({})),
       'MERGE INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` t USING (' +
-        'SELECT CAST(`c0` AS BIGINT) AS `C_PK`, `c1` AS `C_VARCHAR`, CAST(`c2` AS TIMESTAMP) AS `C_DATE` FROM (' +
-        'SELECT *, ROW_NUMBER() OVER (PARTITION BY `c0` ORDER BY `seq` DESC) AS `__rank` FROM `stage_abc_1`) ' +
+        'SELECT `c0` AS `C_PK`, `c1` AS `C_VARCHAR`, `c2` AS `C_DATE` FROM (' +
+        'SELECT *, ROW_NUMBER() OVER (PARTITION BY `c0` ORDER BY _metadata.row_index DESC) AS `__rank` FROM parquet.`s3a://staging/stage/x.parquet`) ' +
         'WHERE `__rank` = 1) s ON t.`C_PK` <=> s.`C_PK` ' +
         'WHEN MATCHED THEN UPDATE SET t.`C_PK` = s.`C_PK`, t.`C_VARCHAR` = s.`C_VARCHAR`, t.`C_DATE` = s.`C_DATE` ' +
         'WHEN NOT MATCHED THEN INSERT (`C_PK`, `C_VARCHAR`, `C_DATE`) VALUES (s.`C_PK`, s.`C_VARCHAR`, s.`C_DATE`)',
@@ -96,7 +88,7 @@ describe('SQL builders', () => {
     const sql = loadStatement(plan({ batch: withDeletes, hardDelete: true }));
     assert.match(sql, / WHEN MATCHED AND s\.`_SDC_DELETED_AT` IS NOT NULL THEN DELETE WHEN MATCHED THEN UPDATE SET /);
     assert.match(sql, / WHEN NOT MATCHED AND NOT s\.`_SDC_DELETED_AT` IS NOT NULL THEN INSERT /);
-    assert.match(sql, /CAST\(`c3` AS TIMESTAMP\) AS `_SDC_DELETED_AT`/);
+    assert.match(sql, /`c3` AS `_SDC_DELETED_AT`/);
   });
   it('hard delete needs the deleted-at column in the batch', () => assert.throws(() => loadStatement(plan({ hardDelete: true })), /_SDC_DELETED_AT/));
   it('merge refuses a key that is not a batch column', () => assert.throws(() => loadStatement(plan({ keyColumns: ['NOPE'] })), /NOPE/));
@@ -104,14 +96,14 @@ describe('SQL builders', () => {
     assert.equal(
       loadStatement(plan({ mode: 'insert', keyColumns: [] })),
       'INSERT INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` (`C_PK`, `C_VARCHAR`, `C_DATE`) ' +
-        'SELECT CAST(`c0` AS BIGINT) AS `C_PK`, `c1` AS `C_VARCHAR`, CAST(`c2` AS TIMESTAMP) AS `C_DATE` FROM `stage_abc_1`',
+        'SELECT `c0` AS `C_PK`, `c1` AS `C_VARCHAR`, `c2` AS `C_DATE` FROM parquet.`s3a://staging/stage/x.parquet`',
     ));
   it('insert with hard delete skips deleted rows', () =>
     assert.equal(
       loadStatement(plan({ mode: 'insert', keyColumns: [], batch: withDeletes, hardDelete: true })),
       'INSERT INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` (`C_PK`, `C_VARCHAR`, `C_DATE`, `_SDC_DELETED_AT`) ' +
-        'SELECT * FROM (SELECT CAST(`c0` AS BIGINT) AS `C_PK`, `c1` AS `C_VARCHAR`, CAST(`c2` AS TIMESTAMP) AS `C_DATE`, ' +
-        'CAST(`c3` AS TIMESTAMP) AS `_SDC_DELETED_AT` FROM `stage_abc_1`) s WHERE NOT s.`_SDC_DELETED_AT` IS NOT NULL',
+        'SELECT * FROM (SELECT `c0` AS `C_PK`, `c1` AS `C_VARCHAR`, `c2` AS `C_DATE`, ' +
+        '`c3` AS `_SDC_DELETED_AT` FROM parquet.`s3a://staging/stage/x.parquet`) s WHERE NOT s.`_SDC_DELETED_AT` IS NOT NULL',
     ));
   it('overwrite replaces the rows with the deduplicated batch', () =>
     assert.match(
@@ -120,7 +112,7 @@ describe('SQL builders', () => {
     ));
   it('casts values into a wider table type', () => {
     const cast: StagedBatch = { ...batch, columns: [{ column: columns[0]!, tableType: 'string' }] };
-    assert.match(loadStatement(plan({ mode: 'insert', keyColumns: [], batch: cast })), /SELECT CAST\(CAST\(`c0` AS BIGINT\) AS string\) AS `C_PK`/);
+    assert.match(loadStatement(plan({ mode: 'insert', keyColumns: [], batch: cast })), /SELECT CAST\(`c0` AS string\) AS `C_PK`/);
   });
   it('retires older versions: delete with hard delete, else mark', () => {
     assert.equal(
@@ -138,7 +130,6 @@ describe('SQL builders', () => {
   it('loads a tap Parquet file by property name, nested fields as JSON, ordered by file row', () => {
     const json = { property: 'tags', path: ['tags'], name: 'TAGS', type: 'STRING', kind: 'json' } as const;
     const parquet: StagedBatch = {
-      view: 'batch_1',
       location: 's3a://bkt/part.parquet',
       format: 'parquet',
       columns: [...columns, json].map((column) => ({ column, tableType: column.type })),

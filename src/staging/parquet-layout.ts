@@ -1,0 +1,122 @@
+import type { SchemaElement } from 'hyparquet-writer';
+import { DECIMAL_PRECISION, type ValueKind } from '../schema/columns.js';
+import type { StagedValue } from '../schema/values.js';
+
+/**
+ * Pure: how the staged values of a batch are typed in its Parquet file, so Spark reads every
+ * column with the table's type and no cast: BIGINT as INT64, DOUBLE, BOOLEAN, text as UTF-8
+ * byte arrays (byte-exact, NULL distinct from ''), TIMESTAMP as INT64 microseconds since the
+ * epoch adjusted to UTC, DATE as INT32 days, DECIMAL(38,s) as a 16-byte two's-complement
+ * integer. Field i is named `c<i>` (see stageField): any property name stays safe in the file.
+ * The record order of the batch is the row order of the file (Spark's `_metadata.row_index`).
+ */
+
+/** What the layout needs to know of a column. */
+export interface StagedColumn {
+  kind: ValueKind;
+  /** For `decimal`: digits after the decimal point. */
+  scale?: number;
+}
+
+/** Name of the staged field that holds column i; fixed ASCII names keep any property name safe in the file. */
+export function stageField(index: number): string {
+  return `c${index}`;
+}
+
+const TIMESTAMP_MICROS = { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' } as const;
+
+/** The Parquet schema of a batch file with these columns (every field optional: NULL is a value). */
+export function parquetSchema(columns: readonly StagedColumn[]): SchemaElement[] {
+  const fields = columns.map((column, i): SchemaElement => {
+    const name = stageField(i);
+    const base = { name, repetition_type: 'OPTIONAL' as const };
+    switch (column.kind) {
+      case 'integer':
+        return { ...base, type: 'INT64' };
+      case 'number':
+        return { ...base, type: 'DOUBLE' };
+      case 'boolean':
+        return { ...base, type: 'BOOLEAN' };
+      case 'string':
+      case 'json':
+        return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8' };
+      case 'timestamp':
+        return { ...base, type: 'INT64', logical_type: TIMESTAMP_MICROS };
+      case 'date':
+        return { ...base, type: 'INT32', converted_type: 'DATE' };
+      case 'decimal':
+        return { ...base, type: 'FIXED_LEN_BYTE_ARRAY', type_length: 16, converted_type: 'DECIMAL', precision: DECIMAL_PRECISION, scale: column.scale ?? 0 };
+    }
+  });
+  return [{ name: 'root', num_children: fields.length }, ...fields];
+}
+
+/**
+ * Key-value metadata of every batch file. Spark reads dates before 1582 and timestamps before 1900
+ * of a Parquet file without a writer version by `spark.sql.parquet.datetimeRebaseModeInRead`,
+ * which defaults to refusing them; the values here are proleptic Gregorian (the calendar Spark 3
+ * writes), and the version key says exactly that, so such dates load unchanged.
+ */
+export const FILE_METADATA = [{ key: 'org.apache.spark.version', value: '3.5.0' }];
+
+/**
+ * The column's staged values (as convertValue produces them) as the values the Parquet writer
+ * takes for its type. Values were checked when staged, so a value that does not parse here is a
+ * bug, not bad input.
+ */
+export function physicalValues(column: StagedColumn, values: readonly StagedValue[]): unknown[] {
+  switch (column.kind) {
+    case 'integer':
+      return values.map((v) => (v === null ? null : BigInt(v as number | string)));
+    case 'timestamp':
+      return values.map((v) => (v === null ? null : timestampMicros(v as string)));
+    case 'date':
+      return values.map((v) => (v === null ? null : dateDays(v as string)));
+    case 'decimal':
+      return values.map((v) => (v === null ? null : unscaledDecimal(v as string, column.scale ?? 0)));
+    default:
+      return values as unknown[];
+  }
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (any year, no Date object involved). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+const STAGED_TIMESTAMP = /^(\d{4,5})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6})Z$/;
+const STAGED_DATE = /^(\d{4})-(\d\d)-(\d\d)$/;
+
+/** Microseconds since the epoch of a staged timestamp (`YYYY-MM-DD HH:MM:SS.ffffffZ`, UTC). */
+export function timestampMicros(text: string): bigint {
+  const m = STAGED_TIMESTAMP.exec(text);
+  if (!m) throw new Error(`Staged timestamp '${text}' is not in the staging form`);
+  const days = daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]));
+  const seconds = days * 86_400 + Number(m[4]) * 3_600 + Number(m[5]) * 60 + Number(m[6]);
+  const micros = Number(m[7]);
+  // Within about ±285 years of 1970 the product is exact as a double; beyond, BigInt arithmetic.
+  const exact = seconds * 1_000_000 + micros;
+  return Number.isSafeInteger(exact) ? BigInt(exact) : BigInt(seconds) * 1_000_000n + BigInt(micros);
+}
+
+/** Days since the epoch of a staged date (`YYYY-MM-DD`). */
+export function dateDays(text: string): number {
+  const m = STAGED_DATE.exec(text);
+  if (!m) throw new Error(`Staged date '${text}' is not in the staging form`);
+  return daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** The unscaled integer of a staged decimal (plain text such as `-12.5`) at `scale` digits. */
+export function unscaledDecimal(text: string, scale: number): bigint {
+  const negative = text.startsWith('-');
+  const unsigned = negative || text.startsWith('+') ? text.slice(1) : text;
+  const [whole = '', fraction = ''] = unsigned.split('.');
+  if (!/^\d*$/.test(whole) || !/^\d*$/.test(fraction) || fraction.length > scale) throw new Error(`Staged decimal '${text}' does not fit scale ${scale}`);
+  const unscaled = BigInt(`${whole}${fraction.padEnd(scale, '0')}` || '0');
+  return negative ? -unscaled : unscaled;
+}

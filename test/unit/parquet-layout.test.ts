@@ -1,0 +1,96 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parquetMetadataAsync, parquetReadObjects, asyncBufferFromFile } from 'hyparquet';
+import { normaliseDate, normaliseTimestamp } from '../../src/schema/datetime.js';
+import { BatchFile } from '../../src/staging/batch-file.js';
+import { dateDays, daysFromCivil, parquetSchema, timestampMicros, unscaledDecimal } from '../../src/staging/parquet-layout.js';
+
+describe('Parquet staging layout', () => {
+  it('types every column as the table does', () => {
+    const schema = parquetSchema([{ kind: 'integer' }, { kind: 'number' }, { kind: 'boolean' }, { kind: 'string' }, { kind: 'json' }, { kind: 'timestamp' }, { kind: 'date' }, { kind: 'decimal', scale: 4 }]);
+    assert.deepEqual(schema, [
+      { name: 'root', num_children: 8 },
+      { name: 'c0', repetition_type: 'OPTIONAL', type: 'INT64' },
+      { name: 'c1', repetition_type: 'OPTIONAL', type: 'DOUBLE' },
+      { name: 'c2', repetition_type: 'OPTIONAL', type: 'BOOLEAN' },
+      { name: 'c3', repetition_type: 'OPTIONAL', type: 'BYTE_ARRAY', converted_type: 'UTF8' },
+      { name: 'c4', repetition_type: 'OPTIONAL', type: 'BYTE_ARRAY', converted_type: 'UTF8' },
+      { name: 'c5', repetition_type: 'OPTIONAL', type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' } },
+      { name: 'c6', repetition_type: 'OPTIONAL', type: 'INT32', converted_type: 'DATE' },
+      { name: 'c7', repetition_type: 'OPTIONAL', type: 'FIXED_LEN_BYTE_ARRAY', type_length: 16, converted_type: 'DECIMAL', precision: 38, scale: 4 },
+    ]);
+  });
+
+  it('counts days like the proleptic Gregorian calendar of Date, for any year', () =>
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (date) => {
+        const days = daysFromCivil(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+        assert.equal(days, Math.floor(date.getTime() / 86_400_000));
+      }),
+      { numRuns: 2000 },
+    ));
+
+  it('timestamps become exact microseconds, dates days, at the calendar ends too', () => {
+    assert.equal(timestampMicros('1970-01-01 00:00:00.000001Z'), 1n);
+    assert.equal(timestampMicros('1969-12-31 23:59:59.999999Z'), -1n);
+    assert.equal(timestampMicros('9999-12-31 23:59:59.999999Z'), 253402300799999999n);
+    assert.equal(timestampMicros('0001-01-01 00:00:00.000000Z'), -62135596800000000n);
+    assert.equal(timestampMicros('10000-01-01 00:00:00.000000Z'), 253402300800000000n);
+    assert.equal(dateDays('0001-01-01'), -719162);
+    assert.equal(dateDays('2024-02-29'), 19782);
+    assert.throws(() => timestampMicros('2024-01-01T00:00:00Z'), /staging form/);
+  });
+
+  it('every normalised timestamp maps to the instant it names', () =>
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 999 }), (date, extra) => {
+        const text = date.toISOString().replace('Z', `${String(extra).padStart(3, '0')}Z`);
+        const staged = normaliseTimestamp(text);
+        assert.ok(staged.ok);
+        assert.equal(timestampMicros(staged.value), BigInt(date.getTime()) * 1000n + BigInt(extra));
+        const day = normaliseDate(text.slice(0, 10));
+        assert.ok(day.ok);
+        assert.equal(dateDays(day.value), Math.floor(date.getTime() / 86_400_000));
+      }),
+      { numRuns: 2000 },
+    ));
+
+  it('decimals become their unscaled integer at the column scale', () => {
+    assert.equal(unscaledDecimal('-12.5', 2), -1250n);
+    assert.equal(unscaledDecimal('0.001', 3), 1n);
+    assert.equal(unscaledDecimal('12345678901234567890123456789012345678', 0), 12345678901234567890123456789012345678n);
+    assert.equal(unscaledDecimal('0', 38), 0n);
+    assert.throws(() => unscaledDecimal('1.234', 2), /scale 2/);
+  });
+
+  it('a batch file reads back with its values, NULL distinct from empty text, in record order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'batch-file-'));
+    try {
+      const file = BatchFile.create(dir, 'b', [{ kind: 'integer' }, { kind: 'string' }, { kind: 'timestamp' }, { kind: 'decimal', scale: 2 }, { kind: 'boolean' }], true);
+      const rows = 120_001; // more than two row groups
+      for (let i = 0; i < rows; i += 1) {
+        file.append([i === 7 ? '9223372036854775807' : i, i % 3 === 0 ? null : i % 3 === 1 ? '' : `tëxt ${i} 🚀`, i % 2 === 0 ? '2024-05-01 12:30:00.123456Z' : null, i % 5 === 0 ? '-1.25' : null, i % 2 === 1]);
+      }
+      assert.equal(file.rowCount, rows);
+      await file.finish();
+      const buffer = await asyncBufferFromFile(file.path);
+      const metadata = await parquetMetadataAsync(buffer);
+      assert.ok(metadata.row_groups.length >= 3);
+      assert.equal(metadata.key_value_metadata?.find((kv) => kv.key === 'org.apache.spark.version')?.value, '3.5.0');
+      const read = await parquetReadObjects({ file: buffer, rowStart: 0, rowEnd: 10 });
+      assert.deepEqual(read[0], { c0: 0n, c1: null, c2: new Date('2024-05-01T12:30:00.123Z'), c3: -1.25, c4: false });
+      assert.deepEqual(read[1], { c0: 1n, c1: '', c2: null, c3: null, c4: true });
+      assert.equal(read[2]?.c1, 'tëxt 2 🚀');
+      assert.equal(read[7]?.c0, 9223372036854775807n);
+      const last = await parquetReadObjects({ file: buffer, rowStart: rows - 1, rowEnd: rows });
+      assert.equal(last[0]?.c0, BigInt(rows - 1));
+      await file.discard();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
