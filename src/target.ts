@@ -15,7 +15,7 @@ import { LoadCoordinator, type Job } from './loading/load-coordinator.js';
 import { TableManager } from './loading/table-manager.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
 import { DELETED_AT } from './schema/metadata.js';
-import { numberedLines } from './singer/lines.js';
+import { lineChunks, type NumberedLine } from './singer/lines.js';
 import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage, type SingerMessage } from './singer/messages.js';
 import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
@@ -127,20 +127,33 @@ export class Target {
     }
   }
 
-  /** Reads lines until the input ends, the signal aborts it, or a load fails (whichever first). */
+  /**
+   * Reads lines until the input ends, the signal aborts it, or a load fails (whichever first). A
+   * chunk of lines is handled in one exclusive task, awaiting only where a message waits (a flush
+   * at capacity, DDL): the common record costs no promise.
+   */
   private async readAll(input: Readable, signal?: AbortSignal): Promise<void> {
-    const lines = numberedLines(input, signal, { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) })[Symbol.asyncIterator]();
-    const failed = this.coordinator.failed.then((e) => Promise.reject(e));
-    failed.catch(() => undefined);
-    for (let waited = Date.now(); ; ) {
-      const next = await Promise.race([lines.next(), failed]);
+    // A failed load stops the reading at once: one listener for the whole run (a race per read
+    // against the long-lived failure promise would keep every read's result alive until the end).
+    const stop = new AbortController();
+    void this.coordinator.failed.then(() => stop.abort());
+    const until = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    const chunks = lineChunks(input, until, { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) });
+    let waited = Date.now();
+    for await (const lines of chunks) {
       const read = Date.now();
       this.progress.spent('read', read - waited);
-      if (next.done) return;
-      const { line, number } = next.value;
-      await this.exclusive(() => this.handle(line, number));
+      await this.exclusive(() => this.handleLines(lines));
       waited = Date.now();
       this.progress.spent('stage', waited - read);
+    }
+    this.coordinator.throwIfFailed();
+  }
+
+  private async handleLines(lines: readonly NumberedLine[]): Promise<void> {
+    for (const { line, number } of lines) {
+      const pending = this.handle(line, number);
+      if (pending) await pending;
     }
   }
 
@@ -151,7 +164,8 @@ export class Target {
     return result;
   }
 
-  private async handle(line: string, number: number): Promise<void> {
+  /** Handles one line; returns a promise only when the message has to wait (R1 holds either way). */
+  private handle(line: string, number: number): Promise<void> | void {
     const message = parseMessage(line, number, { warn: (m) => this.deps.log.warn(m) });
     if (message === undefined) return;
     this.coordinator.throwIfFailed();
@@ -161,10 +175,18 @@ export class Target {
     if (message.type === 'SCHEMA') this.tracker.knowStream(message.stream);
     if (!this.mapper) return this.dispatch(message, number);
     const source = 'stream' in message ? message.stream : undefined;
-    for (const mapped of this.mapper.map(message, number)) await this.dispatch(mapped, number, source);
+    return this.dispatchAll(this.mapper.map(message, number), number, source);
   }
 
-  private async dispatch(message: SingerMessage, number: number, source?: string): Promise<void> {
+  /** Dispatches messages in order, synchronously until one of them has to wait. */
+  private dispatchAll(messages: readonly SingerMessage[], number: number, source: string | undefined, from = 0): Promise<void> | void {
+    for (let i = from; i < messages.length; i += 1) {
+      const pending = this.dispatch(messages[i]!, number, source);
+      if (pending) return pending.then(() => this.dispatchAll(messages, number, source, i + 1));
+    }
+  }
+
+  private dispatch(message: SingerMessage, number: number, source?: string): Promise<void> | void {
     switch (message.type) {
       case 'SCHEMA':
         return this.onSchema(message, number);
@@ -223,18 +245,23 @@ export class Target {
   // --- RECORD -------------------------------------------------------------------------------
 
   /** `source` is the tap's stream of the record (for state); `file` names the BATCH file row it came from. */
-  private async onRecord(message: RecordMessage, line: number, source: string, file?: string): Promise<void> {
+  private onRecord(message: RecordMessage, line: number, source: string, file?: string): Promise<void> | void {
     const sink = this.sinkFor(message.stream, line, file ? 'BATCH' : 'RECORD');
     if (message.version !== undefined && !sink.versioned && this.deps.config.process_activate_version_messages) {
-      await this.startVersioning(sink);
+      return this.startVersioning(sink).then(() => this.addRecord(sink, message, line, source, file));
     }
+    return this.addRecord(sink, message, line, source, file);
+  }
+
+  /** Stages the record; waits only when it fills the batch and the load has to wait for a slot. */
+  private addRecord(sink: StreamSink, message: RecordMessage, line: number, source: string, file?: string): Promise<void> | void {
     const hold = sink.add(message, line, () => ++this.holds, file);
     this.tracker.hold(hold, source, line);
     const open = sink.openBatch;
     const reason = open && sizeTrigger(open, this.deps.config);
     if (reason) {
       this.deps.log.info(`Flush triggered by ${reason} in '${sink.stream}'`);
-      await this.flushDue([sink]);
+      return this.flushDue([sink]);
     }
   }
 

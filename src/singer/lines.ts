@@ -11,17 +11,26 @@ const NEWLINE = 0x0a;
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
+export interface NumberedLine {
+  line: string;
+  /** 1-based line number in the input. */
+  number: number;
+}
+
 /**
- * Yields the input's lines (split at `\n`, a `\r` before it dropped) with their 1-based numbers.
- * Each line is decoded as UTF-8 on its own, so a bad byte is reported with its line instead of
- * silently turning into U+FFFD. Pulling lines through an async iterator gives backpressure for
- * free: the stream is not read further while a flush awaits. Aborting (SIGTERM) ends the lines;
- * the caller then loads what it has.
+ * Yields the input's lines (split at `\n`, a `\r` before it dropped) with their 1-based numbers,
+ * a chunk of the input at a time: the caller handles a chunk's lines in one go, so there is no
+ * promise per line. Each chunk is decoded as UTF-8 up to its last newline (a character split
+ * between chunks waits for the next one); when a chunk is not valid UTF-8, its lines are decoded
+ * one by one to report the bad one with its line number instead of silently turning it into
+ * U+FFFD. Pulling chunks through an async iterator gives backpressure for free: the stream is not
+ * read further while a flush awaits. Aborting (SIGTERM, or the caller's stop after a failure)
+ * closes the input and ends the lines; the caller then decides what happens to what it has.
  */
-export async function* numberedLines(input: Readable, signal?: AbortSignal, options: LineOptions = {}): AsyncGenerator<{ line: string; number: number }> {
+export async function* lineChunks(input: Readable, signal?: AbortSignal, options: LineOptions = {}): AsyncGenerator<NumberedLine[]> {
   let number = 0;
-  let pending: Buffer[] = [];
-  const decode = (bytes: Buffer): string => {
+  let pending: Buffer | undefined;
+  const decodeLine = (bytes: Buffer, at: number): string => {
     const raw = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, bytes.length - 1) : bytes;
     try {
       return strict.decode(raw);
@@ -29,49 +38,69 @@ export async function* numberedLines(input: Readable, signal?: AbortSignal, opti
       if (options.onInvalidUtf8 !== 'replace') {
         throw new InputError(
           `The input line is not valid UTF-8; Singer messages are UTF-8 JSON. Fix the tap's encoding, or set on_invalid_utf8 to replace to load such text with U+FFFD in place of the bad bytes`,
-          { line: number },
+          { line: at },
         );
       }
-      options.warn?.(`Line ${number}: invalid UTF-8 bytes replaced by U+FFFD (on_invalid_utf8 is replace)`);
+      options.warn?.(`Line ${at}: invalid UTF-8 bytes replaced by U+FFFD (on_invalid_utf8 is replace)`);
       return lenient.decode(raw);
     }
   };
-  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  // On abort the pending read is abandoned and the input closed (nothing more is read from it);
-  // an open stdin would otherwise keep the process alive.
-  const aborted = new Promise<IteratorResult<Buffer | string>>((resolve) => {
-    const stop = () => {
-      resolve({ done: true, value: undefined });
-      // Closed once the loop has taken the end above: the abandoned read then fails unseen.
-      setImmediate(() => input.destroy());
-    };
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
-  });
-  try {
-    for (;;) {
-      if (signal?.aborted) break;
-      const read = iterator.next();
-      // A read abandoned on abort fails when the input is closed; that failure is expected.
-      if (signal) read.catch(() => undefined);
-      const next = signal ? await Promise.race([aborted, read]) : await read;
-      if (next.done) break;
-      let chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-      for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE)) {
-        pending.push(chunk.subarray(0, end));
-        const bytes = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
-        pending = [];
-        number += 1;
-        yield { line: decode(bytes), number };
-        chunk = chunk.subarray(end + 1);
-      }
-      if (chunk.length > 0) pending.push(chunk);
+  /** The lines of `bytes` (complete lines, each ending in \n but the last). */
+  const linesOf = (bytes: Buffer, final: boolean): NumberedLine[] => {
+    const out: NumberedLine[] = [];
+    let text: string | undefined;
+    try {
+      text = strict.decode(bytes);
+    } catch {
+      text = undefined;
     }
-    if (!signal?.aborted && pending.length > 0) {
+    if (text !== undefined && !text.includes('\ufeff')) {
+      const parts = text.split('\n');
+      if (!final) parts.pop();
+      for (const part of parts) out.push({ line: part.endsWith('\r') ? part.slice(0, -1) : part, number: ++number });
+      return out;
+    }
+    // Slow path: bad bytes (or a byte order mark, which each line drops on its own) somewhere in
+    // the chunk; line by line, so the error names the line.
+    let start = 0;
+    for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
       number += 1;
-      yield { line: decode(Buffer.concat(pending)), number };
+      out.push({ line: decodeLine(bytes.subarray(start, end), number), number });
+      start = end + 1;
     }
+    if (final) {
+      number += 1;
+      out.push({ line: decodeLine(bytes.subarray(start), number), number });
+    }
+    return out;
+  };
+  // On abort the input is closed: nothing more is read from it, and an open stdin would
+  // otherwise keep the process alive. The read it abandons ends or fails; either way the lines end.
+  const stop = () => input.destroy();
+  if (signal?.aborted) return;
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const next of input) {
+      if (signal?.aborted) break;
+      const chunk = typeof next === 'string' ? Buffer.from(next) : (next as Buffer);
+      const last = chunk.lastIndexOf(NEWLINE);
+      if (last === -1) {
+        pending = pending ? Buffer.concat([pending, chunk]) : chunk;
+        continue;
+      }
+      const head = pending ? Buffer.concat([pending, chunk.subarray(0, last + 1)]) : chunk.subarray(0, last + 1);
+      pending = last + 1 < chunk.length ? chunk.subarray(last + 1) : undefined;
+      yield linesOf(head, false);
+    }
+  } catch (e) {
+    if (!signal?.aborted) throw e;
   } finally {
-    if (!signal?.aborted) void iterator.return?.().catch(() => undefined);
+    signal?.removeEventListener('abort', stop);
   }
+  if (!signal?.aborted && pending && pending.length > 0) yield linesOf(pending, true);
+}
+
+/** The lines one by one (see lineChunks). */
+export async function* numberedLines(input: Readable, signal?: AbortSignal, options: LineOptions = {}): AsyncGenerator<NumberedLine> {
+  for await (const lines of lineChunks(input, signal, options)) yield* lines;
 }

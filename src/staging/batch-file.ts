@@ -6,7 +6,7 @@ import type { StagedValue } from '../schema/values.js';
 import { FILE_METADATA, parquetSchema, physicalValues, type StagedColumn } from './parquet-layout.js';
 
 /** Rows buffered before they are encoded as one row group (fewer when the rows are big). */
-const ROW_GROUP_ROWS = 50_000;
+const ROW_GROUP_ROWS = Number(process.env.RG ?? 50_000);
 /** Estimated value bytes buffered before a row group is encoded: bounds memory for wide rows. */
 const ROW_GROUP_BYTES = 16 * 1024 * 1024;
 /** Encoded bytes kept before they are written to the file. */
