@@ -13,6 +13,7 @@ import { ensureLakehouse, runSql, type LakehouseConfig } from '../lakehouse/inde
 import { USAGE, parseBenchArgs, targetSettings, type BenchOptions } from './args.js';
 import { bareMerge } from './bare-merge.js';
 import { builtTargetProblem } from './built-target.js';
+import { flushStats } from './flush-stats.js';
 import { chunked, singerLines, type ExpectedOutcome, type InputSpec } from './generator.js';
 import { formatDetails, formatRatio, formatTable, type BenchResult } from './report.js';
 import { rssProfile } from './rss-monitor.js';
@@ -98,6 +99,7 @@ async function benchOnce(options: BenchOptions, base: LakehouseConfig): Promise<
     });
     if (run.exitCode !== 0) process.stderr.write(`bench: the target failed; its last log lines:\n${run.log.tail.join('\n')}\n`);
     const countMismatches = run.exitCode === 0 ? await checkRowCounts(catalog, schema, expected.rowsPerStream) : [];
+    const flush = proxy ? flushStats(proxy.traffic.log) : undefined;
     const result: BenchResult = {
       records: options.records,
       streams: options.streams,
@@ -109,6 +111,9 @@ async function benchOnce(options: BenchOptions, base: LakehouseConfig): Promise<
       rssProfileBytes: rssProfile(run.rss.timeline),
       loads: run.log.loads,
       rowsLoaded: run.log.rowsLoaded,
+      loadMs: run.log.loadMs,
+      ...(run.log.phases ? { phases: run.log.phases } : {}),
+      ...(flush ? { flush } : {}),
       ...(proxy ? { statements: proxy.traffic.statements, thriftCalls: proxy.traffic.calls, statementKinds: proxy.traffic.statementKinds } : {}),
       statesSent: expected.statesSent,
       statesEmitted: run.statesEmitted,
