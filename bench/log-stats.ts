@@ -30,7 +30,8 @@ export interface Phases {
 }
 
 const SUMMARY = /Processed \d+ line\(s\) of input .* in ([\d.]+) s; .*time: read ([\d.]+) s, stage ([\d.]+) s, upload ([\d.]+) s, load ([\d.]+) s/;
-const LOADED = /Loaded (\d+) row\(s\) of stream .* \((?:\w+), (\d+) ms\)/;
+// Detail after the milliseconds (e.g. a split into upload and statements) is allowed and ignored.
+const LOADED = /Loaded (\d+) row\(s\) of stream .* \((?:\w+), (\d+) ms(?:[,;:][^)]*)?\)/;
 const TAIL_LINES = 30;
 
 export function emptyLogStats(): LogStats {

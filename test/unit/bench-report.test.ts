@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { formatBareMerge, type BareMergeRun } from '../../bench/bare-report.js';
 import { describedColumns, jsonLinesMerge, matchFields, parquetMerge } from '../../bench/bare-statements.js';
-import { parseSummary } from '../../bench/log-stats.js';
+import { addLogLine, emptyLogStats, parseSummary } from '../../bench/log-stats.js';
 import { formatFlush, formatLoadTimes, formatPhases } from '../../bench/report.js';
 import { formatOfBytes } from '../../bench/staged-format.js';
 import { formatStageOnly, sideSummary, type StageOnlySummary } from '../../bench/stage-report.js';
@@ -16,6 +16,14 @@ describe('bench log lines', () => {
       '3 batch(es) loaded: `spark_catalog`.`b`.`STREAM_0` 100000 row(s); time: read 0.4 s, stage 30.1 s, upload 0.3 s, load 21.9 s';
     assert.deepEqual(parseSummary(line), { wall: 41.2, read: 0.4, stage: 30.1, upload: 0.3, load: 21.9 });
     assert.equal(parseSummary("INFO Loaded 10 row(s) of stream 's' into t (merge, 12 ms)"), undefined);
+  });
+
+  it('counts load lines, with or without detail after the milliseconds', () => {
+    const stats = emptyLogStats();
+    addLogLine(stats, "INFO Loaded 10 row(s) of stream 's' into `c`.`s`.`T` (merge, 12 ms)");
+    addLogLine(stats, "INFO Loaded 5 row(s) of stream 's' into `c`.`s`.`T` (insert, 30 ms: upload 10 ms, statement 20 ms)");
+    addLogLine(stats, "INFO Loaded s3a://b/k.parquet of stream 's' into t directly (merge, 9 ms)");
+    assert.deepEqual([stats.loads, stats.rowsLoaded, stats.loadMs], [2, 15, [12, 30]]);
   });
 
   it('formats phases, load times and flush costs', () => {
