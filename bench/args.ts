@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 
+/** `full`: the CLI against the lakehouse; `stage-only`: bare read vs engine, no lakehouse; `bare-merge`: one flush vs a hand-written MERGE. */
+export type BenchMode = 'full' | 'stage-only' | 'bare-merge';
+
 export interface BenchOptions {
+  mode: BenchMode;
   records: number;
   streams: number;
   keyed: boolean;
@@ -13,12 +17,24 @@ export interface BenchOptions {
   /** Count thrift statements through a local proxy (adds one hop; turn off to compare). */
   countStatements: boolean;
   keepSchema: boolean;
+  /** Runs of each side (stage-only, bare-merge); medians are reported. */
+  repeat: number;
+  /** Rows the table holds before the measured flush (bare-merge). */
+  initialRows: number;
   /** Extra target settings (`--set key=value`, value read as JSON when it parses). */
   overrides: Record<string, unknown>;
 }
 
-export const USAGE = `Usage: npm run bench -- [options]
+export const USAGE = `Usage: npm run bench -- [--stage-only | --bare-merge] [options]
 
+  (default)              the built CLI against the local lakehouse: throughput, phases, statements
+                         and thrift requests per steady-state flush, peak RSS
+  --stage-only           no lakehouse: the bare read of the input (split + JSON.parse) against the
+                         engine with a no-op SQL executor and a local-directory object store
+  --bare-merge           one keyed stream: the target's flush of --records rows into a table of
+                         --initial-rows rows against a hand-written MERGE of the same staged file
+  --repeat N             runs of each side in --stage-only and --bare-merge (default 3), medians
+  --initial-rows K       rows loaded before the measured flush in --bare-merge (default 100k)
   --records N            records to send (suffix k or M allowed; default 100k)
   --streams M            streams the records are spread over (default 4)
   --keyed | --append     keyed streams merged on 'id' with 10% updates (default), or append-only
@@ -31,7 +47,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --keep-schema          keep the benchmark's tables (dropped by default)
   --set key=value        any other target setting, e.g. --set parallelism=2 (repeatable)
 
-Needs a built target (npm run build) and the local lakehouse (started if not running).`;
+Needs a built target (npm run build); the default mode and --bare-merge also need the local
+lakehouse (started if not running; LAKEHOUSE_THRIFT_PORT / LAKEHOUSE_S3_PORT pick the instance).`;
 
 /** Pure: the options of a command line; throws an Error saying which flag is wrong. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: true } {
@@ -50,13 +67,22 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
       'no-statements': { type: 'boolean' },
       'keep-schema': { type: 'boolean' },
       set: { type: 'string', multiple: true },
+      'stage-only': { type: 'boolean' },
+      'bare-merge': { type: 'boolean' },
+      repeat: { type: 'string' },
+      'initial-rows': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) return { help: true };
   if (values.keyed && values.append) throw new Error('--keyed and --append exclude each other');
+  if (values['stage-only'] && values['bare-merge']) throw new Error('--stage-only and --bare-merge exclude each other');
+  const mode: BenchMode = values['stage-only'] ? 'stage-only' : values['bare-merge'] ? 'bare-merge' : 'full';
+  if (mode === 'bare-merge' && values.append) throw new Error('--bare-merge measures a MERGE: it needs a keyed stream (drop --append)');
+  if (mode !== 'full' && values.ratio) throw new Error('--ratio applies to the full run only');
   const options: BenchOptions = {
+    mode,
     records: count(values.records ?? '100k', '--records'),
     streams: count(values.streams ?? '4', '--streams'),
     keyed: !values.append,
@@ -66,8 +92,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
     ratioFactor: count(values['ratio-factor'] ?? '4', '--ratio-factor'),
     countStatements: !values['no-statements'],
     keepSchema: values['keep-schema'] ?? false,
+    repeat: count(values.repeat ?? '3', '--repeat'),
+    initialRows: count(values['initial-rows'] ?? '100k', '--initial-rows'),
     overrides: Object.fromEntries((values.set ?? []).map(setting)),
   };
+  // One stream, so that the measured flush is a single batch of a single table.
+  if (mode === 'bare-merge') {
+    if (values.streams !== undefined && options.streams !== 1) throw new Error('--bare-merge uses one stream; drop --streams');
+    options.streams = 1;
+  }
   if (values['batch-size-rows'] !== undefined) options.batchSizeRows = count(values['batch-size-rows'], '--batch-size-rows');
   if (options.ratio && options.ratioFactor < 2) throw new Error('--ratio-factor must be at least 2');
   return options;
@@ -90,4 +123,13 @@ function setting(text: string): [string, unknown] {
   } catch {
     return [text.slice(0, eq), raw];
   }
+}
+
+/** Pure: the target settings every mode sets from the options (the lakehouse connection aside). */
+export function targetSettings(options: Pick<BenchOptions, 'batchSizeRows' | 'keyed' | 'overrides'>): Record<string, unknown> {
+  return {
+    ...(options.batchSizeRows !== undefined ? { batch_size_rows: options.batchSizeRows } : {}),
+    ...(options.keyed ? {} : { primary_key_required: false }),
+    ...options.overrides,
+  };
 }

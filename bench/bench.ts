@@ -1,19 +1,24 @@
-// Throughput and memory benchmark of the built target against the local lakehouse. Not a test:
-// run it by hand (`npm run bench -- --help`) and compare numbers across changes. It pipes
-// generated Singer input into bin/run.js exactly as a tap would, and checks what landed.
+// Throughput and memory benchmark of the built target. Not a test: run it by hand
+// (`npm run bench -- --help`) and compare numbers across changes. The full run pipes generated
+// Singer input into bin/run.js exactly as a tap would, against the local lakehouse, and checks
+// what landed; --stage-only measures the engine without a lakehouse (stage-only.ts), --bare-merge
+// one flush against a hand-written MERGE (bare-merge.ts).
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { ensureLakehouse, runSql, type LakehouseConfig } from '../lakehouse/index.js';
-import { USAGE, parseBenchArgs, type BenchOptions } from './args.js';
+import { USAGE, parseBenchArgs, targetSettings, type BenchOptions } from './args.js';
+import { bareMerge } from './bare-merge.js';
+import { builtTargetProblem } from './built-target.js';
+import { flushStats } from './flush-stats.js';
 import { chunked, singerLines, type ExpectedOutcome, type InputSpec } from './generator.js';
 import { formatDetails, formatRatio, formatTable, type BenchResult } from './report.js';
 import { rssProfile } from './rss-monitor.js';
 import { runTarget } from './run-target.js';
+import { stageOnly } from './stage-only.js';
 import { startThriftProxy, type ThriftProxy } from './thrift-proxy.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,9 +37,20 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`bench: ${(e as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  if (!existsSync(join(ROOT, 'dist/command.js'))) {
-    process.stderr.write('bench: no built target in dist/; run `npm run build` first\n');
+  const stale = builtTargetProblem(ROOT);
+  if (stale) {
+    process.stderr.write(`bench: ${stale}\n`);
     return 2;
+  }
+  if (options.mode === 'stage-only') {
+    const { summary, text } = await stageOnly(options, ROOT);
+    process.stdout.write(`${text}\n`);
+    return summary.problems.length > 0 ? 1 : 0;
+  }
+  if (options.mode === 'bare-merge') {
+    const { ok, text } = await bareMerge(options, ROOT);
+    process.stdout.write(`${text}\n`);
+    return ok ? 0 : 1;
   }
   const base = await ensureLakehouse();
   const sizes = options.ratio ? [options.records, options.records * options.ratioFactor] : [options.records];
@@ -69,9 +85,7 @@ async function benchOnce(options: BenchOptions, base: LakehouseConfig): Promise<
         ...base,
         default_target_schema: schema,
         ...(proxy ? { host: '127.0.0.1', port: proxy.port } : {}),
-        ...(options.batchSizeRows !== undefined ? { batch_size_rows: options.batchSizeRows } : {}),
-        ...(options.keyed ? {} : { primary_key_required: false }),
-        ...options.overrides,
+        ...targetSettings(options),
       }),
     );
     const logPath = join(tmpdir(), `target-iomete-${schema}.log`);
@@ -85,6 +99,7 @@ async function benchOnce(options: BenchOptions, base: LakehouseConfig): Promise<
     });
     if (run.exitCode !== 0) process.stderr.write(`bench: the target failed; its last log lines:\n${run.log.tail.join('\n')}\n`);
     const countMismatches = run.exitCode === 0 ? await checkRowCounts(catalog, schema, expected.rowsPerStream) : [];
+    const flush = proxy ? flushStats(proxy.traffic.log) : undefined;
     const result: BenchResult = {
       records: options.records,
       streams: options.streams,
@@ -96,6 +111,9 @@ async function benchOnce(options: BenchOptions, base: LakehouseConfig): Promise<
       rssProfileBytes: rssProfile(run.rss.timeline),
       loads: run.log.loads,
       rowsLoaded: run.log.rowsLoaded,
+      loadMs: run.log.loadMs,
+      ...(run.log.phases ? { phases: run.log.phases } : {}),
+      ...(flush ? { flush } : {}),
       ...(proxy ? { statements: proxy.traffic.statements, thriftCalls: proxy.traffic.calls, statementKinds: proxy.traffic.statementKinds } : {}),
       statesSent: expected.statesSent,
       statesEmitted: run.statesEmitted,

@@ -14,6 +14,12 @@ export interface InputSpec {
   schemaWidth: number;
   /** A STATE message follows every `stateEvery` records, and one follows the last record. */
   stateEvery: number;
+  /**
+   * Records per stream of an earlier keyed input whose rows the tables already hold. New keys then
+   * start after that input's, and the repeats (every 10th record) update keys of that input instead
+   * of keys of this one: a second batch with 10% updates of existing rows (--bare-merge).
+   */
+  existingPerStream?: number;
 }
 
 /** What the input should leave behind; filled in as the lines are generated. */
@@ -105,8 +111,9 @@ export function* singerLines(spec: InputSpec, expected: ExpectedOutcome): Genera
   const properties = propertiesFor(spec.schemaWidth);
   const schema = { type: 'object', properties: Object.fromEntries(properties.map((p) => [p.name, p.schema])) };
   const names = Array.from({ length: spec.streams }, (_, i) => streamName(i));
+  const existing = spec.keyed ? (spec.existingPerStream ?? 0) : 0;
   for (const stream of names) {
-    expected.rowsPerStream.set(stream, 0);
+    expected.rowsPerStream.set(stream, distinctKeys(existing));
     yield `${JSON.stringify({ type: 'SCHEMA', stream, schema, key_properties: spec.keyed ? ['id'] : [] })}\n`;
   }
   const perStream = new Array<number>(spec.streams).fill(0);
@@ -117,8 +124,9 @@ export function* singerLines(spec: InputSpec, expected: ExpectedOutcome): Genera
     const index = perStream[s] as number;
     perStream[s] = index + 1;
     const repeat = spec.keyed && isRepeat(index);
-    // Keys are 1-based; a repeat reuses the key of record index-5, which is never itself a repeat.
-    const id = repeat ? index - 4 : index + 1;
+    // Keys are 1-based; a repeat reuses the key of record index-5, which is never itself a repeat,
+    // or with existing rows one of their keys (spread over them, wrapping when there are more updates).
+    const id = existing > 0 ? (repeat ? existingKey(Math.floor(index / 10) % distinctKeys(existing)) : existing + index + 1) : repeat ? index - 4 : index + 1;
     if (!repeat) expected.rowsPerStream.set(stream, (expected.rowsPerStream.get(stream) ?? 0) + 1);
     const ctx: ValueContext = { id, n, random };
     const record: Record<string, unknown> = {};
@@ -132,6 +140,16 @@ export function* singerLines(spec: InputSpec, expected: ExpectedOutcome): Genera
       yield `${JSON.stringify({ type: 'STATE', value })}\n`;
     }
   }
+}
+
+/** Distinct keys a keyed stream of `records` records leaves in its table (every 10th is a repeat). */
+export function distinctKeys(records: number): number {
+  return records - Math.floor(records / 10);
+}
+
+/** The `r`-th (0-based) key a keyed stream's table holds: indexes 9, 19, ... were repeats, so they have no key of their own. */
+export function existingKey(r: number): number {
+  return r + Math.floor(r / 9) + 1;
 }
 
 /**

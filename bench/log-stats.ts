@@ -9,12 +9,29 @@ export interface LogStats {
   rowsLoaded: number;
   /** Milliseconds each load took, as the target logged it (for the slowest / mean). */
   loadMs: number[];
+  /** The closing summary's time split, when the target logged it. */
+  phases?: Phases;
   warnings: number;
   errors: number;
   tail: string[];
 }
 
-const LOADED = /Loaded (\d+) row\(s\) of stream .* \((?:\w+), (\d+) ms\)/;
+/**
+ * Seconds of the run by phase, from the target's closing summary (src/engine/progress.ts): reading
+ * is waiting for input, staging turns messages into batch files; upload and load are summed over
+ * parallel loads, so they may add up to more than the wall time.
+ */
+export interface Phases {
+  wall: number;
+  read: number;
+  stage: number;
+  upload: number;
+  load: number;
+}
+
+const SUMMARY = /Processed \d+ line\(s\) of input .* in ([\d.]+) s; .*time: read ([\d.]+) s, stage ([\d.]+) s, upload ([\d.]+) s, load ([\d.]+) s/;
+// Detail after the milliseconds (e.g. a split into upload and statements) is allowed and ignored.
+const LOADED = /Loaded (\d+) row\(s\) of stream .* \((?:\w+), (\d+) ms(?:[,;:][^)]*)?\)/;
 const TAIL_LINES = 30;
 
 export function emptyLogStats(): LogStats {
@@ -29,10 +46,20 @@ export function addLogLine(stats: LogStats, line: string): void {
     stats.rowsLoaded += Number(loaded[1]);
     stats.loadMs.push(Number(loaded[2]));
   }
+  const phases = parseSummary(line);
+  if (phases) stats.phases = phases;
   if (/ WARN /.test(line)) stats.warnings += 1;
   if (/ ERROR /.test(line)) stats.errors += 1;
   stats.tail.push(line);
   if (stats.tail.length > TAIL_LINES) stats.tail.shift();
+}
+
+/** Pure: the phases of the target's closing summary line, or undefined for any other line. */
+export function parseSummary(line: string): Phases | undefined {
+  const m = SUMMARY.exec(line);
+  if (!m) return undefined;
+  const [wall, read, stage, upload, load] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+  return { wall, read, stage, upload, load };
 }
 
 /** Splits a byte stream into lines across chunk boundaries. */

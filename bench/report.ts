@@ -1,4 +1,6 @@
 /** Pure formatting of benchmark results as a compact text table. */
+import type { FlushStats } from './flush-stats.js';
+import type { Phases } from './log-stats.js';
 
 export interface BenchResult {
   records: number;
@@ -12,6 +14,12 @@ export interface BenchResult {
   rssProfileBytes: number[];
   loads: number;
   rowsLoaded: number;
+  /** Milliseconds of each load as the target logged them (upload + statements). */
+  loadMs: number[];
+  /** From the target's closing summary line; undefined when it logged none. */
+  phases?: Phases;
+  /** Statements and thrift requests per steady-state flush (counted by the proxy). */
+  flush?: FlushStats;
   /** Undefined when statements were not counted (--no-statements). */
   statements?: number;
   thriftCalls?: number;
@@ -68,6 +76,8 @@ export function formatDetails(results: readonly BenchResult[]): string {
       ];
       return (
         `${r.records.toLocaleString('en-US')} records: ${r.rowsLoaded.toLocaleString('en-US')} rows loaded; statements: ${kinds}\n` +
+        `  ${formatPhases(r.phases)}; ${formatLoadTimes(r.loadMs)}\n` +
+        `  ${formatFlush(r.flush, r.statements !== undefined)}\n` +
         `  RSS MiB by tenth of the run: ${r.rssProfileBytes.map((b) => (b / MIB).toFixed(0)).join(' ')}\n` +
         `  log: ${r.logPath}  schema: ${r.schema}` +
         (problems.length > 0 ? `\n  PROBLEMS: ${problems.join('; ')}` : '')
@@ -76,13 +86,41 @@ export function formatDetails(results: readonly BenchResult[]): string {
     .join('\n');
 }
 
+/** Pure: the closing summary's time split, e.g. "seconds: read 1.0, stage 9.1, upload 0.4, load 12.3 (wall 20.1)". */
+export function formatPhases(phases: Phases | undefined): string {
+  if (!phases) return 'seconds by phase: not logged';
+  const { wall, read, stage, upload, load } = phases;
+  return `seconds: read ${read.toFixed(1)}, stage ${stage.toFixed(1)}, upload ${upload.toFixed(1)}, load ${load.toFixed(1)} (summed over parallel loads; wall ${wall.toFixed(1)})`;
+}
+
+/** Pure: the time per batch load, e.g. "per batch: mean 1234 ms, max 2345 ms over 12 loads". */
+export function formatLoadTimes(loadMs: readonly number[]): string {
+  if (loadMs.length === 0) return 'per batch: no loads';
+  const mean = loadMs.reduce((a, b) => a + b, 0) / loadMs.length;
+  return `per batch: mean ${mean.toFixed(0)} ms, max ${Math.max(...loadMs)} ms over ${loadMs.length} load(s)`;
+}
+
+/** Pure: what one steady-state flush costs on the wire. */
+export function formatFlush(flush: FlushStats | undefined, counted: boolean): string {
+  if (!counted) return 'steady-state flush: not counted (--no-statements)';
+  if (!flush) return 'steady-state flush: none (each stream loaded one batch; lower --batch-size-rows)';
+  return (
+    `steady-state flush (median of ${flush.flushes}): ${flush.statements} statement(s), ${flush.calls} thrift HTTP request(s), ` +
+    `${flush.callsPerStatement.toFixed(1)} request(s) per statement [${flush.shape}]`
+  );
+}
+
+/** Memory goal of --ratio: peak RSS of the larger run at most this factor of the smaller's. */
+export const RSS_RATIO_GOAL = 1.1;
+
 /** How the larger run compares with the smaller: memory should stay flat as input grows. */
 export function formatRatio(small: BenchResult, large: BenchResult): string {
   const x = (a: number, b: number) => `x${(a / b).toFixed(2)}`;
   return (
     `ratio ${large.records.toLocaleString('en-US')} / ${small.records.toLocaleString('en-US')} records (${x(large.records, small.records)}): ` +
     `wall ${x(large.wallMs, small.wallMs)}, throughput ${x(throughput(large), throughput(small))}, ` +
-    `peak RSS ${x(large.peakRssBytes, small.peakRssBytes)} (${(small.peakRssBytes / MIB).toFixed(0)} -> ${(large.peakRssBytes / MIB).toFixed(0)} MiB)`
+    `peak RSS ${x(large.peakRssBytes, small.peakRssBytes)} (${(small.peakRssBytes / MIB).toFixed(0)} -> ${(large.peakRssBytes / MIB).toFixed(0)} MiB; ` +
+    `goal <= x${RSS_RATIO_GOAL.toFixed(2)} ${large.peakRssBytes / small.peakRssBytes <= RSS_RATIO_GOAL ? 'met' : 'NOT met'})`
   );
 }
 

@@ -8,6 +8,12 @@ export interface ThriftCall {
   method: string;
   /** The SQL of an ExecuteStatement call. */
   statement?: string;
+  /**
+   * Hex guid of the handle the call is about: the session for ExecuteStatement, OpenSession has
+   * none, the operation for GetOperationStatus, FetchResults, CloseOperation and the like. Every
+   * request struct of TCLIService holds its handle as field 1, whose identifier is field 1 again.
+   */
+  handle?: string;
 }
 
 // Field type ids of the binary protocol.
@@ -45,8 +51,11 @@ class Reader {
     return v;
   }
   string(): string {
+    return this.bytes().toString('utf8');
+  }
+  bytes(): Buffer {
     const length = this.i32();
-    const v = this.buf.toString('utf8', this.offset, this.offset + length);
+    const v = this.buf.subarray(this.offset, this.offset + length);
     this.offset += length;
     return v;
   }
@@ -106,23 +115,47 @@ export function decodeThriftCall(body: Buffer): ThriftCall | undefined {
     if ((header & 0xffff0000) >>> 0 !== VERSION_1) return undefined;
     const method = reader.string();
     reader.i32(); // sequence id
-    if (method !== 'ExecuteStatement') return { method };
-    // args struct: field 1 is TExecuteStatementReq, whose field 2 is the statement.
-    const statement = findStringField(reader, [1, 2]);
-    return statement === undefined ? { method } : { method, statement };
+    const argsAt = reader.offset;
+    // args struct: field 1 is the request; its field 1 the session or operation handle.
+    const guid = findBytesField(reader, [1, 1, 1, 1]);
+    const call: ThriftCall = { method };
+    if (guid !== undefined) call.handle = guid.toString('hex');
+    if (method === 'ExecuteStatement') {
+      reader.offset = argsAt;
+      // TExecuteStatementReq's field 2 is the statement.
+      const statement = findBytesField(reader, [1, 2]);
+      if (statement !== undefined) call.statement = statement.toString('utf8');
+    }
+    return call;
   } catch {
     return undefined;
   }
 }
 
-/** Follows struct field ids down `path` and returns the string found there. */
-function findStringField(reader: Reader, path: readonly number[]): string | undefined {
+/**
+ * The operation handle's guid in the reply to ExecuteStatement (result field 0 is
+ * TExecuteStatementResp, whose field 2 is the operation handle), in hex; undefined otherwise.
+ */
+export function decodeExecuteReply(body: Buffer): string | undefined {
+  try {
+    const reader = new Reader(body);
+    if (((reader.i32() >>> 0) & 0xffff0000) >>> 0 !== VERSION_1) return undefined;
+    if (reader.string() !== 'ExecuteStatement') return undefined;
+    reader.i32();
+    return findBytesField(reader, [0, 2, 1, 1])?.toString('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Follows struct field ids down `path` and returns the string or binary found there. */
+function findBytesField(reader: Reader, path: readonly number[]): Buffer | undefined {
   const [id, ...rest] = path;
   for (let type = reader.byte(); type !== T_STOP; type = reader.byte()) {
     const fieldId = reader.i16();
     if (fieldId === id) {
-      if (rest.length === 0) return type === T_STRING ? reader.string() : undefined;
-      return type === T_STRUCT ? findStringField(reader, rest) : undefined;
+      if (rest.length === 0) return type === T_STRING ? reader.bytes() : undefined;
+      return type === T_STRUCT ? findBytesField(reader, rest) : undefined;
     }
     reader.skip(type);
   }

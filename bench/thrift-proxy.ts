@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeThriftCall, statementKind } from './thrift-messages.js';
+import { loadTableOf, type StatementRecord } from './flush-stats.js';
+import { decodeExecuteReply, decodeThriftCall, statementKind } from './thrift-messages.js';
 
 /** What went through the proxy. */
 export interface ThriftTraffic {
@@ -11,6 +12,10 @@ export interface ThriftTraffic {
   statementKinds: Map<string, number>;
   /** Calls by thrift method (ExecuteStatement, GetOperationStatus, ...). */
   methods: Map<string, number>;
+  /** Every statement in the order it was sent, with the calls its operation took. */
+  log: StatementRecord[];
+  /** Statements by operation handle, to count the calls made on each. */
+  operations: Map<string, StatementRecord>;
 }
 
 export interface ThriftProxy {
@@ -26,18 +31,29 @@ export interface ThriftProxy {
  * without a debug hook in the target.
  */
 export async function startThriftProxy(upstream: { host: string; port: number }): Promise<ThriftProxy> {
-  const traffic: ThriftTraffic = { calls: 0, statements: 0, statementKinds: new Map(), methods: new Map() };
+  const traffic: ThriftTraffic = { calls: 0, statements: 0, statementKinds: new Map(), methods: new Map(), log: [], operations: new Map() };
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      record(traffic, body);
+      const statement = record(traffic, body);
       const forward = http.request(
         { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: `${upstream.host}:${upstream.port}` }, agent },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
+          // The reply names the operation, so the status polls and fetches that follow can be
+          // counted against the statement. Read before piping: the client cannot ask about the
+          // operation before this reply has reached it.
+          if (statement) {
+            const reply: Buffer[] = [];
+            answer.on('data', (c: Buffer) => reply.push(c));
+            answer.on('end', () => {
+              const operation = decodeExecuteReply(Buffer.concat(reply));
+              if (operation !== undefined) traffic.operations.set(operation, statement);
+            });
+          }
           answer.pipe(res);
         },
       );
@@ -63,7 +79,8 @@ export async function startThriftProxy(upstream: { host: string; port: number })
   };
 }
 
-function record(traffic: ThriftTraffic, body: Buffer): void {
+/** Counts one call; returns the new statement's record when it is an ExecuteStatement. */
+function record(traffic: ThriftTraffic, body: Buffer): StatementRecord | undefined {
   traffic.calls += 1;
   const call = decodeThriftCall(body);
   const method = call?.method ?? 'undecoded';
@@ -72,5 +89,12 @@ function record(traffic: ThriftTraffic, body: Buffer): void {
     traffic.statements += 1;
     const kind = call.statement === undefined ? 'unknown' : statementKind(call.statement);
     traffic.statementKinds.set(kind, (traffic.statementKinds.get(kind) ?? 0) + 1);
+    const loadTable = call.statement === undefined ? undefined : loadTableOf(call.statement);
+    const entry: StatementRecord = { session: call.handle ?? 'unknown', kind, calls: 1, ...(loadTable !== undefined ? { loadTable } : {}) };
+    traffic.log.push(entry);
+    return entry;
   }
+  const statement = call?.handle === undefined ? undefined : traffic.operations.get(call.handle);
+  if (statement) statement.calls += 1;
+  return undefined;
 }

@@ -1,0 +1,64 @@
+/** Pure: the --bare-merge table, medians and verdict. */
+import { describeFormat, type StagedFormat } from './staged-format.js';
+import { table } from './stage-report.js';
+import { median } from './stats.js';
+
+export interface BareMergeRun {
+  /** The target's "Loaded ... (merge, X ms)": upload and statements of the flush. */
+  flushMs: number;
+  targetStatements: number;
+  targetLoadStatements: number;
+  targetCalls: number;
+  /** The hand-written statements, all of them (view, MERGE, drop for JSON lines). */
+  bareMs: number;
+  /** The hand-written MERGE alone. */
+  mergeMs: number;
+  bareStatements: number;
+  targetRows: number;
+  bareRows: number;
+}
+
+export interface BareMergeSummary {
+  records: number;
+  initialRows: number;
+  schemaWidth: number;
+  format: StagedFormat;
+  /** The one upload of the staged file for the bare side (untimed in bareMs). */
+  uploadMs: number;
+  expectedRows: number;
+  runs: readonly BareMergeRun[];
+  file: string;
+}
+
+/** Acceptance goal: the target's flush at most this factor of the bare MERGE. */
+export const FLUSH_GOAL = 1.2;
+
+export function formatBareMerge(s: BareMergeSummary): { ok: boolean; text: string } {
+  const header = ['run', 'flush ms', 'bare ms', 'MERGE ms', 'flush/bare', 'stmts target/bare', 'rows target/bare'];
+  const row = (label: string, r: Pick<BareMergeRun, 'flushMs' | 'bareMs' | 'mergeMs'>, extra: [string, string]) => [
+    label,
+    r.flushMs.toFixed(0),
+    r.bareMs.toFixed(0),
+    r.mergeMs.toFixed(0),
+    (r.flushMs / r.bareMs).toFixed(2),
+    ...extra,
+  ];
+  const rows = s.runs.map((r, i) => row(String(i + 1), r, [`${r.targetStatements}/${r.bareStatements}`, `${r.targetRows}/${r.bareRows}`]));
+  const mid = { flushMs: median(s.runs.map((r) => r.flushMs)), bareMs: median(s.runs.map((r) => r.bareMs)), mergeMs: median(s.runs.map((r) => r.mergeMs)) };
+  rows.push(row('median', mid, ['', '']));
+  const ratio = mid.flushMs / mid.bareMs;
+  const problems = s.runs.flatMap((r, i) =>
+    r.targetRows === s.expectedRows && r.bareRows === s.expectedRows ? [] : [`run ${i + 1}: rows target ${r.targetRows}, bare ${r.bareRows}, expected ${s.expectedRows}`],
+  );
+  const text = [
+    `bare-merge: ${s.records.toLocaleString('en-US')} records (10% updates) into ${s.initialRows.toLocaleString('en-US')} records' rows, schema width ${s.schemaWidth}; ` +
+      `staged as ${describeFormat(s.format)}; ${s.runs.length} run(s)`,
+    table(header, rows),
+    `ratio flush/bare ${ratio.toFixed(2)} (goal <= ${FLUSH_GOAL}) ${ratio <= FLUSH_GOAL ? 'met' : 'NOT met'}; ` +
+      `flush/(upload + bare) ${(mid.flushMs / (mid.bareMs + s.uploadMs)).toFixed(2)} (upload of the staged file ${s.uploadMs.toFixed(0)} ms, once)`,
+    'flush: the target\'s logged load time (upload + its statements); bare: the hand-written statements timed one by one with the target\'s thrift client in an open session (DESCRIBE untimed)',
+    `staged file: ${s.file}`,
+    ...(problems.length > 0 ? [`PROBLEMS: ${problems.join('; ')}`] : []),
+  ].join('\n');
+  return { ok: problems.length === 0, text };
+}
