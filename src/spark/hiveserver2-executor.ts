@@ -76,7 +76,9 @@ export class HiveServer2Executor implements SqlExecutor {
     const op = await this.call('execute statement', session.executeStatement(sql, { runAsync: true }));
     try {
       const hasResultSet = await this.waitUntilFinished(op, sql);
-      return hasResultSet ? await this.fetchAll(op) : [];
+      // Spark reports a result set for every statement (a made-up 'Result' column for commands);
+      // asking for it costs two more requests and yields no row for DML and DDL.
+      return hasResultSet && !returnsNoRows(sql) ? await this.fetchAll(op) : [];
     } finally {
       await this.call('close operation', op.close()).catch(() => undefined);
     }
@@ -168,9 +170,16 @@ export class HiveServer2Executor implements SqlExecutor {
     return session;
   }
 
-  /** Polls with backoff (50 ms rising to 1 s): iomete tokens may carry a requests-per-second limit. */
+  /**
+   * Polls until the statement ends. The Spark Thrift Server long-polls: GetOperationStatus waits up
+   * to hive.server2.long.polling.timeout (5 s by default) for the statement and answers as soon as
+   * it ends, so a poll the server held is followed at once by the next one, without a sleep that
+   * would only delay noticing the end. A server (or gateway) that answers at once is polled with
+   * backoff instead, 50 ms rising to 1 s between the starts of two polls: iomete tokens may carry
+   * a requests-per-second limit.
+   */
   private async waitUntilFinished(op: HiveOperationLike, sql: string): Promise<boolean> {
-    let delay = 50;
+    let interval = 50;
     const deadline = Date.now() + this.statementTimeoutMs;
     for (;;) {
       if (Date.now() > deadline) {
@@ -180,6 +189,7 @@ export class HiveServer2Executor implements SqlExecutor {
           sql,
         );
       }
+      const polled = Date.now();
       const status = await this.call('get operation status', op.status(false));
       if (status.operationState === FINISHED) return status.hasResultSet !== false;
       const failure = FAILED_STATES[status.operationState];
@@ -187,17 +197,20 @@ export class HiveServer2Executor implements SqlExecutor {
         const server = serverMessage(status.errorMessage);
         throw new LoadError(`Statement ${failure} on the lakehouse: ${server}\nStatement: ${abbreviate(sql)}`, sql, server);
       }
-      await sleep(delay);
-      delay = Math.min(delay * 2, 1000);
+      const wait = Math.min(interval - (Date.now() - polled), deadline - Date.now() + 1);
+      if (wait > 0) await sleep(wait);
+      interval = Math.min(interval * 2, 1000);
     }
   }
 
   private async fetchAll(op: HiveOperationLike): Promise<Row[]> {
-    op.setMaxRows(10_000);
+    op.setMaxRows(FETCH_ROWS);
     const rows: Row[] = [];
     do {
       await this.call('fetch results', op.fetch());
-    } while (op.hasMoreRows());
+      // The server never sets hasMoreRows, so hive-driver asks again after any non-empty batch;
+      // a batch shorter than asked for is the last one, and the empty answer after it is skipped.
+    } while (op.hasMoreRows() && rowCount(op.getData().at(-1)) >= FETCH_ROWS);
     const columns = op.getSchema()?.columns ?? [];
     for (const rowSet of op.getData()) rows.push(...rowsOf(columns, rowSet));
     return rows;
@@ -278,6 +291,23 @@ function serverMessage(message: string | null | undefined): string {
   if (raised?.[1]) return raised[1].trim();
   const cut = message.split(/\n\s*at |\n\tat /)[0] ?? message;
   return cut.replace(/^org\.apache\.hive\.service\.cli\.HiveSQLException: /, '').trim();
+}
+
+const FETCH_ROWS = 10_000;
+
+function rowCount(rowSet: ThriftRowSet | undefined): number {
+  const first = rowSet?.columns?.[0];
+  const values = first && Object.values(first).find((v) => v != null);
+  return values?.values.length ?? 0;
+}
+
+// Commands whose result Spark leaves empty. Anything else (SELECT, SHOW, DESCRIBE, SET, EXPLAIN,
+// a WITH or a comment in front) is fetched.
+const NO_ROWS = /^\s*(MERGE|INSERT|CREATE|DROP|ALTER|UPDATE|DELETE|USE|TRUNCATE|REFRESH|CACHE|UNCACHE)\s/i;
+
+/** Pure: whether a statement is a command whose result has no rows, so it need not be fetched. */
+export function returnsNoRows(sql: string): boolean {
+  return NO_ROWS.test(sql);
 }
 
 function abbreviate(sql: string, max = 2000): string {
