@@ -8,10 +8,17 @@ import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION }
 import { tableRefFor, type TableRef } from '../schema/naming.js';
 import { compileValidator, type Validate } from '../schema/record-validator.js';
 import type { TableRegistry } from '../schema/table-registry.js';
-import { convertValue, type StagedValue } from '../schema/values.js';
+import { convertValue, fastStaged, type StagedValue } from '../schema/values.js';
 import type { RecordMessage, SchemaMessage } from '../singer/messages.js';
 import type { LoadColumn, LoadMode } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
+
+type CellMaker = (message: RecordMessage, line: number, from: string) => StagedValue;
+
+/** The record's own property `key` (never one inherited from Object.prototype). */
+function ownValue(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
 /** A batch closed for loading: the file, what it holds, and the columns it was written with. */
 export interface ClosedBatch {
@@ -49,6 +56,8 @@ export class StreamSink {
   keyProperties: string[] = [];
   keyColumns: string[] = [];
   private keyPaths: Array<readonly string[]> = [];
+  /** Stages the value of each column of `columns` (see cellMaker). */
+  private cellMakers: CellMaker[] = [];
   table!: TableRef;
   private validate?: Validate;
   private batch?: BatchFile;
@@ -116,6 +125,7 @@ export class StreamSink {
     const metadataNames = new Set(metadata.map((c) => c.name));
     // A tap's own `_sdc_*` properties give way to the values the target sets.
     this.columns = [...this.dataColumns.filter((c) => !metadataNames.has(c.name)), ...metadata];
+    this.cellMakers = this.columns.map((column) => this.cellMaker(column));
   }
 
 
@@ -187,29 +197,52 @@ export class StreamSink {
   }
 
   private cellsOf(message: RecordMessage, line: number, from: string): StagedValue[] {
-    return this.columns.map((column) => {
-      const converted = convertValue(this.valueFor(column, message), column, this.settings.config);
-      if (!converted.ok) {
-        throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: this.stream });
-      }
-      if (converted.warning) this.settings.log.warn(`Line ${line}, stream '${this.stream}', column '${column.property}': ${converted.warning}`);
-      return converted.value;
-    });
+    const cells = new Array<StagedValue>(this.cellMakers.length);
+    for (let i = 0; i < cells.length; i += 1) cells[i] = this.cellMakers[i]!(message, line, from);
+    return cells;
   }
 
-  private valueFor(column: Column, message: RecordMessage): unknown {
+  /**
+   * One function per column, made once per layout: it reads the column's value from a record
+   * and stages it. The common cases (a number for a number column, a string for a text column,
+   * an RFC 3339 UTC timestamp) are decided by one type check; anything else takes convertValue,
+   * which owns every rule and every error message.
+   */
+  private cellMaker(column: Column): CellMaker {
+    const { config, log } = this.settings;
+    const slow = (value: unknown, line: number, from: string): StagedValue => {
+      const converted = convertValue(value, column, config);
+      if (!converted.ok) throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: this.stream });
+      if (converted.warning) log.warn(`Line ${line}, stream '${this.stream}', column '${column.property}': ${converted.warning}`);
+      return converted.value;
+    };
+    const read = this.valueReader(column);
+    const fast = fastStaged(column.kind);
+    return (message, line, from) => {
+      const value = read(message);
+      if (value === null || value === undefined) return null;
+      const staged = fast(value);
+      return staged === undefined ? slow(value, line, from) : staged;
+    };
+  }
+
+  private valueReader(column: Column): (message: RecordMessage) => unknown {
     switch (column.name) {
       case EXTRACTED_AT:
-        return message.time_extracted;
+        return (message) => message.time_extracted;
       case BATCHED_AT:
-        return new Date().toISOString();
+        return () => new Date().toISOString();
       case DELETED_AT:
-        return message.record._sdc_deleted_at;
+        return (message) => ownValue(message.record, '_sdc_deleted_at');
       case TABLE_VERSION:
-        return message.version;
-      default:
-        return valueAt(message.record, column.path);
+        return (message) => message.version;
     }
+    const path = column.path;
+    if (path.length === 1) {
+      const key = path[0]!;
+      return (message) => ownValue(message.record, key);
+    }
+    return (message) => valueAt(message.record, path);
   }
 
   private keyOf(record: Record<string, unknown>, line: number): string | number {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parquetMetadataAsync, parquetReadObjects, asyncBufferFromFile } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { normaliseDate, normaliseTimestamp } from '../../src/schema/datetime.js';
 import { BatchFile } from '../../src/staging/batch-file.js';
 import { dateDays, daysFromCivil, parquetSchema, timestampMicros, unscaledDecimal } from '../../src/staging/parquet-layout.js';
@@ -81,12 +82,12 @@ describe('Parquet staging layout', () => {
       const metadata = await parquetMetadataAsync(buffer);
       assert.ok(metadata.row_groups.length >= 3);
       assert.equal(metadata.key_value_metadata?.find((kv) => kv.key === 'org.apache.spark.version')?.value, '3.5.0');
-      const read = await parquetReadObjects({ file: buffer, rowStart: 0, rowEnd: 10 });
+      const read = await parquetReadObjects({ file: buffer, rowStart: 0, rowEnd: 10, compressors });
       assert.deepEqual(read[0], { c0: 0n, c1: null, c2: new Date('2024-05-01T12:30:00.123Z'), c3: -1.25, c4: false });
       assert.deepEqual(read[1], { c0: 1n, c1: '', c2: null, c3: null, c4: true });
       assert.equal(read[2]?.c1, 'tëxt 2 🚀');
       assert.equal(read[7]?.c0, 9223372036854775807n);
-      const last = await parquetReadObjects({ file: buffer, rowStart: rows - 1, rowEnd: rows });
+      const last = await parquetReadObjects({ file: buffer, rowStart: rows - 1, rowEnd: rows, compressors });
       assert.equal(last[0]?.c0, BigInt(rows - 1));
       await file.discard();
     } finally {
@@ -94,3 +95,32 @@ describe('Parquet staging layout', () => {
     }
   });
 });
+
+describe('fast paths of the record path', () => {
+  it('the fast timestamp path gives what the full rules give, and declines what it does not know', async () => {
+    const { fastUtcTimestamp } = await import('../../src/schema/datetime.js');
+    const digit = fc.integer({ min: 0, max: 9 }).map(String);
+    const field = (n: number) => fc.array(digit, { minLength: n, maxLength: n }).map((d) => d.join(''));
+    const nearly = fc
+      .tuple(field(4), field(2), field(2), fc.constantFrom('T', 't', ' '), field(2), field(2), field(2), fc.option(fc.array(digit, { minLength: 0, maxLength: 10 }).map((d) => `.${d.join('')}`), { nil: '' }), fc.constantFrom('Z', 'z', '+00:00', ''))
+      .map(([y, mo, d, t, h, mi, s, f, z]) => `${y}-${mo}-${d}${t}${h}:${mi}:${s}${f}${z}`);
+    fc.assert(
+      fc.property(fc.oneof(nearly, fc.date({ noInvalidDate: true, min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') }).map((d) => d.toISOString())), (text) => {
+        const fast = fastUtcTimestamp(text);
+        if (fast === undefined) return;
+        assert.deepEqual({ ok: true, value: fast }, normaliseTimestampSlow(text));
+      }),
+      { numRuns: 5000 },
+    );
+    assert.equal(fastUtcTimestamp('2024-05-01T12:30:00Z'), '2024-05-01 12:30:00.000000Z');
+    assert.equal(fastUtcTimestamp('2024-05-01T12:30:00.1234567Z'), '2024-05-01 12:30:00.123456Z');
+    for (const declined of ['2024-02-30T00:00:00Z', '2024-05-01T24:00:00Z', '2024-05-01T12:30:60Z', '2024-05-01T12:30:00.Z', '0000-01-01T00:00:00Z', '2024-05-01T12:30:00+01:00', ' 2024-05-01T12:30:00Z']) {
+      assert.equal(fastUtcTimestamp(declined), undefined, declined);
+    }
+  });
+});
+
+/** normaliseTimestamp with its fast path stepped around (a leading space is trimmed by the full rules only). */
+function normaliseTimestampSlow(text: string) {
+  return normaliseTimestamp(` ${text}`);
+}
