@@ -150,3 +150,16 @@ describe('SQL builders', () => {
     assert.deepEqual(matchFileFields(columns, [{ name: 'C_PK', type: 'int' }], ['C_PK']), [{ name: 'C_PK', type: 'int' }, undefined, undefined]);
   });
 });
+
+describe('wide merges', () => {
+  it('plan without ColumnPruning from 500 columns on, and put the session back after', async () => {
+    const { wideMergeSettings, WIDE_MERGE_COLUMNS } = await import('../../src/sql/statements.js');
+    const many = (n: number) => ({ ...batch, columns: Array.from({ length: n }, (_, i) => ({ column: { ...columns[0]!, name: `C${i}` }, tableType: 'BIGINT' })) });
+    assert.equal(wideMergeSettings({ mode: 'merge', batch: many(WIDE_MERGE_COLUMNS - 1) }), undefined);
+    assert.equal(wideMergeSettings({ mode: 'insert', batch: many(WIDE_MERGE_COLUMNS) }), undefined);
+    assert.deepEqual(wideMergeSettings({ mode: 'merge', batch: many(WIDE_MERGE_COLUMNS) }), {
+      before: 'SET spark.sql.optimizer.excludedRules=org.apache.spark.sql.catalyst.optimizer.ColumnPruning',
+      after: 'RESET spark.sql.optimizer.excludedRules',
+    });
+  });
+});
