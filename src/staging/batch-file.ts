@@ -7,9 +7,9 @@ import type { StagedValue } from '../schema/values.js';
 import { FILE_METADATA, parquetSchema, physicalValues, type StagedColumn } from './parquet-layout.js';
 
 /** Rows buffered before they are encoded as one row group (fewer when the rows are big). */
-const ROW_GROUP_ROWS = 50_000;
+const ROW_GROUP_ROWS = 10_000;
 /** Estimated value bytes buffered before a row group is encoded: bounds memory for wide rows. */
-const ROW_GROUP_BYTES = 16 * 1024 * 1024;
+const ROW_GROUP_BYTES = 4 * 1024 * 1024;
 /** Encoded bytes kept before they are written to the file. */
 const WRITE_CHUNK_BYTES = 1024 * 1024;
 

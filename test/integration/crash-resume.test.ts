@@ -117,7 +117,7 @@ async function settleAfterKill(schema: string): Promise<number> {
   return last.reduce((n, c, i) => n + c - (first[i] ?? 0), 0);
 }
 
-const BATCH_FILE = /\.jsonl(\.gz)?$/;
+const BATCH_FILE = /\.parquet$/;
 
 async function batchFiles(s: Scenario): Promise<number> {
   return (await readdir(s.tempDir).catch(() => [])).filter((name) => BATCH_FILE.test(name)).length;

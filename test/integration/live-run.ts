@@ -27,6 +27,8 @@ export interface LiveRunOptions {
    * `kill`, the target gets SIGKILL at once (a crash: no cleanup, no last state).
    */
   stopWhen?: (progress: Progress) => 'kill' | undefined | Promise<'kill' | undefined>;
+  /** The run is stopped after this long, whatever it is doing (default 300 s). */
+  timeoutMs?: number;
   /** Called once on every change of the progress (for faults injected from the outside). */
   onProgress?: (progress: Progress) => void;
 }
@@ -68,6 +70,9 @@ export function liveRun(args: readonly string[], lines: Iterable<string>, option
     }
   };
   const poll = setInterval(() => void check(), 50);
+  // A crash point that is never reached must fail its test, not hang the suite: the run is
+  // stopped (not counted as killed) after the time limit.
+  const guard = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
 
   child.stderr.on('data', (d: Buffer) => {
     progress.stderr += d.toString();
@@ -87,6 +92,7 @@ export function liveRun(args: readonly string[], lines: Iterable<string>, option
     child.on('close', (code, signal) => {
       exited = true;
       clearInterval(poll);
+      clearTimeout(guard);
       resolveExit({ code, signal });
     });
   });

@@ -72,7 +72,7 @@ describe('Parquet staging layout', () => {
     const dir = await mkdtemp(join(tmpdir(), 'batch-file-'));
     try {
       const file = BatchFile.create(dir, 'b', [{ kind: 'integer' }, { kind: 'string' }, { kind: 'timestamp' }, { kind: 'decimal', scale: 2 }, { kind: 'boolean' }], true);
-      const rows = 120_001; // more than two row groups
+      const rows = 30_001; // more than two row groups
       for (let i = 0; i < rows; i += 1) {
         file.append([i === 7 ? '9223372036854775807' : i, i % 3 === 0 ? null : i % 3 === 1 ? '' : `tëxt ${i} 🚀`, i % 2 === 0 ? '2024-05-01 12:30:00.123456Z' : null, i % 5 === 0 ? '-1.25' : null, i % 2 === 1]);
       }
