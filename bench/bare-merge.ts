@@ -143,7 +143,7 @@ async function bareStatements(sql: SqlExecutor, table: string, format: string, l
   if (!key) throw new Error(`${table} has no id column`);
   let statements: TimedStatement[];
   if (format === 'parquet') {
-    const fields = describedColumns(await sql.query(`DESCRIBE parquet.${ident(location)}`));
+    const fields = describedColumns(await sql.query(`DESCRIBE QUERY SELECT * FROM parquet.${ident(location)}`));
     statements = parquetMerge({ table, columns, key, location }, fields);
   } else if (format === 'json-gzip' || format === 'json') {
     statements = jsonLinesMerge({ table, columns, key, location });
