@@ -285,7 +285,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: 'batch_max_bytes',
     kind: 'integer',
     title: 'Batch size (bytes)',
-    description: 'Uncompressed bytes of staged rows after which a stream batch is loaded, whatever its row count.',
+    description: 'Estimated uncompressed bytes of a stream batch (text length, 8 per other value) after which it is loaded, whatever its row count.',
     default: 268435456,
     minimum: 1024,
     group: 'loading',
