@@ -7,9 +7,7 @@ import type { ExecutorPool } from '../spark/executor-pool.js';
 import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import {
-  createParquetView,
-  describeView,
-  dropView,
+  describeFile,
   loadStatement,
   matchFileFields,
   tableName,
@@ -107,26 +105,19 @@ export class BatchLoader {
    * the table's columns. Returns false, having loaded nothing, when they do not.
    */
   async loadParquetFile(batch: Omit<BatchToLoad, 'file'>, location: string): Promise<boolean> {
-    this.sequence += 1;
-    const view = `batch_${this.runId}_${this.sequence}`;
     const started = Date.now();
+    // Two statements: what the file holds, then the load that reads it by path.
     return this.pool.withExecutor(async (sql) => {
-      await sql.query(createParquetView(view, location));
-      try {
-        const described = await sql.query(describeView(view));
-        const fields: FileField[] = describedColumns(described);
-        const fileFields = matchFileFields(
-          batch.columns.map((c) => c.column),
-          fields,
-          batch.keyColumns,
-        );
-        if (!fileFields) return false;
-        await sql.query(loadStatement({ ...batch, batch: { location, format: 'parquet', columns: batch.columns, fileFields } }));
-        this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
-        return true;
-      } finally {
-        await sql.query(dropView(view)).catch((e: Error) => this.log.warn(`Cleanup failed to drop view ${view}: ${e.message}`));
-      }
+      const fields: FileField[] = describedColumns(await sql.query(describeFile(location)));
+      const fileFields = matchFileFields(
+        batch.columns.map((c) => c.column),
+        fields,
+        batch.keyColumns,
+      );
+      if (!fileFields) return false;
+      await sql.query(loadStatement({ ...batch, batch: { location, format: 'parquet', columns: batch.columns, fileFields } }));
+      this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
+      return true;
     });
   }
 

@@ -78,13 +78,9 @@ export interface FileField {
   type: string;
 }
 
-/** A view over a tap's Parquet file; its own schema is used (DESCRIBE it to see the fields). */
-export function createParquetView(view: string, location: string): string {
-  return `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(view)} USING parquet OPTIONS (path ${quoteString(location)})`;
-}
-
-export function describeView(view: string): string {
-  return `DESCRIBE ${quoteIdentifier(view)}`;
+/** The fields of a Parquet file as Spark reads them (no view needed: the query names the file). */
+export function describeFile(location: string): string {
+  return `DESCRIBE QUERY SELECT * FROM parquet.${quoteIdentifier(location)}`;
 }
 
 const COMPLEX_TYPE = /^(struct|array|map)</i;
@@ -146,10 +142,6 @@ export function checkedCast(expression: string, from: string, to: string, column
     `CASE WHEN ${expression} IS NOT NULL AND (${cast} IS NULL${changed}) ` +
     `THEN raise_error(concat(${quoteString(where)}, CAST(${expression} AS STRING), ${quoteString(why)})) ELSE ${cast} END`
   );
-}
-
-export function dropView(view: string): string {
-  return `DROP VIEW IF EXISTS ${quoteIdentifier(view)}`;
 }
 
 function stagedExpression(batch: StagedBatch, index: number, stream?: string): string {

@@ -8,7 +8,7 @@ import {
   createSchema,
   createTable,
   describeTable,
-  dropView,
+  describeFile,
   loadStatement,
   matchFileFields,
   renameColumn,
@@ -68,7 +68,8 @@ describe('SQL builders', () => {
       renameColumn(table, 'PRICE', 'PRICE__BIGINT'),
       'ALTER TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE` RENAME COLUMN `PRICE` TO `PRICE__BIGINT`',
     ));
-  it('dropView', () => assert.equal(dropView('stage_abc_1'), 'DROP VIEW IF EXISTS `stage_abc_1`'));
+  it('describeFile reads the fields of a file by path', () =>
+    assert.equal(describeFile("s3a://b/it's.parquet"), "DESCRIBE QUERY SELECT * FROM parquet.`s3a://b/it's.parquet`"));
   it('merge keeps the last record per key and sets only the batch columns', () =>
     assert.equal(
       loadStatement(plan({})),
