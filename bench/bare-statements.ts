@@ -97,14 +97,3 @@ export function parquetMerge(input: BareMergeInput, fields: readonly TableColumn
   return [{ sql: merge(input.table, input.key, lastPerKey(projection, `parquet.${ident(input.location)}`, ident(keyField.name), '_metadata.row_index')), isMerge: true }];
 }
 
-/** Pure: the columns of DESCRIBE rows, up to the first blank row or section header (both have no type; a column may be named `# of items`). */
-export function describedColumns(rows: ReadonlyArray<Record<string, unknown>>): TableColumn[] {
-  const columns: TableColumn[] = [];
-  for (const row of rows) {
-    const name = String(row.col_name ?? '');
-    const type = String(row.data_type ?? '').trim();
-    if (name === '' || type === '') break;
-    columns.push({ name, type });
-  }
-  return columns;
-}

@@ -15,11 +15,6 @@ import { BatchFile } from '../staging/batch-file.js';
 
 type CellMaker = (message: RecordMessage, line: number, from: string) => StagedValue;
 
-/** The record's own property `key` (never one inherited from Object.prototype). */
-function ownValue(record: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
 /** A batch closed for loading: the file, what it holds, and the columns it was written with. */
 export interface ClosedBatch {
   stream: string;
@@ -233,15 +228,11 @@ export class StreamSink {
       case BATCHED_AT:
         return () => new Date().toISOString();
       case DELETED_AT:
-        return (message) => ownValue(message.record, '_sdc_deleted_at');
+        return (message) => valueAt(message.record, ['_sdc_deleted_at']);
       case TABLE_VERSION:
         return (message) => message.version;
     }
     const path = column.path;
-    if (path.length === 1) {
-      const key = path[0]!;
-      return (message) => ownValue(message.record, key);
-    }
     return (message) => valueAt(message.record, path);
   }
 

@@ -99,8 +99,3 @@ export async function* lineChunks(input: Readable, signal?: AbortSignal, options
   }
   if (!signal?.aborted && pending && pending.length > 0) yield linesOf(pending, true);
 }
-
-/** The lines one by one (see lineChunks). */
-export async function* numberedLines(input: Readable, signal?: AbortSignal, options: LineOptions = {}): AsyncGenerator<NumberedLine> {
-  for await (const lines of lineChunks(input, signal, options)) yield* lines;
-}

@@ -303,7 +303,7 @@ function rowCount(rowSet: ThriftRowSet | undefined): number {
 
 // Commands whose result Spark leaves empty. Anything else (SELECT, SHOW, DESCRIBE, SET, EXPLAIN,
 // a WITH or a comment in front) is fetched.
-const NO_ROWS = /^\s*(MERGE|INSERT|CREATE|DROP|ALTER|UPDATE|DELETE|USE|TRUNCATE|REFRESH|CACHE|UNCACHE)\s/i;
+const NO_ROWS = /^\s*(MERGE|INSERT|CREATE|DROP|ALTER|UPDATE|DELETE|USE|TRUNCATE|REFRESH|CACHE|UNCACHE|RESET)\s/i;
 
 /** Pure: whether a statement is a command whose result has no rows, so it need not be fetched. */
 export function returnsNoRows(sql: string): boolean {

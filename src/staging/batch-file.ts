@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { TargetError } from '../errors.js';
 import type { StagedValue } from '../schema/values.js';
-import { FILE_METADATA, parquetSchema, physicalValues, type StagedColumn } from './parquet-layout.js';
+import { FILE_METADATA, parquetSchema, physicalValues, stageField, type StagedColumn } from './parquet-layout.js';
 
 /** Rows buffered before they are encoded as one row group (fewer when the rows are big). */
 const ROW_GROUP_ROWS = 10_000;
@@ -112,10 +112,10 @@ export class BatchFile {
   private encodeRowGroup(): void {
     const rows = this.buffered[0]?.length ?? 0;
     if (rows === 0) return;
-    const columnData = this.columns.map((column, i) => ({ name: `c${i}`, data: physicalValues(column, this.buffered[i]!) }));
+    const columnData = this.columns.map((column, i) => ({ name: stageField(i), data: physicalValues(column, this.buffered[i]!) }));
     this.buffered = this.columns.map(() => []);
     this.bufferedBytes = 0;
-    // Dictionaries only where they at least halve the encoded size (the writer's own rule).
+    // No dictionary settings: the writer keeps a dictionary only where it halves a column's size.
     void this.writer.write({ columnData: columnData as never, rowGroupSize: rows });
   }
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { formatBareMerge, type BareMergeRun } from '../../bench/bare-report.js';
-import { describedColumns, jsonLinesMerge, matchFields, parquetMerge } from '../../bench/bare-statements.js';
+import { jsonLinesMerge, matchFields, parquetMerge } from '../../bench/bare-statements.js';
 import { addLogLine, emptyLogStats, parseSummary } from '../../bench/log-stats.js';
 import { formatFlush, formatLoadTimes, formatPhases } from '../../bench/report.js';
 import { formatOfBytes } from '../../bench/staged-format.js';
@@ -114,19 +114,6 @@ describe('bare-merge', () => {
         'ON t.`ID` = s.`ID` WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *',
     );
     assert.throws(() => matchFields(columns, [{ name: 'c1', type: 'double' }], 'ID'), /no field for the key column ID/);
-  });
-
-  it('reads DESCRIBE up to its first section', () => {
-    const rows = [
-      { col_name: 'ID', data_type: 'bigint' },
-      { col_name: '# of items', data_type: 'int' },
-      { col_name: '', data_type: '' },
-      { col_name: '# Partitioning', data_type: '' },
-    ];
-    assert.deepEqual(describedColumns(rows), [
-      { name: 'ID', type: 'bigint' },
-      { name: '# of items', type: 'int' },
-    ]);
   });
 
   it('reports medians, the ratio against the goal and row-count problems', () => {

@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { numberedLines } from '../../src/singer/lines.js';
+import { lineChunks } from '../../src/singer/lines.js';
 
 async function collect(chunks: Buffer[], options = {}): Promise<string[]> {
   const lines: string[] = [];
-  for await (const { line, number } of numberedLines(Readable.from(chunks), undefined, options)) lines.push(`${number}:${line}`);
+  for await (const chunk of lineChunks(Readable.from(chunks), undefined, options)) for (const { line, number } of chunk) lines.push(`${number}:${line}`);
   return lines;
 }
 
-describe('numberedLines', () => {
+describe('lineChunks', () => {
   it('splits at \\n across chunks, drops \\r before it, keeps multi-byte characters split between chunks', async () => {
     const e = Buffer.from('é');
     assert.deepEqual(await collect([Buffer.from('a\r\nb'), e.subarray(0, 1), e.subarray(1), Buffer.from('\n\nlast')]), ['1:a', '2:bé', '3:', '4:last']);

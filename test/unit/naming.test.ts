@@ -57,6 +57,18 @@ describe('describedColumns', () => {
     ]);
     assert.deepEqual(describedColumns([{ col_name: 'a', data_type: 'int' }, { col_name: '', data_type: '' }, { col_name: '# Metadata Columns', data_type: '' }]), [{ name: 'a', type: 'int' }]);
   });
+  it('reads DESCRIBE up to its first section', () => {
+    const rows = [
+      { col_name: 'ID', data_type: 'bigint' },
+      { col_name: '# of items', data_type: 'int' },
+      { col_name: '', data_type: '' },
+      { col_name: '# Partitioning', data_type: '' },
+    ];
+    assert.deepEqual(describedColumns(rows), [
+      { name: 'ID', type: 'bigint' },
+      { name: '# of items', type: 'int' },
+    ]);
+  });
 });
 
 describe('schema names in the config', () => {
