@@ -237,7 +237,9 @@ export class Target {
       lane: tableName(sink.table),
       slot: false,
       run: async () => {
-        sink.loadColumns = await this.tables.ensure({ stream: sink.stream, table: sink.table, columns, keyColumns: sink.keyColumns });
+        const fit = await this.tables.ensure({ stream: sink.stream, table: sink.table, columns, keyColumns: sink.keyColumns });
+        sink.loadColumns = fit.columns;
+        sink.wholeTable = fit.wholeTable;
       },
     });
   }
@@ -312,7 +314,16 @@ export class Target {
       slot: true,
       run: async () => {
         loaded = await this.loader.loadParquetFile(
-          { stream: sink.stream, table: sink.table, columns: sink.loadColumns, keyColumns: sink.keyColumns, mode, hardDelete: config.hard_delete, refuseNullKeys: config.primary_key_required },
+          {
+            stream: sink.stream,
+            table: sink.table,
+            columns: sink.loadColumns,
+            wholeTable: sink.wholeTable,
+            keyColumns: sink.keyColumns,
+            mode,
+            hardDelete: config.hard_delete,
+            refuseNullKeys: config.primary_key_required,
+          },
           `s3a://${location.bucket}/${location.key}`,
         );
       },
@@ -409,7 +420,17 @@ export class Target {
       lane: tableName(batch.table),
       slot: true,
       // The columns are those the file was written with; DDL for a newer layout runs after this job (C3).
-      run: () => this.loader.load({ stream: batch.stream, table: batch.table, columns: batch.columns, keyColumns: batch.keyColumns, mode: batch.mode, hardDelete: this.deps.config.hard_delete, file: batch.file }),
+      run: () =>
+        this.loader.load({
+          stream: batch.stream,
+          table: batch.table,
+          columns: batch.columns,
+          wholeTable: batch.wholeTable,
+          keyColumns: batch.keyColumns,
+          mode: batch.mode,
+          hardDelete: this.deps.config.hard_delete,
+          file: batch.file,
+        }),
       discard: () => batch.file.discard(),
       onCommitted: () => {
         this.tracker.commit(batch.hold);

@@ -23,6 +23,8 @@ export interface ClosedBatch {
   hold: number;
   table: TableRef;
   columns: readonly LoadColumn[];
+  /** The table had exactly these columns when the batch's layout was fitted to it. */
+  wholeTable: boolean;
   keyColumns: readonly string[];
   mode: LoadMode;
 }
@@ -48,6 +50,8 @@ export class StreamSink {
   columns: Column[] = [];
   /** The columns with their types in the table (set once the table fits the layout). */
   loadColumns: LoadColumn[] = [];
+  /** The table has exactly `loadColumns` (see TableFit); a later layout is fitted after this one's batches load. */
+  wholeTable = false;
   keyProperties: string[] = [];
   keyColumns: string[] = [];
   private keyPaths: Array<readonly string[]> = [];
@@ -164,7 +168,7 @@ export class StreamSink {
       void file.discard().catch(() => undefined);
       return undefined;
     }
-    return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, keyColumns: this.keyColumns, mode: this.nextLoadMode() };
+    return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, wholeTable: this.wholeTable, keyColumns: this.keyColumns, mode: this.nextLoadMode() };
   }
 
   /** After a failure or signal: removes the open batch file. */

@@ -17,6 +17,14 @@ import {
 } from '../sql/statements.js';
 import { describedColumns } from '../sql/described-columns.js';
 
+/** What a batch of the requested columns meets in the table. */
+export interface TableFit {
+  /** Each requested column with its type in the table. */
+  columns: LoadColumn[];
+  /** The table has exactly the requested columns, none besides (a wide MERGE can then name none). */
+  wholeTable: boolean;
+}
+
 export interface TableRequest {
   stream: string;
   table: TableRef;
@@ -42,8 +50,8 @@ export class TableManager {
     private readonly log: Logger,
   ) {}
 
-  /** Makes the table fit `columns` and returns each column with its type in the table. */
-  async ensure(request: TableRequest): Promise<LoadColumn[]> {
+  /** Makes the table fit `columns` and says what the batch meets there. */
+  async ensure(request: TableRequest): Promise<TableFit> {
     const key = tableName(request.table);
     let existing = this.known.get(key);
     if (existing === undefined) {
@@ -72,7 +80,9 @@ export class TableManager {
       await this.sql.query(addColumns(request.table, missing));
       missing.forEach((c) => existing.set(c.name.toUpperCase(), c.type));
     }
-    return request.columns.map((column) => ({ column, tableType: existing.get(column.name.toUpperCase()) ?? column.type }));
+    const columns = request.columns.map((column) => ({ column, tableType: existing.get(column.name.toUpperCase()) ?? column.type }));
+    // Every requested column is in the table by now, so equal counts mean no column besides them.
+    return { columns, wholeTable: existing.size === new Set(request.columns.map((c) => c.name.toUpperCase())).size };
   }
 
   private async resolveConflict(request: TableRequest, column: Column, current: string, existing: Map<string, string>): Promise<void> {

@@ -160,6 +160,8 @@ export interface LoadPlan {
   mode: LoadMode;
   /** Key columns (table names). A merge joins on them; any mode keeps one row per key. */
   keyColumns: readonly string[];
+  /** The batch carries every column of the table and the table no other (see mergeBatch). */
+  wholeTable?: boolean;
   /** Rows whose `_SDC_DELETED_AT` is set are deleted (merge) or skipped (insert, overwrite). */
   hardDelete: boolean;
   /** Named in the errors of values that do not fit their column. */
@@ -230,18 +232,27 @@ export function loadStatement(plan: LoadPlan): string {
   }
 }
 
-/** Upsert a keyed batch: update matching rows (only the columns the batch carries), insert the rest. */
-function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKeys }: LoadPlan): string {
+/**
+ * Upsert a keyed batch: update matching rows (only the columns the batch carries), insert the rest.
+ * A wide batch that carries exactly the table's columns says `UPDATE SET *` / `INSERT *`: the same
+ * assignments, by name, but Spark 3.5 resolves each written-out assignment against source and
+ * target columns together, at a cost that grows with the width, and a star one against the source
+ * only (4,000 columns, 20 rows: 45 s instead of 76 s). Narrow batches keep the explicit lists, which
+ * also hold when a column is added to the table by hand during the run.
+ */
+function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKeys, wholeTable }: LoadPlan): string {
   if (keyColumns.length === 0) throw new Error('A merge needs key columns');
   const on = keyColumns.map((k) => `t.${quoteIdentifier(k)} <=> s.${quoteIdentifier(k)}`).join(' AND ');
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name));
-  const set = names.map((n) => `t.${n} = s.${n}`).join(', ');
+  const star = wholeTable === true && batch.columns.length >= WIDE_MERGE_COLUMNS;
+  const set = star ? '*' : names.map((n) => `t.${n} = s.${n}`).join(', ');
+  const insert = star ? '*' : `(${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`;
   const deleted = hardDelete ? deletedCondition(batch, 's') : '';
   return (
     `MERGE INTO ${tableName(table)} t USING (${sourceSelect(batch, keyColumns, stream, refuseNullKeys ? keyColumns : [])}) s ON ${on} ` +
     (hardDelete ? `WHEN MATCHED AND ${deleted} THEN DELETE ` : '') +
     `WHEN MATCHED THEN UPDATE SET ${set} ` +
-    `WHEN NOT MATCHED${hardDelete ? ` AND NOT ${deleted}` : ''} THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`
+    `WHEN NOT MATCHED${hardDelete ? ` AND NOT ${deleted}` : ''} THEN INSERT ${insert}`
   );
 }
 

@@ -163,4 +163,33 @@ describe('wide merges', () => {
       after: 'RESET spark.sql.optimizer.excludedRules',
     });
   });
+
+  it('name no column when a wide batch has exactly the table\'s columns, and every one otherwise', async () => {
+    const { WIDE_MERGE_COLUMNS } = await import('../../src/sql/statements.js');
+    const wide = (n: number): StagedBatch => ({
+      ...batch,
+      columns: [batch.columns[0]!, ...Array.from({ length: n - 2 }, (_, i) => ({ column: { ...columns[1]!, name: `C${i}` }, tableType: 'STRING' })), { column: deletedAt, tableType: 'TIMESTAMP' }],
+    });
+    const source = (n: number) =>
+      `SELECT \`c0\` AS \`C_PK\`, ${Array.from({ length: n - 2 }, (_, i) => `\`c${i + 1}\` AS \`C${i}\``).join(', ')}, \`c${n - 1}\` AS \`_SDC_DELETED_AT\` ` +
+      'FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY `c0` ORDER BY _metadata.row_index DESC) AS `__rank` FROM parquet.`s3a://staging/stage/x.parquet`) WHERE `__rank` = 1';
+    const n = WIDE_MERGE_COLUMNS;
+    assert.equal(
+      loadStatement(plan({ batch: wide(n), wholeTable: true, hardDelete: true })),
+      `MERGE INTO \`spark_catalog\`.\`singer\`.\`TEST_TABLE_ONE\` t USING (${source(n)}) s ON t.\`C_PK\` <=> s.\`C_PK\` ` +
+        'WHEN MATCHED AND s.`_SDC_DELETED_AT` IS NOT NULL THEN DELETE WHEN MATCHED THEN UPDATE SET * ' +
+        'WHEN NOT MATCHED AND NOT s.`_SDC_DELETED_AT` IS NOT NULL THEN INSERT *',
+    );
+    // The table has a column the batch lacks: a star would write it or fail, so every column is named.
+    const names = wide(n).columns.map((c) => `\`${c.column.name}\``);
+    assert.equal(
+      loadStatement(plan({ batch: wide(n), wholeTable: false })),
+      `MERGE INTO \`spark_catalog\`.\`singer\`.\`TEST_TABLE_ONE\` t USING (${source(n)}) s ON t.\`C_PK\` <=> s.\`C_PK\` ` +
+        `WHEN MATCHED THEN UPDATE SET ${names.map((c) => `t.${c} = s.${c}`).join(', ')} ` +
+        `WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((c) => `s.${c}`).join(', ')})`,
+    );
+    // Below the width the explicit lists stay, whole table or not; inserts never change.
+    assert.match(loadStatement(plan({ batch: wide(n - 1), wholeTable: true })), /UPDATE SET t\.`C_PK` = s\.`C_PK`, .* INSERT \(`C_PK`, /);
+    assert.match(loadStatement(plan({ batch: wide(n), wholeTable: true, mode: 'insert', keyColumns: [] })), /^INSERT INTO `spark_catalog`\.`singer`\.`TEST_TABLE_ONE` \(`C_PK`, `C0`, /);
+  });
 });

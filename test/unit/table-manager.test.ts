@@ -45,14 +45,25 @@ describe('TableManager', () => {
       'ALTER TABLE `spark_catalog`.`s`.`T` ALTER COLUMN `ID` TYPE BIGINT',
       'ALTER TABLE `spark_catalog`.`s`.`T` ADD COLUMNS (`PRICE` DOUBLE, `QTY` BIGINT)',
     ]);
-    assert.deepEqual(loaded.map((c) => c.tableType), ['BIGINT', 'string', 'DOUBLE', 'BIGINT']);
+    assert.deepEqual(loaded.columns.map((c) => c.tableType), ['BIGINT', 'string', 'DOUBLE', 'BIGINT']);
+    assert.equal(loaded.wholeTable, true);
+  });
+
+  it('says whether the table has exactly the requested columns', async () => {
+    const tables = new TableManager(new RecordingExecutor([['ID', 'bigint'], ['NAME', 'string'], ['OLD', 'string']]), 'fail', silent);
+    assert.equal((await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] })).wholeTable, false);
+    const created = new TableManager(new RecordingExecutor(), 'fail', silent);
+    assert.equal((await created.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] })).wholeTable, true);
+    // A renamed column stays in the table beside its new namesake.
+    const renamed = new TableManager(new RecordingExecutor([['ID', 'bigint'], ['PRICE', 'bigint']]), 'rename', silent);
+    assert.equal((await renamed.ensure({ stream: 's-t', table: ref, columns: [id, price], keyColumns: ['ID'] })).wholeTable, false);
   });
 
   it('casts into a text column instead of changing it', async () => {
     const sql = new RecordingExecutor([['ID', 'bigint'], ['PRICE', 'string']]);
     const loaded = await new TableManager(sql, 'fail', silent).ensure({ stream: 's-t', table: ref, columns: [id, price], keyColumns: ['ID'] });
     assert.equal(sql.statements.length, 3);
-    assert.equal(loaded[1]?.tableType, 'string');
+    assert.equal(loaded.columns[1]?.tableType, 'string');
   });
 
   it('fails on a type change it cannot apply, naming stream, column and types', async () => {
