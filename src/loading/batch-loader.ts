@@ -4,12 +4,14 @@ import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import type { Progress } from '../engine/progress.js';
 import type { ExecutorPool } from '../spark/executor-pool.js';
+import type { SqlExecutor } from '../spark/executor.js';
 import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import {
   describeFile,
   loadStatement,
   matchFileFields,
+  namesNoColumn,
   tableName,
   wideMergeSettings,
   type FileField,
@@ -67,18 +69,14 @@ export class BatchLoader {
       // One statement per batch: the load reads the staged file by path (no view to create or drop).
       const plan: LoadPlan = { ...batch, batch: { location, format: 'staged', columns: batch.columns } };
       await this.pool.withExecutor(async (sql) => {
-        this.log.debug(`Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}`);
+        this.log.debug(
+          `Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}${namesNoColumn(plan) ? ', naming no column' : ''}`,
+        );
         const loading = this.progress?.begin('load', `${batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
-        const wide = wideMergeSettings(plan);
-        // A setting the lakehouse refuses only costs planning time: the load goes on without it.
-        if (wide) await sql.query(wide.before).catch((e: Error) => this.log.debug(`Planning setting not applied: ${e.message}`));
-        const statementStarted = Date.now();
         try {
-          await sql.query(loadStatement(plan));
-          statementMs = Date.now() - statementStarted;
+          statementMs = await this.runLoad(sql, plan);
         } finally {
           if (loading !== undefined) this.progress?.end(loading);
-          if (wide) await sql.query(wide.after).catch((e: Error) => this.log.warn(`Cleanup failed to reset a planning setting: ${e.message}`));
         }
         this.progress?.committed(tableName(batch.table), batch.file.rowCount);
       });
@@ -115,10 +113,29 @@ export class BatchLoader {
         batch.keyColumns,
       );
       if (!fileFields) return false;
-      await sql.query(loadStatement({ ...batch, batch: { location, format: 'parquet', columns: batch.columns, fileFields } }));
+      await this.runLoad(sql, { ...batch, batch: { location, format: 'parquet', columns: batch.columns, fileFields } });
       this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
       return true;
     });
+  }
+
+  /**
+   * Sends the load statement of `plan` in `sql`'s session, with a wide MERGE's session settings
+   * around it (see wideMergeSettings). Returns the statement's own milliseconds.
+   */
+  private async runLoad(sql: SqlExecutor, plan: LoadPlan): Promise<number> {
+    const wide = wideMergeSettings(plan);
+    // A setting the lakehouse refuses only costs planning time: the load goes on without it.
+    if (wide) await sql.query(wide.before).catch((e: Error) => this.log.debug(`Planning setting not applied: ${e.message}`));
+    try {
+      // Not optional: a MERGE naming no column must see the table's current columns.
+      if (wide?.refresh) await sql.query(wide.refresh);
+      const started = Date.now();
+      await sql.query(loadStatement(plan));
+      return Date.now() - started;
+    } finally {
+      if (wide) await sql.query(wide.after).catch((e: Error) => this.log.warn(`Cleanup failed to reset a planning setting: ${e.message}`));
+    }
   }
 
   private async cleanup(file: BatchFile, key: string | undefined): Promise<void> {

@@ -54,12 +54,13 @@ describe(`a stream of ${WIDTH} columns merged into the local lakehouse`, () => {
   before(async () => {
     schema = await freshSchema('wide');
     const config = await configFile({ default_target_schema: schema });
+    const debug = { ...process.env, TARGET_IOMETE_LOGLEVEL: 'debug' };
     // 1: keys 1-30 into a new table. 2: keys 21-50, key 25 twice (the second wins). 3: keys 41-45
     // from a schema without the last column: the table now has a column the batch lacks.
-    runs.push(await runTarget(['--config', config], input(WIDTH, range(1, 30), 1)));
+    runs.push(await runTarget(['--config', config], input(WIDTH, range(1, 30), 1), undefined, debug));
     const second = [...range(21, 50), 25];
-    runs.push(await runTarget(['--config', config], input(WIDTH, second, 2, (record, at) => at === second.length - 1 && (record.p_4 = 'r2-k25-c4-again'))));
-    runs.push(await runTarget(['--config', config], input(WIDTH - 1, range(41, 45), 3)));
+    runs.push(await runTarget(['--config', config], input(WIDTH, second, 2, (record, at) => at === second.length - 1 && (record.p_4 = 'r2-k25-c4-again')), undefined, debug));
+    runs.push(await runTarget(['--config', config], input(WIDTH - 1, range(41, 45), 3), undefined, debug));
   });
   after(async () => {
     if (schema) await dropSchema(schema);
@@ -70,6 +71,14 @@ describe(`a stream of ${WIDTH} columns merged into the local lakehouse`, () => {
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(run.states.at(-1), { round: i + 1 });
     });
+  });
+
+  it('names no column while the batch has exactly the table\'s columns, and every one after', () => {
+    const shapes = runs.map((run) => /Running the merge of \d+ row\(s\) of stream 'wide' into [^\n]*?(, naming no column)?\n/.exec(run.stderr));
+    assert.deepEqual(
+      shapes.map((m) => (m ? Boolean(m[1]) : 'no merge logged')),
+      [true, true, false],
+    );
   });
 
   it('keeps one row per key, with the last record of each key', async () => {

@@ -156,10 +156,16 @@ describe('wide merges', () => {
   it('plan without ColumnPruning from 500 columns on, and put the session back after', async () => {
     const { wideMergeSettings, WIDE_MERGE_COLUMNS } = await import('../../src/sql/statements.js');
     const many = (n: number) => ({ ...batch, columns: Array.from({ length: n }, (_, i) => ({ column: { ...columns[0]!, name: `C${i}` }, tableType: 'BIGINT' })) });
-    assert.equal(wideMergeSettings({ mode: 'merge', batch: many(WIDE_MERGE_COLUMNS - 1) }), undefined);
-    assert.equal(wideMergeSettings({ mode: 'insert', batch: many(WIDE_MERGE_COLUMNS) }), undefined);
-    assert.deepEqual(wideMergeSettings({ mode: 'merge', batch: many(WIDE_MERGE_COLUMNS) }), {
+    assert.equal(wideMergeSettings({ table, mode: 'merge', batch: many(WIDE_MERGE_COLUMNS - 1) }), undefined);
+    assert.equal(wideMergeSettings({ table, mode: 'insert', batch: many(WIDE_MERGE_COLUMNS), wholeTable: true }), undefined);
+    assert.deepEqual(wideMergeSettings({ table, mode: 'merge', batch: many(WIDE_MERGE_COLUMNS) }), {
       before: 'SET spark.sql.optimizer.excludedRules=org.apache.spark.sql.catalyst.optimizer.ColumnPruning',
+      after: 'RESET spark.sql.optimizer.excludedRules',
+    });
+    // A MERGE naming no column reads the table's columns from Spark's view of it: refreshed first.
+    assert.deepEqual(wideMergeSettings({ table, mode: 'merge', batch: many(WIDE_MERGE_COLUMNS), wholeTable: true }), {
+      before: 'SET spark.sql.optimizer.excludedRules=org.apache.spark.sql.catalyst.optimizer.ColumnPruning',
+      refresh: 'REFRESH TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE`',
       after: 'RESET spark.sql.optimizer.excludedRules',
     });
   });
