@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { isExactNumber, parseJson, stringifyJson } from '../../src/singer/json.js';
+import fc from 'fast-check';
+import { hasLongDigitRun, isExactNumber, parseJson, stringifyJson } from '../../src/singer/json.js';
 import { convertValue } from '../../src/schema/values.js';
 
 describe('lossless JSON', () => {
@@ -21,6 +22,37 @@ describe('lossless JSON', () => {
     const tooBig = convertValue(9223372036854775808n, { kind: 'integer' });
     assert.equal(tooBig.ok, false);
     assert.deepEqual(convertValue({ id: 9007199254740993n }, { kind: 'json' }), { ok: true, value: '{"id":9007199254740993}' });
+  });
+});
+
+describe('the long digit run scan', () => {
+  const LONG_DIGIT_RUN = /\d(?:\.?\d){15}/;
+  it('finds runs of 16 digits wherever they sit, a single dot allowed between digits', () => {
+    const cases: Array<[string, boolean]> = [
+      ['1234567890123456', true],
+      ['123456789012345', false],
+      ['{"a":1234567.890123456}', true],
+      ['{"a":1234567..890123456}', false],
+      ['.123456789012345.', false],
+      [`${'x'.repeat(9)}1234567890123456`, true],
+      [`1234567890123456${'x'.repeat(9)}`, true],
+      ['12345678.1234567x1234567890123456', true],
+      ['2024-01-01T00:00:00.000000Z 9007199254740993', true],
+      ['', false],
+    ];
+    for (const [text, expected] of cases) assert.equal(hasLongDigitRun(text), expected, text);
+  });
+  it('answers as the regular expression does, for any text', () => {
+    // Stretches of digits and dots of every length around 16, at every offset, between other text.
+    const stretch = fc.array(fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...'0123456789') }, { weight: 1, arbitrary: fc.constant('.') }), { minLength: 1, maxLength: 24 });
+    const other = fc.array(fc.constantFrom(...'a"-:, é😀'), { minLength: 1, maxLength: 20 });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(stretch, other), { maxLength: 12 }), (parts) => {
+        const text = parts.map((p) => p.join('')).join('');
+        assert.equal(hasLongDigitRun(text), LONG_DIGIT_RUN.test(text), JSON.stringify(text));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
