@@ -160,7 +160,7 @@ export interface LoadPlan {
   mode: LoadMode;
   /** Key columns (table names). A merge joins on them; any mode keeps one row per key. */
   keyColumns: readonly string[];
-  /** The batch carries every column of the table and the table no other (see mergeBatch). */
+  /** The batch carries every column of the table and the table no other (see namesNoColumn). */
   wholeTable?: boolean;
   /** Rows whose `_SDC_DELETED_AT` is set are deleted (merge) or skipped (insert, overwrite). */
   hardDelete: boolean;
