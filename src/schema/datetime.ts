@@ -165,7 +165,7 @@ export function fastUtcTimestamp(text: string): string | undefined {
 }
 
 /** The decimal value of `length` digits at `start`, or -1 if one of them is not a digit. */
-function digits(text: string, start: number, length: number): number {
+export function digits(text: string, start: number, length: number): number {
   let value = 0;
   for (let i = start; i < start + length; i += 1) {
     const c = text.charCodeAt(i) - 48;

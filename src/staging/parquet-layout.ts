@@ -1,5 +1,6 @@
 import type { SchemaElement } from 'hyparquet-writer';
 import { DECIMAL_PRECISION, type ValueKind } from '../schema/columns.js';
+import { digits } from '../schema/datetime.js';
 import type { StagedValue } from '../schema/values.js';
 
 /**
@@ -94,22 +95,17 @@ const STAGED_DATE = /^(\d{4})-(\d\d)-(\d\d)$/;
 
 /** Microseconds since the epoch of a staged timestamp (`YYYY-MM-DD HH:MM:SS.ffffffZ`, UTC). */
 export function timestampMicros(text: string): bigint {
-  // Read by position: the staging form is fixed (a 5-digit year only where an offset crossed
-  // the year 9999), so one regular expression per value would be the most expensive part.
+  // Checked once, then read by position: the staging form is fixed (a 5-digit year only where an
+  // offset crossed the year 9999), and capturing its fields with a regular expression was the
+  // most expensive part of encoding a timestamp.
   const y = text.length - 23;
   if ((y !== 4 && y !== 5) || !STAGED_TIMESTAMP.test(text)) throw new Error(`Staged timestamp '${text}' is not in the staging form`);
-  const days = daysFromCivil(number(text, 0, y), number(text, y + 1, 2), number(text, y + 4, 2));
-  const seconds = days * 86_400 + number(text, y + 7, 2) * 3_600 + number(text, y + 10, 2) * 60 + number(text, y + 13, 2);
-  const micros = number(text, y + 16, 6);
+  const days = daysFromCivil(digits(text, 0, y), digits(text, y + 1, 2), digits(text, y + 4, 2));
+  const seconds = days * 86_400 + digits(text, y + 7, 2) * 3_600 + digits(text, y + 10, 2) * 60 + digits(text, y + 13, 2);
+  const micros = digits(text, y + 16, 6);
   // Within about ±285 years of 1970 the product is exact as a double; beyond, BigInt arithmetic.
   const exact = seconds * 1_000_000 + micros;
   return Number.isSafeInteger(exact) ? BigInt(exact) : BigInt(seconds) * 1_000_000n + BigInt(micros);
-}
-
-function number(text: string, start: number, length: number): number {
-  let value = 0;
-  for (let i = start; i < start + length; i += 1) value = value * 10 + text.charCodeAt(i) - 48;
-  return value;
 }
 
 /** Days since the epoch of a staged date (`YYYY-MM-DD`). */
