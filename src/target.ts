@@ -15,8 +15,9 @@ import { LoadCoordinator, type Job } from './loading/load-coordinator.js';
 import { TableManager } from './loading/table-manager.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
 import { DELETED_AT } from './schema/metadata.js';
-import { lineChunks, type NumberedLine } from './singer/lines.js';
+import { forEachLine, lineChunks, lineText, type InputChunk, type LineOptions } from './singer/lines.js';
 import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage, type SingerMessage } from './singer/messages.js';
+import { ScannedRecord, scanRecordLine } from './singer/record-scan.js';
 import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
 import { retireOldVersions, tableName } from './sql/statements.js';
@@ -138,23 +139,42 @@ export class Target {
     const stop = new AbortController();
     void this.coordinator.failed.then(() => stop.abort());
     const until = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-    const chunks = lineChunks(input, until, { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) });
+    const chunks = lineChunks(input, until);
+    const options: LineOptions = { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) };
+    // Stream maps see parsed messages only; without them RECORD lines are staged from their bytes.
+    const scan = this.mapper ? undefined : new ScannedRecord();
     let waited = Date.now();
-    for await (const lines of chunks) {
+    for await (const chunk of chunks) {
       const read = Date.now();
       this.progress.spent('read', read - waited);
-      await this.exclusive(() => this.handleLines(lines));
+      await this.exclusive(async () => this.handleChunk(chunk, options, chunk.clean ? scan : undefined));
       waited = Date.now();
       this.progress.spent('stage', waited - read);
     }
     this.coordinator.throwIfFailed();
   }
 
-  private async handleLines(lines: readonly NumberedLine[]): Promise<void> {
-    for (const { line, number } of lines) {
-      const pending = this.handle(line, number);
-      if (pending) await pending;
-    }
+  /** The chunk's lines in order; a RECORD the scanner reads is staged from its bytes, any other line is parsed. */
+  private handleChunk(chunk: InputChunk, options: LineOptions, scan: ScannedRecord | undefined): Promise<void> | void {
+    return forEachLine(chunk, (start, end, number) => {
+      const staged = scan ? this.handleScanned(scan, chunk.bytes, start, end, number) : false;
+      return staged === false ? this.handle(lineText(chunk, start, end, number, options), number) : staged;
+    });
+  }
+
+  /**
+   * The RECORD path for a line read by scanRecordLine: the same steps as handle() -> onRecord(),
+   * with the row staged from the bytes (StreamSink.addScanned). False when the line is not such
+   * a record, or its stream cannot take it; handle() then reads the line.
+   */
+  private handleScanned(scan: ScannedRecord, bytes: Buffer, start: number, end: number, number: number): Promise<void> | void | false {
+    if (!scanRecordLine(bytes, start, end, scan)) return false;
+    const sink = this.sinks.get(bytes.toString('utf8', scan.streamStart, scan.streamEnd));
+    if (!sink?.scannable) return false;
+    this.coordinator.throwIfFailed();
+    this.progress.message('RECORD');
+    const hold = sink.addScanned(scan, number, () => ++this.holds);
+    return this.held(sink, hold, sink.stream, number);
   }
 
   /** Runs `task` after every task queued before it (R1). */
@@ -257,7 +277,11 @@ export class Target {
 
   /** Stages the record; waits only when it fills the batch and the load has to wait for a slot. */
   private addRecord(sink: StreamSink, message: RecordMessage, line: number, source: string, file?: string): Promise<void> | void {
-    const hold = sink.add(message, line, () => ++this.holds, file);
+    return this.held(sink, sink.add(message, line, () => ++this.holds, file), source, line);
+  }
+
+  /** After a record is staged: its position joins the hold, and a full batch is flushed. */
+  private held(sink: StreamSink, hold: number, source: string, line: number): Promise<void> | void {
     this.tracker.hold(hold, source, line);
     const open = sink.openBatch;
     const reason = open && sizeTrigger(open, this.deps.config);

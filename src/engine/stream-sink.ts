@@ -8,12 +8,34 @@ import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION }
 import { tableRefFor, type TableRef } from '../schema/naming.js';
 import { compileValidator, type Validate } from '../schema/record-validator.js';
 import type { TableRegistry } from '../schema/table-registry.js';
+import { decimalAt, integerAt, utcMicrosAt } from '../schema/byte-values.js';
 import { convertValue, fastStaged, type StagedValue } from '../schema/values.js';
 import type { RecordMessage, SchemaMessage } from '../singer/messages.js';
+import {
+  TOKEN_ARRAY,
+  TOKEN_ESCAPED,
+  TOKEN_FALSE,
+  TOKEN_INTEGER,
+  TOKEN_NULL,
+  TOKEN_NUMBER,
+  TOKEN_OBJECT,
+  TOKEN_STRING,
+  TOKEN_TRUE,
+  type ScannedRecord,
+} from '../singer/record-scan.js';
 import type { LoadColumn, LoadMode } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
+import { ByteArena } from '../staging/byte-arena.js';
 
 type CellMaker = (message: RecordMessage, line: number, from: string) => StagedValue;
+/** Converts a record value for one column (the rules of convertValue, fast cases first). */
+type Stager = (value: unknown, line: number, from: string) => StagedValue;
+
+/** Where a column's value comes from in a scanned line (see addScanned). */
+const FROM_FIELD = 0;
+const FROM_EXTRACTED = 1;
+const FROM_BATCHED = 2;
+const FROM_VERSION = 3;
 
 /** A batch closed for loading: the file, what it holds, and the columns it was written with. */
 export interface ClosedBatch {
@@ -57,6 +79,22 @@ export class StreamSink {
   private keyPaths: Array<readonly string[]> = [];
   /** Stages the value of each column of `columns` (see cellMaker). */
   private cellMakers: CellMaker[] = [];
+  private stagers: Stager[] = [];
+  /**
+   * True when records may be staged from scanned bytes (addScanned): every column is a top-level
+   * property or a metadata column, and records are not validated (ajv needs the parsed record).
+   */
+  scannable = false;
+  /** For addScanned: where each column's value comes from, the record key it reads, and the column of each key. */
+  private sources: number[] = [];
+  private fieldColumn = new Map<string, number>();
+  private fieldNames: Buffer[] = [];
+  /** The column the record's i-th field matched last time (fields mostly come in the same order). */
+  private predicted = new Int32Array(0);
+  private slots = new Int32Array(0);
+  private keyFieldColumns: number[] = [];
+  /** Text values staged from scanned bytes are copied here (see ByteArena). */
+  private readonly arena = new ByteArena();
   table!: TableRef;
   private validate?: Validate;
   private batch?: BatchFile;
@@ -124,7 +162,37 @@ export class StreamSink {
     const metadataNames = new Set(metadata.map((c) => c.name));
     // A tap's own `_sdc_*` properties give way to the values the target sets.
     this.columns = [...this.dataColumns.filter((c) => !metadataNames.has(c.name)), ...metadata];
-    this.cellMakers = this.columns.map((column) => this.cellMaker(column));
+    this.stagers = this.columns.map((column) => this.stager(column));
+    this.cellMakers = this.columns.map((column, i) => this.cellMaker(column, this.stagers[i]!));
+    this.layOutScanning();
+  }
+
+  /** The lookups of addScanned for the current layout, and whether it can be used at all. */
+  private layOutScanning(): void {
+    this.sources = [];
+    this.fieldColumn = new Map();
+    this.fieldNames = [];
+    let scannable = this.validate === undefined;
+    this.columns.forEach((column, i) => {
+      const special = { [EXTRACTED_AT]: FROM_EXTRACTED, [BATCHED_AT]: FROM_BATCHED, [TABLE_VERSION]: FROM_VERSION }[column.name];
+      const metadata = METADATA_COLUMNS.some((c) => c.name === column.name);
+      if (metadata && special !== undefined) {
+        this.sources.push(special);
+        this.fieldNames.push(Buffer.alloc(0));
+        return;
+      }
+      // _sdc_deleted_at (metadata or not) and data columns read one top-level property.
+      const key = metadata ? '_sdc_deleted_at' : column.path.length === 1 ? column.path[0]! : undefined;
+      if (key === undefined || this.fieldColumn.has(key)) scannable = false;
+      else this.fieldColumn.set(key, i);
+      this.sources.push(FROM_FIELD);
+      this.fieldNames.push(Buffer.from(key ?? ''));
+    });
+    this.keyFieldColumns = this.keyProperties.map((key) => this.fieldColumn.get(key) ?? -1);
+    if (this.keyFieldColumns.includes(-1)) scannable = false;
+    this.predicted = new Int32Array(this.columns.length + 8).fill(-1);
+    this.slots = new Int32Array(this.columns.length);
+    this.scannable = scannable;
   }
 
 
@@ -146,7 +214,120 @@ export class StreamSink {
       if (problem) throw new InputError(`Record${from} does not match the stream schema: ${problem}`, { line, stream: this.stream });
     }
     const cells = this.cellsOf(message, line, from);
-    const key = this.keyColumns.length > 0 ? this.keyOf(message.record, line) : undefined;
+    const key = this.keyColumns.length > 0 ? this.keyFrom(this.keyPaths.map((path) => valueAt(message.record, path)), line) : undefined;
+    return this.append(cells, key, newHold);
+  }
+
+  /**
+   * The same as add() for a record read by scanRecordLine (only when `scannable`): most values
+   * are staged straight from the line's bytes (numbers, plain text, RFC 3339 UTC timestamps,
+   * canonical JSON), every other value is parsed from its token and takes the same conversion as
+   * in add(), so the staged row, the key, the warnings and the first error are those add() gives
+   * for the parsed line (test/unit/scanned-records.test.ts).
+   */
+  addScanned(scan: ScannedRecord, line: number, newHold: () => number): number {
+    const { slots, sources } = this;
+    slots.fill(-1);
+    for (let f = 0; f < scan.fields; f += 1) {
+      const column = this.columnOfField(scan, f);
+      // A repeated key: the last one counts, as in JSON.parse.
+      if (column >= 0) slots[column] = f;
+    }
+    const bytes = scan.bytes;
+    const cells = new Array<StagedValue>(this.columns.length);
+    for (let i = 0; i < cells.length; i += 1) {
+      switch (sources[i]) {
+        case FROM_FIELD: {
+          const f = slots[i]!;
+          cells[i] = f < 0 ? null : this.scannedCell(i, scan.kind[f]!, bytes, scan.valueStart[f]!, scan.valueEnd[f]!, scan.canonical[f] === 1, line);
+          break;
+        }
+        case FROM_EXTRACTED:
+          cells[i] = scan.extractedStart < 0 ? null : this.scannedCell(i, TOKEN_STRING, bytes, scan.extractedStart, scan.extractedEnd, false, line);
+          break;
+        case FROM_BATCHED:
+          cells[i] = this.stagers[i]!(new Date().toISOString(), line, '');
+          break;
+        default:
+          // A line with a version is never scanned (record-scan.ts, K5).
+          cells[i] = null;
+      }
+    }
+    let key: string | number | undefined;
+    if (this.keyColumns.length > 0) {
+      key = this.keyFrom(
+        this.keyFieldColumns.map((column) => {
+          const f = slots[column]!;
+          return f < 0 ? undefined : tokenValue(scan.kind[f]!, bytes, scan.valueStart[f]!, scan.valueEnd[f]!);
+        }),
+        line,
+      );
+    }
+    return this.append(cells, key, newHold);
+  }
+
+  /** The column index the scanned record's field `f` belongs to, or -1 for a property that is no column. */
+  private columnOfField(scan: ScannedRecord, f: number): number {
+    const bytes = scan.bytes;
+    const start = scan.keyStart[f]!;
+    const end = scan.keyEnd[f]!;
+    const guess = f < this.predicted.length ? this.predicted[f]! : -1;
+    if (guess >= 0) {
+      const name = this.fieldNames[guess]!;
+      if (name.length === end - start) {
+        let same = true;
+        for (let i = 0; i < name.length; i += 1) {
+          if (bytes[start + i] !== name[i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return guess;
+      }
+    }
+    const column = this.fieldColumn.get(bytes.toString('utf8', start, end)) ?? -1;
+    if (f < this.predicted.length) this.predicted[f] = column;
+    return column;
+  }
+
+  /** The staged value of column i from a token; the common forms straight from the bytes. */
+  private scannedCell(i: number, kind: number, bytes: Buffer, start: number, end: number, canonical: boolean, line: number): StagedValue {
+    if (kind === TOKEN_NULL) return null;
+    switch (this.columns[i]!.kind) {
+      case 'integer':
+        if (kind === TOKEN_INTEGER) return integerAt(bytes, start, end);
+        break;
+      case 'number':
+        if (kind === TOKEN_INTEGER) return integerAt(bytes, start, end);
+        if (kind === TOKEN_NUMBER) {
+          const value = decimalAt(bytes, start, end);
+          if (value !== undefined) return value;
+        }
+        break;
+      case 'boolean':
+        if (kind === TOKEN_TRUE) return true;
+        if (kind === TOKEN_FALSE) return false;
+        break;
+      case 'string':
+        if (kind === TOKEN_STRING) return this.arena.copy(bytes, start, end);
+        break;
+      case 'json':
+        if (kind === TOKEN_STRING || ((kind === TOKEN_OBJECT || kind === TOKEN_ARRAY) && canonical)) return this.arena.copy(bytes, start, end);
+        break;
+      case 'timestamp':
+        if (kind === TOKEN_STRING) {
+          const micros = utcMicrosAt(bytes, start, end);
+          if (micros !== undefined) return micros;
+        }
+        break;
+      default:
+        break;
+    }
+    return this.stagers[i]!(tokenValue(kind, bytes, start, end), line, '');
+  }
+
+  /** Opens the batch when needed, writes the row, counts its key. */
+  private append(cells: StagedValue[], key: string | number | undefined, newHold: () => number): number {
     if (!this.batch) {
       this.batchFiles += 1;
       this.batchHold = newHold();
@@ -207,7 +388,12 @@ export class StreamSink {
    * an RFC 3339 UTC timestamp) are decided by one type check; anything else takes convertValue,
    * which owns every rule and every error message.
    */
-  private cellMaker(column: Column): CellMaker {
+  private cellMaker(column: Column, stage: Stager): CellMaker {
+    const read = this.valueReader(column);
+    return (message, line, from) => stage(read(message), line, from);
+  }
+
+  private stager(column: Column): Stager {
     const { config, log } = this.settings;
     const slow = (value: unknown, line: number, from: string): StagedValue => {
       const converted = convertValue(value, column, config);
@@ -215,10 +401,8 @@ export class StreamSink {
       if (converted.warning) log.warn(`Line ${line}, stream '${this.stream}', column '${column.property}': ${converted.warning}`);
       return converted.value;
     };
-    const read = this.valueReader(column);
     const fast = fastStaged(column.kind);
-    return (message, line, from) => {
-      const value = read(message);
+    return (value, line, from) => {
       if (value === null || value === undefined) return null;
       const staged = fast(value);
       return staged === undefined ? slow(value, line, from) : staged;
@@ -240,9 +424,9 @@ export class StreamSink {
     return (message) => valueAt(message.record, path);
   }
 
-  private keyOf(record: Record<string, unknown>, line: number): string | number {
-    const values = this.keyPaths.map((path, i) => {
-      const value = valueAt(record, path);
+  /** The batch key of a record from its key properties' values (undefined: the record has none). */
+  private keyFrom(keyValues: unknown[], line: number): string | number {
+    const values = keyValues.map((value, i) => {
       const property = this.keyProperties[i]!;
       if (value === undefined) throw new InputError(`Record has no value for key property '${property}'`, { line, stream: this.stream });
       if (value === null && this.settings.config.primary_key_required) {
@@ -257,5 +441,26 @@ export class StreamSink {
     // than one of JSON strings, and batches hold up to batch_size_rows keys per stream.
     const [only] = values;
     return values.length === 1 && typeof only === 'number' ? only : JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
+}
+
+/** The parsed value of a token (the line holds no number that needs exact parsing: K5). */
+function tokenValue(kind: number, bytes: Buffer, start: number, end: number): unknown {
+  switch (kind) {
+    case TOKEN_STRING:
+      return bytes.toString('utf8', start, end);
+    case TOKEN_ESCAPED:
+      return JSON.parse(bytes.toString('utf8', start - 1, end + 1)) as unknown;
+    case TOKEN_INTEGER:
+      return integerAt(bytes, start, end);
+    case TOKEN_NULL:
+      return null;
+    case TOKEN_TRUE:
+      return true;
+    case TOKEN_FALSE:
+      return false;
+    case TOKEN_NUMBER:
+    default:
+      return JSON.parse(bytes.toString('utf8', start, end)) as unknown;
   }
 }

@@ -128,7 +128,7 @@ export function normaliseDate(text: string): TimestampResult {
   return { ok: true, value: `${y}-${mo}-${d}` };
 }
 
-function daysIn(year: number, month: number): number {
+export function daysIn(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }
@@ -153,7 +153,8 @@ export function fastUtcTimestamp(text: string): string | undefined {
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  // digits() is -1 for a non-digit: every field is checked both ways.
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   let fraction = '000000';
   if (n > 20) {
     if (text.charCodeAt(19) !== 0x2e /* . */ || n === 21) return undefined;

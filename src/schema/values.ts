@@ -4,8 +4,13 @@ import { MAX_DATE, MAX_TIMESTAMP, fastUtcTimestamp, normaliseDate, normaliseTime
 import { DECIMAL_PRECISION, type Column, type ValueKind } from './columns.js';
 import { DELETED_AT } from './metadata.js';
 
-/** A staged value: what goes into the batch file for one cell. */
-export type StagedValue = string | number | boolean | null;
+/**
+ * A staged value: what goes into the batch file for one cell. convertValue gives text, numbers,
+ * booleans and NULL; a record staged from the input's bytes (StreamSink.addScanned) also gives
+ * UTF-8 bytes for text and BigInt microseconds for a timestamp, the values the Parquet writer
+ * takes for those columns (parquet-layout.ts physicalValues).
+ */
+export type StagedValue = string | number | boolean | null | Uint8Array | bigint;
 
 export type Conversion = { ok: true; value: StagedValue; warning?: string } | { ok: false; reason: string };
 

@@ -68,7 +68,7 @@ export class BatchFile {
     return this.rows;
   }
 
-  /** Estimated uncompressed bytes of the staged values so far (text length, 8 per number). */
+  /** Estimated uncompressed bytes of the staged values so far (text length in characters or bytes, 8 per number). */
   get bytes(): number {
     return this.size;
   }
@@ -80,7 +80,7 @@ export class BatchFile {
     for (let i = 0; i < cells.length; i += 1) {
       const value = cells[i] as StagedValue;
       this.buffered[i]!.push(value);
-      bytes += typeof value === 'string' ? value.length : 8;
+      bytes += typeof value === 'string' || value instanceof Uint8Array ? value.length : 8;
     }
     if (this.rows === 0) this.startedAt = Date.now();
     this.rows += 1;

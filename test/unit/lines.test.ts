@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { lineChunks } from '../../src/singer/lines.js';
+import { chunkLines, lineChunks } from '../../src/singer/lines.js';
 
 async function collect(chunks: Buffer[], options = {}): Promise<string[]> {
   const lines: string[] = [];
-  for await (const chunk of lineChunks(Readable.from(chunks), undefined, options)) for (const { line, number } of chunk) lines.push(`${number}:${line}`);
+  for await (const chunk of lineChunks(Readable.from(chunks))) for (const { line, number } of chunkLines(chunk, options)) lines.push(`${number}:${line}`);
   return lines;
 }
 
