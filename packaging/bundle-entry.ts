@@ -7,6 +7,7 @@
  * which is why `execute` is not awaited at the top level: a module that awaits its own import
  * would wait for itself.
  */
+import { isMainThread } from 'node:worker_threads';
 import { execute } from '@oclif/core';
 
 export { default } from '../src/command.js';
@@ -15,4 +16,6 @@ export { default } from '../src/command.js';
 // that would otherwise appear in every run's log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-void execute({ dir: import.meta.url });
+// The Parquet encoder thread (src/staging/encoder-thread.ts) runs this same file as its entry:
+// there the bundle only serves the encoder, the CLI does not run a second time.
+if (isMainThread) void execute({ dir: import.meta.url });

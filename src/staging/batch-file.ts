@@ -1,57 +1,51 @@
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { TargetError } from '../errors.js';
 import type { StagedValue } from '../schema/values.js';
-import { FILE_METADATA, parquetSchema, physicalValues, stageField, type StagedColumn } from './parquet-layout.js';
+import { encoderThread, failureError } from './encoder-thread.js';
+import type { StagedColumn } from './parquet-layout.js';
+import { RowBlock } from './row-block.js';
+import { StagingError } from './staging-error.js';
+
+export { StagingError } from './staging-error.js';
 
 /** Rows buffered before they are encoded as one row group (fewer when the rows are big). */
 const ROW_GROUP_ROWS = 10_000;
 /** Estimated value bytes buffered before a row group is encoded: bounds memory for wide rows. */
 const ROW_GROUP_BYTES = 4 * 1024 * 1024;
-/** Encoded bytes kept before they are written to the file. */
-const WRITE_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * One batch of one stream, written to a local typed Parquet file as records arrive (see
- * parquet-layout.ts for the types). Rows are buffered column by column and encoded a row group
- * at a time, so a batch never sits in memory beyond one row group, and Spark reads the file
- * directly in the load statement. Everything here is synchronous: encoding a row group is CPU
- * work, and the writes go to the page cache; no promise per record.
+ * parquet-layout.ts for the types). Rows are buffered in binary form (row-block.ts) and handed
+ * to the encoder thread a row group at a time (encoder-thread.ts), so a batch never sits in
+ * memory beyond a few row groups, the record path goes on reading while a row group is encoded,
+ * and Spark reads the file directly in the load statement. Appending is synchronous: no promise
+ * per record.
  */
 export class BatchFile {
   readonly path: string;
-  private readonly columns: readonly StagedColumn[];
+  private readonly id: number;
+  /** Open until the encoder has settled the file's finish or discard (the encoder only writes to it). */
   private fd: number | undefined;
-  private readonly out: ChunkedFileWriter;
-  private readonly writer: ParquetWriter;
-  private buffered: StagedValue[][];
-  private bufferedBytes = 0;
+  private block: RowBlock;
   private rows = 0;
   private size = 0;
   private closed = false;
+  /** The pending finish: a discard waits for it, so the encoder never writes to a closed descriptor. */
+  private finishing: Promise<void> | undefined;
   /** When the first row was written (ms since epoch); the batch wait limit counts from here. */
   startedAt = 0;
 
   private constructor(path: string, columns: readonly StagedColumn[], compress: boolean) {
     this.path = path;
-    this.columns = columns;
-    this.buffered = columns.map(() => []);
-    this.fd = fileCall(path, () => openSync(path, 'w'));
-    this.out = new ChunkedFileWriter((bytes) => fileCall(path, () => writeAll(this.fd!, bytes)));
-    this.writer = new ParquetWriter({
-      writer: this.out,
-      schema: parquetSchema(columns),
-      // Gzip at level 1 through Node's native zlib: smaller than snappy and faster than the
-      // writer's JavaScript snappy; Spark reads Parquet gzip pages natively.
-      codec: compress ? 'GZIP' : 'UNCOMPRESSED',
-      compressors: { GZIP: (bytes: Uint8Array) => gzipSync(bytes, { level: 1 }) },
-      // Statistics serve readers that skip row groups; a batch is read whole, once.
-      statistics: false,
-      kvMetadata: FILE_METADATA,
-      createdBy: 'target-iomete',
-    });
+    this.block = new RowBlock(columns);
+    const fd = fileCall(path, () => openSync(path, 'w'));
+    this.fd = fd;
+    try {
+      this.id = encoderThread.open(fd, path, columns, compress);
+    } catch (e) {
+      this.closeFile();
+      throw e;
+    }
   }
 
   /** Opens a new batch file `<dir>/<baseName>.parquet` for rows of these columns. */
@@ -68,55 +62,48 @@ export class BatchFile {
     return this.rows;
   }
 
-  /** Estimated uncompressed bytes of the staged values so far (text length in characters or bytes, 8 per number). */
+  /** Estimated uncompressed bytes of the staged values so far (text bytes, 8 per other value). */
   get bytes(): number {
     return this.size;
   }
 
-  /** Appends one row: cell i is the staged value of column i. */
+  /** Appends one row: cell i is the staged value of column i. Throws the file's failure once the encoder reported one. */
   append(cells: readonly StagedValue[]): void {
     if (this.closed) throw new Error(`batch file ${this.path} is closed`);
-    let bytes = 0;
-    for (let i = 0; i < cells.length; i += 1) {
-      const value = cells[i] as StagedValue;
-      this.buffered[i]!.push(value);
-      bytes += typeof value === 'string' || value instanceof Uint8Array ? value.length : 8;
-    }
+    const failure = encoderThread.failure(this.id);
+    if (failure) throw failureError(failure);
     if (this.rows === 0) this.startedAt = Date.now();
+    this.size += this.block.append(cells);
     this.rows += 1;
-    this.size += bytes;
-    this.bufferedBytes += bytes;
-    if (this.buffered[0]!.length >= ROW_GROUP_ROWS || this.bufferedBytes >= ROW_GROUP_BYTES) this.encodeRowGroup();
+    if (this.block.rows >= ROW_GROUP_ROWS || this.block.bytes >= ROW_GROUP_BYTES) this.sendRowGroup();
   }
 
-  /** Writes the last row group and the footer and closes the file; the file is complete once this resolves. */
-  async finish(): Promise<void> {
-    if (this.closed) return;
+  /** Sends the last row group and waits for the footer; the file is complete once this resolves. */
+  finish(): Promise<void> {
+    if (this.finishing) return this.finishing;
+    if (this.closed) return Promise.resolve();
     this.closed = true;
-    try {
-      this.encodeRowGroup();
-      this.writer.finish();
-    } finally {
-      this.closeFile();
-    }
+    this.finishing = (async () => {
+      try {
+        this.sendRowGroup();
+        await encoderThread.finish(this.id);
+      } finally {
+        this.closeFile();
+      }
+    })();
+    return this.finishing;
   }
 
-  /** Closes (if needed) and deletes the file. */
+  /** Drops what is not written yet and deletes the file. */
   async discard(): Promise<void> {
+    const wasOpen = !this.closed;
     this.closed = true;
-    this.buffered = [];
+    this.block = new RowBlock([]);
+    // A finished file is closed already; an open one is closed by the encoder first.
+    if (wasOpen) await encoderThread.discard(this.id).catch(() => undefined);
+    else await this.finishing?.catch(() => undefined);
     this.closeFile();
     rmSync(this.path, { force: true });
-  }
-
-  private encodeRowGroup(): void {
-    const rows = this.buffered[0]?.length ?? 0;
-    if (rows === 0) return;
-    const columnData = this.columns.map((column, i) => ({ name: stageField(i), data: physicalValues(column, this.buffered[i]!) }));
-    this.buffered = this.columns.map(() => []);
-    this.bufferedBytes = 0;
-    // No dictionary settings: the writer keeps a dictionary only where it halves a column's size.
-    void this.writer.write({ columnData: columnData as never, rowGroupSize: rows });
   }
 
   private closeFile(): void {
@@ -129,35 +116,12 @@ export class BatchFile {
       // Closing fails only for a descriptor that is already gone; nothing is left to release.
     }
   }
-}
 
-/**
- * The Parquet writer's byte sink: encoded bytes collect in memory and go to the file in chunks
- * of about 1 MiB, and at the end of every row group and of the file.
- */
-class ChunkedFileWriter extends ByteWriter {
-  constructor(private readonly write: (bytes: Uint8Array) => void) {
-    super(WRITE_CHUNK_BYTES * 2);
+  private sendRowGroup(): void {
+    if (this.block.rows === 0) return;
+    const { data, transfer } = this.block.take();
+    encoderThread.rows(this.id, data, transfer);
   }
-
-  override ensure(size: number): void {
-    if (this.index > WRITE_CHUNK_BYTES) this.flush();
-    super.ensure(size);
-  }
-
-  flush(): void {
-    if (this.index === 0) return;
-    this.write(new Uint8Array(this.buffer, 0, this.index));
-    this.index = 0;
-  }
-
-  override finish(): void {
-    this.flush();
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** Runs a file system call, turning its failure into a StagingError that says what to check. */
@@ -168,6 +132,3 @@ function fileCall<T>(path: string, call: () => T): T {
     throw new StagingError(`Cannot write batch file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check 'temp_dir' (free space, permissions, path length)`);
   }
 }
-
-/** A batch file could not be written (disk full, too many open files, bad temp_dir). */
-export class StagingError extends TargetError {}

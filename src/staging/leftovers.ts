@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { StagingError } from './batch-file.js';
+import { StagingError } from './staging-error.js';
 
 /**
  * Leftovers of runs that were killed (kill -9, OOM, a lost container): batch files in temp_dir

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { parquetMetadataAsync, parquetReadObjects, asyncBufferFromFile } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { normaliseDate, normaliseTimestamp } from '../../src/schema/datetime.js';
-import { BatchFile } from '../../src/staging/batch-file.js';
+import { BatchFile, StagingError } from '../../src/staging/batch-file.js';
 import { dateDays, daysFromCivil, parquetSchema, timestampMicros, unscaledDecimal } from '../../src/staging/parquet-layout.js';
 
 describe('Parquet staging layout', () => {
@@ -90,6 +90,37 @@ describe('Parquet staging layout', () => {
       const last = await parquetReadObjects({ file: buffer, rowStart: rows - 1, rowEnd: rows, compressors });
       assert.equal(last[0]?.c0, BigInt(rows - 1));
       await file.discard();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the encoder thread', () => {
+  it('reports a file it cannot write (disk full) as a StagingError naming temp_dir, at the next append or at finish, and removes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'batch-file-'));
+    try {
+      // Writes to /dev/full fail with ENOSPC, as on a full disk.
+      await symlink('/dev/full', join(dir, 'full.parquet'));
+      const file = BatchFile.create(dir, 'full', [{ kind: 'integer' }, { kind: 'string' }], true);
+      let failure: unknown;
+      try {
+        for (let i = 0; i < 200_000 && failure === undefined; i += 1) file.append([i, `row ${i}`]);
+        // Appends may all be taken before the thread reports; finish reports it then.
+        await file.finish();
+      } catch (e) {
+        failure = e;
+      }
+      assert.ok(failure instanceof StagingError, String(failure));
+      assert.match((failure as Error).message, /Cannot write batch file .*full\.parquet: ENOSPC; check 'temp_dir'/);
+      await file.discard();
+      // A file that failed reports once, and others on the same thread are unaffected.
+      const ok = BatchFile.create(dir, 'ok', [{ kind: 'integer' }], false);
+      for (let i = 0; i < 25_000; i += 1) ok.append([i]);
+      await ok.finish();
+      const read = await parquetReadObjects({ file: await asyncBufferFromFile(ok.path), rowStart: 24_999, rowEnd: 25_000 });
+      assert.deepEqual(read, [{ c0: 24_999n }]);
+      await ok.discard();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

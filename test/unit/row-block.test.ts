@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { StagedValue } from '../../src/schema/values.js';
+import { physicalValues, timestampMicros, type StagedColumn } from '../../src/staging/parquet-layout.js';
+import { RowBlock, physicalColumn } from '../../src/staging/row-block.js';
+
+const RUNS = Number(process.env.FC_RUNS ?? 300);
+
+/** Staged values of each kind, in every form the record path stages them. */
+const stagedValue: Record<StagedColumn['kind'], fc.Arbitrary<StagedValue>> = {
+  integer: fc.oneof(fc.maxSafeInteger(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String)),
+  number: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  boolean: fc.boolean(),
+  string: fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }).map((s) => new TextEncoder().encode(s)), fc.constant('')),
+  json: fc.oneof(fc.json(), fc.json().map((s) => new TextEncoder().encode(s))),
+  timestamp: fc
+    .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+    .chain((d) => fc.tuple(fc.constant(d), fc.integer({ min: 0, max: 999 }), fc.boolean()))
+    .map(([d, extra, asText]) => {
+      const text = `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 23)}${String(extra).padStart(3, '0')}Z`;
+      return asText ? text : timestampMicros(text);
+    }),
+  date: fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  decimal: fc.integer({ min: -1e9, max: 1e9 }).map((n) => (n / 100).toFixed(2)),
+};
+
+const kinds = Object.keys(stagedValue) as Array<StagedColumn['kind']>;
+
+/** What the Parquet writer receives for the staged values: physicalValues, with text as its UTF-8 bytes. */
+function expected(column: StagedColumn, values: StagedValue[]): unknown[] {
+  return physicalValues(column, values).map((v) => (typeof v === 'string' ? new TextEncoder().encode(v) : v));
+}
+
+describe('RowBlock', () => {
+  it('gives the writer the values physicalValues gives for the staged cells, NULL included, across growth and row groups', () => {
+    const table = fc.array(fc.constantFrom(...kinds), { minLength: 1, maxLength: 8 }).chain((columnKinds) =>
+      fc.tuple(
+        fc.constant(columnKinds.map((kind): StagedColumn => (kind === 'decimal' ? { kind, scale: 2 } : { kind }))),
+        fc.array(fc.tuple(...columnKinds.map((kind) => fc.option(stagedValue[kind], { nil: null, freq: 4 }))), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 50 }),
+      ),
+    );
+    fc.assert(
+      fc.property(table, fc.integer({ min: 1, max: 8 }), ([columns, rows, split], capacity) => {
+        const block = new RowBlock(columns, capacity);
+        // Two row groups: the block starts over after take().
+        for (const [part, from, to] of [
+          [0, 0, Math.min(split, rows.length)],
+          [1, Math.min(split, rows.length), rows.length],
+        ] as const) {
+          const cells = rows.slice(from, to);
+          let bytes = 0;
+          for (const row of cells) bytes += block.append(row);
+          assert.equal(block.bytes, bytes);
+          const { data, transfer } = block.take();
+          assert.equal(data.rows, cells.length, `row group ${part}`);
+          assert.ok(transfer.every((b) => b instanceof ArrayBuffer));
+          columns.forEach((column, i) => {
+            assert.deepEqual(
+              physicalColumn(data.columns[i]!, data.rows).map((v) => (v instanceof Uint8Array ? [...v] : v)),
+              expected(column, cells.map((row) => row[i]!)).map((v) => (v instanceof Uint8Array ? [...v] : v)),
+            );
+          });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
