@@ -11,6 +11,9 @@ import { isMainThread } from 'node:worker_threads';
 import { execute } from '@oclif/core';
 
 export { default } from '../src/command.js';
+// Evaluated at start, not when the load path is first imported: in the encoder thread
+// (src/staging/encoder-thread.ts runs this same file) this module is what serves.
+import '../src/staging/parquet-encoder.js';
 
 // The AWS SDK version is pinned on purpose (its later releases need Node 22); its notice about
 // that would otherwise appear in every run's log.
