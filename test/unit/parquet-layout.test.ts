@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,29 @@ describe('Parquet staging layout', () => {
 });
 
 describe('the encoder thread', () => {
+  it('keeps the process alive while a finish waits for it, and not after (E3)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'batch-file-'));
+    try {
+      // Nothing but the pending finish keeps this process alive: were the thread unreferenced
+      // then, the process would end before "finished" (exit code 13); were it referenced after,
+      // the process would never end.
+      const script = `
+        import { BatchFile } from ${JSON.stringify(new URL('../../src/staging/batch-file.ts', import.meta.url).href)};
+        const file = BatchFile.create(${JSON.stringify(dir)}, 'b', [{ kind: 'integer' }, { kind: 'string' }], true);
+        for (let i = 0; i < 30000; i += 1) file.append([i, 'row ' + i]);
+        file.finish().then(() => console.log('finished'));
+      `;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(child.signal, null, 'the process ended by itself');
+      assert.equal(child.status, 0, child.stderr);
+      assert.equal(child.stdout.trim(), 'finished');
+      const read = await parquetReadObjects({ file: await asyncBufferFromFile(join(dir, 'b.parquet')), rowStart: 29_999, rowEnd: 30_000, compressors });
+      assert.deepEqual(read, [{ c0: 29_999n, c1: 'row 29999' }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a file it cannot write (disk full) as a StagingError naming temp_dir, at the next append or at finish, and removes it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'batch-file-'));
     try {
