@@ -64,6 +64,8 @@ export interface RunSummary {
  */
 export class Target {
   private readonly sinks = new Map<string, StreamSink>();
+  /** The sinks again, by the UTF-8 bytes of their stream name: a scanned line's stream is found without decoding it. */
+  private readonly sinkNames: Array<{ name: Buffer; sink: StreamSink }> = [];
   private readonly tracker = new StateTracker();
   /** Which stream writes which table: two streams of one run never share a table. */
   private readonly registry = new TableRegistry();
@@ -169,7 +171,7 @@ export class Target {
    */
   private handleScanned(scan: ScannedRecord, bytes: Buffer, start: number, end: number, number: number): Promise<void> | void | false {
     if (!scanRecordLine(bytes, start, end, scan)) return false;
-    const sink = this.sinks.get(bytes.toString('utf8', scan.streamStart, scan.streamEnd));
+    const sink = this.sinkNamed(bytes, scan.streamStart, scan.streamEnd);
     if (!sink?.scannable) return false;
     this.coordinator.throwIfFailed();
     this.progress.message('RECORD');
@@ -248,6 +250,7 @@ export class Target {
     );
     await this.shapeTable(sink);
     this.sinks.set(message.stream, sink);
+    this.sinkNames.push({ name: Buffer.from(message.stream), sink });
   }
 
   /** Makes the table fit the sink's layout: a DDL job in the table's lane, awaited. */
@@ -289,6 +292,20 @@ export class Target {
       this.deps.log.info(`Flush triggered by ${reason} in '${sink.stream}'`);
       return this.flushDue([sink]);
     }
+  }
+
+  /** The sink of the stream whose name is `bytes[start, end)`; byte comparisons for the first few streams. */
+  private sinkNamed(bytes: Buffer, start: number, end: number): StreamSink | undefined {
+    const length = end - start;
+    const names = this.sinkNames;
+    for (let n = 0; n < names.length && n < 16; n += 1) {
+      const { name, sink } = names[n]!;
+      if (name.length !== length) continue;
+      let i = 0;
+      while (i < length && name[i] === bytes[start + i]) i += 1;
+      if (i === length) return sink;
+    }
+    return names.length > 16 ? this.sinks.get(bytes.toString('utf8', start, end)) : undefined;
   }
 
   private sinkFor(stream: string, line: number, what: string): StreamSink {

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { TargetConfig } from '../config/config.js';
+import { BatchKeys } from './batch-keys.js';
 import { InputError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { columnsFor, type Column } from '../schema/columns.js';
@@ -25,7 +26,6 @@ import {
 } from '../singer/record-scan.js';
 import type { LoadColumn, LoadMode } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
-import { ByteArena } from '../staging/byte-arena.js';
 
 type CellMaker = (message: RecordMessage, line: number, from: string) => StagedValue;
 /** Converts a record value for one column (the rules of convertValue, fast cases first). */
@@ -92,15 +92,15 @@ export class StreamSink {
   /** The column the record's i-th field matched last time (fields mostly come in the same order). */
   private predicted = new Int32Array(0);
   private slots = new Int32Array(0);
+  private scannedCells: StagedValue[] = [];
   private keyFieldColumns: number[] = [];
-  /** Text values staged from scanned bytes are copied here (see ByteArena). */
-  private readonly arena = new ByteArena();
   table!: TableRef;
   private validate?: Validate;
   private batch?: BatchFile;
   private batchHold = 0;
   /** Distinct keys in the open batch: duplicates of a key count once towards batch_size_rows. */
-  private batchKeys = new Set<string | number>();
+  private batchKeys = new BatchKeys();
+  private readonly measures = { rows: 0, bytes: 0, startedAt: 0 };
   private batchFiles = 0;
   /** The stream carries table versions (ACTIVATE_VERSION or versioned records), so rows record theirs. */
   versioned = false;
@@ -192,15 +192,21 @@ export class StreamSink {
     if (this.keyFieldColumns.includes(-1)) scannable = false;
     this.predicted = new Int32Array(this.columns.length + 8).fill(-1);
     this.slots = new Int32Array(this.columns.length);
+    this.scannedCells = new Array<StagedValue>(this.columns.length).fill(null);
     this.scannable = scannable;
   }
 
 
   /** The open batch's measures for the flush policy, or undefined when none is open. */
-  get openBatch(): { rows: number; bytes: number; startedAt: number } | undefined {
+  get openBatch(): Readonly<{ rows: number; bytes: number; startedAt: number }> | undefined {
     const batch = this.batch;
     if (!batch || batch.rowCount === 0) return undefined;
-    return { rows: this.keyColumns.length > 0 ? this.batchKeys.size : batch.rowCount, bytes: batch.bytes, startedAt: batch.startedAt };
+    // One object, refilled on every call: asked once per record, read at once.
+    const measures = this.measures;
+    measures.rows = this.keyColumns.length > 0 ? this.batchKeys.size : batch.rowCount;
+    measures.bytes = batch.bytes;
+    measures.startedAt = batch.startedAt;
+    return measures;
   }
 
   /**
@@ -234,7 +240,8 @@ export class StreamSink {
       if (column >= 0) slots[column] = f;
     }
     const bytes = scan.bytes;
-    const cells = new Array<StagedValue>(this.columns.length);
+    // One array for every scanned row: the batch file copies the values out at once.
+    const cells = this.scannedCells;
     for (let i = 0; i < cells.length; i += 1) {
       switch (sources[i]) {
         case FROM_FIELD: {
@@ -254,14 +261,18 @@ export class StreamSink {
       }
     }
     let key: string | number | undefined;
-    if (this.keyColumns.length > 0) {
-      key = this.keyFrom(
-        this.keyFieldColumns.map((column) => {
-          const f = slots[column]!;
-          return f < 0 ? undefined : tokenValue(scan.kind[f]!, bytes, scan.valueStart[f]!, scan.valueEnd[f]!);
-        }),
-        line,
-      );
+    const keyColumns = this.keyFieldColumns;
+    if (keyColumns.length === 1) {
+      // The common single integer key, without the array keyFrom takes.
+      const f = slots[keyColumns[0]!]!;
+      key = f >= 0 && scan.kind[f] === TOKEN_INTEGER ? integerAt(bytes, scan.valueStart[f]!, scan.valueEnd[f]!) : this.keyFrom([f < 0 ? undefined : tokenValue(scan.kind[f]!, bytes, scan.valueStart[f]!, scan.valueEnd[f]!)], line);
+    } else if (keyColumns.length > 1) {
+      const values = new Array<unknown>(keyColumns.length);
+      for (let k = 0; k < keyColumns.length; k += 1) {
+        const f = slots[keyColumns[k]!]!;
+        values[k] = f < 0 ? undefined : tokenValue(scan.kind[f]!, bytes, scan.valueStart[f]!, scan.valueEnd[f]!);
+      }
+      key = this.keyFrom(values, line);
     }
     return this.append(cells, key, newHold);
   }
@@ -309,10 +320,11 @@ export class StreamSink {
         if (kind === TOKEN_FALSE) return false;
         break;
       case 'string':
-        if (kind === TOKEN_STRING) return this.arena.copy(bytes, start, end);
+        // A view of the input: the batch file copies it into its row group at once (RowBlock.append).
+        if (kind === TOKEN_STRING) return view(bytes, start, end);
         break;
       case 'json':
-        if (kind === TOKEN_STRING || ((kind === TOKEN_OBJECT || kind === TOKEN_ARRAY) && canonical)) return this.arena.copy(bytes, start, end);
+        if (kind === TOKEN_STRING || ((kind === TOKEN_OBJECT || kind === TOKEN_ARRAY) && canonical)) return view(bytes, start, end);
         break;
       case 'timestamp':
         if (kind === TOKEN_STRING) {
@@ -343,7 +355,7 @@ export class StreamSink {
   close(): ClosedBatch | undefined {
     const file = this.batch;
     this.batch = undefined;
-    this.batchKeys = new Set();
+    this.batchKeys = new BatchKeys();
     if (!file) return undefined;
     if (file.rowCount === 0) {
       void file.discard().catch(() => undefined);
@@ -442,6 +454,11 @@ export class StreamSink {
     const [only] = values;
     return values.length === 1 && typeof only === 'number' ? only : JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   }
+}
+
+/** A plain Uint8Array view of the bytes (cheaper to make than a Buffer's subarray, which is a Buffer). */
+function view(bytes: Buffer, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
 /** The parsed value of a token (the line holds no number that needs exact parsing: K5). */

@@ -46,9 +46,10 @@ export function decimalAt(b: Uint8Array, start: number, end: number): number | u
 
 /**
  * Microseconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (the form fastUtcTimestamp
- * takes, with the same checks), or undefined for any other text.
+ * takes, with the same checks): a number where it is exact (within about ±285 years of 1970), a
+ * BigInt beyond; undefined for any other text.
  */
-export function utcMicrosAt(b: Uint8Array, start: number, end: number): bigint | undefined {
+export function utcMicrosAt(b: Uint8Array, start: number, end: number): number | bigint | undefined {
   const n = end - start;
   if (n < 20 || b[end - 1] !== 0x5a) return undefined;
   if (b[start + 4] !== 0x2d || b[start + 7] !== 0x2d || b[start + 10] !== 0x54 || b[start + 13] !== 0x3a || b[start + 16] !== 0x3a) return undefined;
@@ -67,9 +68,8 @@ export function utcMicrosAt(b: Uint8Array, start: number, end: number): bigint |
     for (let i = 0; i < 6; i += 1) micros = micros * 10 + (start + 20 + i < end - 1 ? b[start + 20 + i]! - 0x30 : 0);
   }
   const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
-  // Within about ±285 years of 1970 the product is exact as a double; beyond, BigInt arithmetic.
   const exact = seconds * 1_000_000 + micros;
-  return Number.isSafeInteger(exact) ? BigInt(exact) : BigInt(seconds) * 1_000_000n + BigInt(micros);
+  return Number.isSafeInteger(exact) ? exact : BigInt(seconds) * 1_000_000n + BigInt(micros);
 }
 
 /** The value of `length` digits at `start`, or -1 if one of them is not a digit. */

@@ -70,7 +70,7 @@ export function physicalValues(column: StagedColumn, values: readonly StagedValu
     case 'integer':
       return values.map((v) => (v === null ? null : BigInt(v as number | string)));
     case 'timestamp':
-      return values.map((v) => (v === null ? null : typeof v === 'bigint' ? v : timestampMicros(v as string)));
+      return values.map((v) => (v === null ? null : typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : timestampMicros(v as string)));
     case 'date':
       return values.map((v) => (v === null ? null : dateDays(v as string)));
     case 'decimal':

@@ -3,15 +3,18 @@ import { dateDays, timestampMicros, unscaledDecimal, type StagedColumn } from '.
 
 /**
  * Pure: the rows of one row group in binary form, column by column, as they are staged. Each
- * column keeps its values in typed arrays (text as UTF-8 bytes with end offsets) and a byte per
+ * column keeps its values in a typed array (text as UTF-8 bytes with end offsets) and a byte per
  * row for NULL, so a row group is a handful of ArrayBuffers: moved to the encoder thread without
- * a copy (encoder-thread.ts), and no object per value for the garbage collector to trace while
- * the rows wait to be encoded. `physicalColumn` turns a column back into the values the Parquet
- * writer takes, the same as physicalValues gives for the staged values (test/unit/row-block.test.ts).
+ * a copy (encoder-thread.ts), no object per value for the garbage collector to trace while the
+ * rows wait, and no BigInt made on the record path (64-bit integers within 2^53 are kept as
+ * doubles, which hold them exactly; the few beyond are listed apart). `physicalColumn` turns a
+ * column back into the values the Parquet writer takes, the same as physicalValues gives for the
+ * staged values (test/unit/row-block.test.ts).
  */
 
 export type ColumnBlock =
-  | { kind: 'int64'; valid: Uint8Array; values: BigInt64Array }
+  /** INT64 (integers, timestamp microseconds): `values` where exact as doubles, `big` for the rows beyond 2^53. */
+  | { kind: 'int64'; valid: Uint8Array; values: Float64Array; big: Array<[row: number, value: bigint]> }
   | { kind: 'double'; valid: Uint8Array; values: Float64Array }
   | { kind: 'boolean'; valid: Uint8Array; values: Uint8Array }
   | { kind: 'int32'; valid: Uint8Array; values: Int32Array }
@@ -24,166 +27,90 @@ export interface BlockData {
   columns: ColumnBlock[];
 }
 
+// How each column is stored: one switch in append, no call per cell.
+const INTEGER = 0;
+const TIMESTAMP = 1;
+const DOUBLE = 2;
+const BOOLEAN = 3;
+const DATE = 4;
+const TEXT = 5;
+const DECIMAL = 6;
+
+const TAGS: Record<StagedColumn['kind'], number> = { integer: INTEGER, timestamp: TIMESTAMP, number: DOUBLE, boolean: BOOLEAN, date: DATE, string: TEXT, json: TEXT, decimal: DECIMAL };
+
 const encoder = new TextEncoder();
-
-/** One column's growing storage. */
-abstract class ColumnBuilder {
-  valid: Uint8Array;
-  constructor(protected capacity: number) {
-    this.valid = new Uint8Array(capacity);
-  }
-
-  grow(rows: number): void {
-    if (rows < this.capacity) return;
-    this.capacity *= 2;
-    this.valid = grown(this.valid, this.capacity);
-    this.growValues(this.capacity);
-  }
-
-  abstract growValues(capacity: number): void;
-  /** Stores a non-NULL staged value at `row`; returns its estimated size in bytes. */
-  abstract set(row: number, value: Exclude<StagedValue, null>): number;
-  abstract block(rows: number): ColumnBlock;
-}
-
-type Typed = BigInt64Array | Float64Array | Uint8Array | Int32Array;
-
-/** A column of fixed-size values: one typed array, the value converted as it is stored. */
-class TypedBuilder<A extends Typed> extends ColumnBuilder {
-  private values: A;
-  constructor(
-    capacity: number,
-    private readonly kind: 'int64' | 'double' | 'boolean' | 'int32',
-    private readonly make: (length: number) => A,
-    private readonly convert: (value: Exclude<StagedValue, null>) => A[number],
-  ) {
-    super(capacity);
-    this.values = make(capacity);
-  }
-  growValues(capacity: number): void {
-    const next = this.make(capacity);
-    next.set(this.values as never);
-    this.values = next;
-  }
-  set(row: number, value: Exclude<StagedValue, null>): number {
-    this.values[row] = this.convert(value);
-    return 8;
-  }
-  block(rows: number): ColumnBlock {
-    return { kind: this.kind, valid: this.valid.subarray(0, rows), values: this.values.subarray(0, rows) } as ColumnBlock;
-  }
-}
-
-/** Text: UTF-8 bytes back to back; `ends[row]` is where the row's bytes end (a NULL row has none). */
-class BytesBuilder extends ColumnBuilder {
-  private bytes = new Uint8Array(64 * 1024);
-  private used = 0;
-  private ends: Int32Array;
-  constructor(capacity: number) {
-    super(capacity);
-    this.ends = new Int32Array(capacity);
-  }
-  growValues(capacity: number): void {
-    this.ends = grown(this.ends, capacity);
-  }
-  set(row: number, value: Exclude<StagedValue, null>): number {
-    let length: number;
-    if (value instanceof Uint8Array) {
-      length = value.length;
-      this.room(length);
-      this.bytes.set(value, this.used);
-    } else {
-      const text = value as string;
-      // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
-      this.room(text.length * 3);
-      length = encoder.encodeInto(text, this.bytes.subarray(this.used)).written;
-    }
-    this.used += length;
-    this.ends[row] = this.used;
-    return length;
-  }
-  /** A NULL row keeps the previous end: its value is empty. */
-  setNull(row: number): void {
-    this.ends[row] = this.used;
-  }
-  block(rows: number): ColumnBlock {
-    return { kind: 'bytes', valid: this.valid.subarray(0, rows), bytes: this.bytes.subarray(0, this.used), ends: this.ends.subarray(0, rows) };
-  }
-  private room(length: number): void {
-    if (this.used + length <= this.bytes.length) return;
-    this.bytes = grown(this.bytes, Math.max(this.bytes.length * 2, this.used + length));
-  }
-}
-
-class DecimalBuilder extends ColumnBuilder {
-  private values: Array<bigint | null> = [];
-  constructor(
-    capacity: number,
-    private readonly scale: number,
-  ) {
-    super(capacity);
-  }
-  growValues(): void {}
-  set(row: number, value: Exclude<StagedValue, null>): number {
-    this.values[row] = unscaledDecimal(value as string, this.scale);
-    return 8;
-  }
-  block(rows: number): ColumnBlock {
-    const values = Array.from({ length: rows }, (_, i) => (this.valid[i] ? (this.values[i] ?? null) : null));
-    return { kind: 'list', valid: this.valid.subarray(0, rows), values };
-  }
-}
-
-function builderFor(column: StagedColumn, capacity: number): ColumnBuilder {
-  switch (column.kind) {
-    case 'integer':
-      // Staged integers are numbers, or text beyond 2^53.
-      return new TypedBuilder(capacity, 'int64', (n) => new BigInt64Array(n), (v) => BigInt(v as number | string));
-    case 'timestamp':
-      // Microseconds (staged from the input's bytes) or the staging text.
-      return new TypedBuilder(capacity, 'int64', (n) => new BigInt64Array(n), (v) => (typeof v === 'bigint' ? v : timestampMicros(v as string)));
-    case 'number':
-      return new TypedBuilder(capacity, 'double', (n) => new Float64Array(n), (v) => v as number);
-    case 'boolean':
-      return new TypedBuilder(capacity, 'boolean', (n) => new Uint8Array(n), (v) => (v ? 1 : 0));
-    case 'date':
-      return new TypedBuilder(capacity, 'int32', (n) => new Int32Array(n), (v) => dateDays(v as string));
-    case 'decimal':
-      return new DecimalBuilder(capacity, column.scale ?? 0);
-    case 'string':
-    case 'json':
-      return new BytesBuilder(capacity);
-  }
-}
 
 /** The rows of the row group being filled. */
 export class RowBlock {
-  private builders: ColumnBuilder[];
   rows = 0;
   /** Estimated value bytes (text bytes, 8 per other value): the row group's size limit. */
   bytes = 0;
+  private readonly tags: Uint8Array;
+  private capacity: number;
+  private valid!: Uint8Array[];
+  /** Per column, by tag: Float64Array (INTEGER, TIMESTAMP, DOUBLE), Uint8Array (BOOLEAN), Int32Array (DATE, and TEXT end offsets). */
+  private values!: Array<Float64Array | Uint8Array | Int32Array | undefined>;
+  private big!: Array<Array<[number, bigint]>>;
+  private text!: Array<Uint8Array | undefined>;
+  private used!: Int32Array;
+  private decimals!: Array<Array<bigint | null>>;
 
   constructor(
     private readonly columns: readonly StagedColumn[],
-    private readonly capacity = 1024,
+    private readonly initialCapacity = 1024,
   ) {
-    this.builders = columns.map((c) => builderFor(c, capacity));
+    this.tags = Uint8Array.from(columns, (c) => TAGS[c.kind]);
+    this.capacity = initialCapacity;
+    this.reset();
   }
 
   /** Appends one row (cell i for column i); returns its estimated bytes. */
   append(cells: readonly StagedValue[]): number {
     const row = this.rows;
+    if (row === this.capacity) this.grow();
+    const { tags, valid, values } = this;
     let bytes = 0;
-    for (let i = 0; i < cells.length; i += 1) {
-      const builder = this.builders[i]!;
-      builder.grow(row);
+    for (let i = 0; i < tags.length; i += 1) {
       const value = cells[i]!;
+      const tag = tags[i]!;
       if (value === null) {
-        builder.valid[row] = 0;
-        if (builder instanceof BytesBuilder) builder.setNull(row);
-      } else {
-        builder.valid[row] = 1;
-        bytes += builder.set(row, value);
+        valid[i]![row] = 0;
+        // A NULL text row keeps the previous end: its value is empty.
+        if (tag === TEXT) values[i]![row] = this.used[i]!;
+        continue;
+      }
+      valid[i]![row] = 1;
+      switch (tag) {
+        case INTEGER:
+          // Staged integers are numbers, or text beyond 2^53.
+          if (typeof value === 'number') values[i]![row] = value;
+          else this.bigValue(i, row, BigInt(value as string));
+          bytes += 8;
+          break;
+        case TIMESTAMP:
+          // Microseconds (staged from the input's bytes) or the staging text.
+          if (typeof value === 'number') values[i]![row] = value;
+          else this.bigValue(i, row, typeof value === 'bigint' ? value : timestampMicros(value as string));
+          bytes += 8;
+          break;
+        case DOUBLE:
+          values[i]![row] = value as number;
+          bytes += 8;
+          break;
+        case BOOLEAN:
+          values[i]![row] = value ? 1 : 0;
+          bytes += 8;
+          break;
+        case DATE:
+          values[i]![row] = dateDays(value as string);
+          bytes += 8;
+          break;
+        case TEXT:
+          bytes += this.textValue(i, row, value as string | Uint8Array);
+          break;
+        default:
+          this.decimals[i]![row] = unscaledDecimal(value as string, this.columns[i]!.scale ?? 0);
+          bytes += 8;
       }
     }
     this.rows = row + 1;
@@ -191,20 +118,81 @@ export class RowBlock {
     return bytes;
   }
 
-  /** The rows so far, with the buffers to transfer (views of the builders' own: no copy); the block starts over empty. */
+  /** The rows so far, with the buffers to transfer (views of the block's own: no copy); the block starts over empty. */
   take(): { data: BlockData; transfer: ArrayBuffer[] } {
-    const columns = this.builders.map((b) => b.block(this.rows));
-    const data = { rows: this.rows, columns };
-    this.builders = this.columns.map((c) => builderFor(c, this.capacity));
+    const rows = this.rows;
+    const transfer: ArrayBuffer[] = [];
+    const columns = this.columns.map((_, i): ColumnBlock => {
+      const valid = this.valid[i]!.subarray(0, rows);
+      const values = this.values[i]!;
+      transfer.push(valid.buffer as ArrayBuffer, values.buffer as ArrayBuffer);
+      switch (this.tags[i]) {
+        case INTEGER:
+        case TIMESTAMP:
+          return { kind: 'int64', valid, values: (values as Float64Array).subarray(0, rows), big: this.big[i]! };
+        case DOUBLE:
+          return { kind: 'double', valid, values: (values as Float64Array).subarray(0, rows) };
+        case BOOLEAN:
+          return { kind: 'boolean', valid, values: (values as Uint8Array).subarray(0, rows) };
+        case DATE:
+          return { kind: 'int32', valid, values: (values as Int32Array).subarray(0, rows) };
+        case TEXT: {
+          const text = this.text[i]!;
+          transfer.push(text.buffer as ArrayBuffer);
+          return { kind: 'bytes', valid, bytes: text.subarray(0, this.used[i]!), ends: (values as Int32Array).subarray(0, rows) };
+        }
+        default:
+          return { kind: 'list', valid, values: Array.from({ length: rows }, (_, r) => (valid[r] ? (this.decimals[i]![r] ?? null) : null)) };
+      }
+    });
+    this.capacity = this.initialCapacity;
+    this.reset();
+    return { data: { rows, columns }, transfer };
+  }
+
+  private reset(): void {
+    const n = this.capacity;
     this.rows = 0;
     this.bytes = 0;
-    const transfer: ArrayBuffer[] = [];
-    for (const c of columns) {
-      transfer.push(c.valid.buffer as ArrayBuffer);
-      if (c.kind === 'bytes') transfer.push(c.bytes.buffer as ArrayBuffer, c.ends.buffer as ArrayBuffer);
-      else if (c.kind !== 'list') transfer.push(c.values.buffer as ArrayBuffer);
+    this.valid = this.columns.map(() => new Uint8Array(n));
+    this.values = [...this.tags].map((tag) => (tag === BOOLEAN ? new Uint8Array(n) : tag === DATE || tag === TEXT ? new Int32Array(n) : new Float64Array(n)));
+    this.big = this.columns.map(() => []);
+    this.text = [...this.tags].map((tag) => (tag === TEXT ? new Uint8Array(64 * 1024) : undefined));
+    this.used = new Int32Array(this.columns.length);
+    this.decimals = this.columns.map(() => []);
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    this.valid = this.valid.map((a) => grown(a, this.capacity));
+    this.values = this.values.map((a) => (a ? grown(a, this.capacity) : a));
+  }
+
+  /** An INT64 value: a double where it is exact, else listed apart. */
+  private bigValue(i: number, row: number, value: bigint): void {
+    const n = Number(value);
+    if (Number.isSafeInteger(n)) this.values[i]![row] = n;
+    else {
+      this.values[i]![row] = 0;
+      this.big[i]!.push([row, value]);
     }
-    return { data, transfer };
+  }
+
+  /** Text: UTF-8 bytes back to back; the row's end offset goes into its values. */
+  private textValue(i: number, row: number, value: string | Uint8Array): number {
+    let at = this.used[i]!;
+    let text = this.text[i]!;
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    const room = value instanceof Uint8Array ? value.length : value.length * 3;
+    if (at + room > text.length) {
+      text = grown(text, Math.max(text.length * 2, at + room));
+      this.text[i] = text;
+    }
+    const length = value instanceof Uint8Array ? (text.set(value, at), value.length) : encoder.encodeInto(value, text.subarray(at)).written;
+    at += length;
+    this.used[i] = at;
+    this.values[i]![row] = at;
+    return length;
   }
 }
 
@@ -222,11 +210,12 @@ export function physicalColumn(block: ColumnBlock, rows: number): unknown[] {
       }
       return out;
     }
+    case 'int64':
+      for (let i = 0; i < rows; i += 1) out[i] = valid[i] ? BigInt(block.values[i]!) : null;
+      for (const [row, value] of block.big) out[row] = value;
+      return out;
     case 'boolean':
       for (let i = 0; i < rows; i += 1) out[i] = valid[i] ? block.values[i] === 1 : null;
-      return out;
-    case 'list':
-      for (let i = 0; i < rows; i += 1) out[i] = valid[i] ? block.values[i] : null;
       return out;
     default:
       for (let i = 0; i < rows; i += 1) out[i] = valid[i] ? block.values[i] : null;
@@ -234,7 +223,7 @@ export function physicalColumn(block: ColumnBlock, rows: number): unknown[] {
   }
 }
 
-function grown<T extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(array: T, length: number): T {
+function grown<T extends Uint8Array | Int32Array | Float64Array>(array: T, length: number): T {
   const next = new (array.constructor as new (n: number) => T)(length);
   next.set(array as never);
   return next;

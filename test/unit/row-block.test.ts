@@ -16,10 +16,12 @@ const stagedValue: Record<StagedColumn['kind'], fc.Arbitrary<StagedValue>> = {
   json: fc.oneof(fc.json(), fc.json().map((s) => new TextEncoder().encode(s))),
   timestamp: fc
     .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
-    .chain((d) => fc.tuple(fc.constant(d), fc.integer({ min: 0, max: 999 }), fc.boolean()))
-    .map(([d, extra, asText]) => {
+    .chain((d) => fc.tuple(fc.constant(d), fc.integer({ min: 0, max: 999 }), fc.constantFrom('text', 'bigint', 'number')))
+    .map(([d, extra, form]) => {
       const text = `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 23)}${String(extra).padStart(3, '0')}Z`;
-      return asText ? text : timestampMicros(text);
+      const micros = timestampMicros(text);
+      // As the record path stages them: text, or microseconds (a number where exact).
+      return form === 'text' ? text : form === 'number' && Number.isSafeInteger(Number(micros)) ? Number(micros) : micros;
     }),
   date: fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   decimal: fc.integer({ min: -1e9, max: 1e9 }).map((n) => (n / 100).toFixed(2)),
