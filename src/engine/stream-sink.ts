@@ -26,6 +26,7 @@ import {
 } from '../singer/record-scan.js';
 import type { LoadColumn, LoadMode } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
+import { SPAN, type Cell, type Spans } from '../staging/row-block.js';
 
 type CellMaker = (message: RecordMessage, line: number, from: string) => StagedValue;
 /** Converts a record value for one column (the rules of convertValue, fast cases first). */
@@ -92,7 +93,9 @@ export class StreamSink {
   /** The column the record's i-th field matched last time (fields mostly come in the same order). */
   private predicted = new Int32Array(0);
   private slots = new Int32Array(0);
-  private scannedCells: StagedValue[] = [];
+  private scannedCells: Cell[] = [];
+  /** Where the SPAN cells of the scanned row are (see RowBlock.append). */
+  private spans: Spans = { bytes: new Uint8Array(0), start: new Int32Array(0), end: new Int32Array(0) };
   private keyFieldColumns: number[] = [];
   table!: TableRef;
   private validate?: Validate;
@@ -192,7 +195,8 @@ export class StreamSink {
     if (this.keyFieldColumns.includes(-1)) scannable = false;
     this.predicted = new Int32Array(this.columns.length + 8).fill(-1);
     this.slots = new Int32Array(this.columns.length);
-    this.scannedCells = new Array<StagedValue>(this.columns.length).fill(null);
+    this.scannedCells = new Array<Cell>(this.columns.length).fill(null);
+    this.spans = { bytes: new Uint8Array(0), start: new Int32Array(this.columns.length), end: new Int32Array(this.columns.length) };
     this.scannable = scannable;
   }
 
@@ -274,7 +278,8 @@ export class StreamSink {
       }
       key = this.keyFrom(values, line);
     }
-    return this.append(cells, key, newHold);
+    this.spans.bytes = bytes;
+    return this.append(cells, key, newHold, this.spans);
   }
 
   /** The column index the scanned record's field `f` belongs to, or -1 for a property that is no column. */
@@ -302,7 +307,7 @@ export class StreamSink {
   }
 
   /** The staged value of column i from a token; the common forms straight from the bytes. */
-  private scannedCell(i: number, kind: number, bytes: Buffer, start: number, end: number, canonical: boolean, line: number): StagedValue {
+  private scannedCell(i: number, kind: number, bytes: Buffer, start: number, end: number, canonical: boolean, line: number): Cell {
     if (kind === TOKEN_NULL) return null;
     switch (this.columns[i]!.kind) {
       case 'integer':
@@ -320,11 +325,10 @@ export class StreamSink {
         if (kind === TOKEN_FALSE) return false;
         break;
       case 'string':
-        // A view of the input: the batch file copies it into its row group at once (RowBlock.append).
-        if (kind === TOKEN_STRING) return view(bytes, start, end);
+        if (kind === TOKEN_STRING) return this.span(i, start, end);
         break;
       case 'json':
-        if (kind === TOKEN_STRING || ((kind === TOKEN_OBJECT || kind === TOKEN_ARRAY) && canonical)) return view(bytes, start, end);
+        if (kind === TOKEN_STRING || ((kind === TOKEN_OBJECT || kind === TOKEN_ARRAY) && canonical)) return this.span(i, start, end);
         break;
       case 'timestamp':
         if (kind === TOKEN_STRING) {
@@ -338,15 +342,22 @@ export class StreamSink {
     return this.stagers[i]!(tokenValue(kind, bytes, start, end), line, '');
   }
 
+  /** Column i's value is the text bytes[start, end) of the scanned line: the batch file copies them at once. */
+  private span(i: number, start: number, end: number): Cell {
+    this.spans.start[i] = start;
+    this.spans.end[i] = end;
+    return SPAN;
+  }
+
   /** Opens the batch when needed, writes the row, counts its key. */
-  private append(cells: StagedValue[], key: string | number | undefined, newHold: () => number): number {
+  private append(cells: Cell[], key: string | number | undefined, newHold: () => number, spans?: Spans): number {
     if (!this.batch) {
       this.batchFiles += 1;
       this.batchHold = newHold();
       const safeStream = this.stream.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
       this.batch = BatchFile.create(this.settings.tempDir, `${this.settings.filePrefix}-${safeStream}-${this.batchFiles}`, this.columns, !this.settings.config.no_compression);
     }
-    this.batch.append(cells);
+    this.batch.append(cells, spans);
     if (key !== undefined) this.batchKeys.add(key);
     return this.batchHold;
   }
@@ -454,11 +465,6 @@ export class StreamSink {
     const [only] = values;
     return values.length === 1 && typeof only === 'number' ? only : JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   }
-}
-
-/** A plain Uint8Array view of the bytes (cheaper to make than a Buffer's subarray, which is a Buffer). */
-function view(bytes: Buffer, start: number, end: number): Uint8Array {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
 /** The parsed value of a token (the line holds no number that needs exact parsing: K5). */

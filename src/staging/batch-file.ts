@@ -1,9 +1,8 @@
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StagedValue } from '../schema/values.js';
 import { encoderThread, failureError } from './encoder-thread.js';
 import type { StagedColumn } from './parquet-layout.js';
-import { RowBlock } from './row-block.js';
+import { RowBlock, type Cell, type Spans } from './row-block.js';
 import { StagingError } from './staging-error.js';
 
 export { StagingError } from './staging-error.js';
@@ -67,13 +66,13 @@ export class BatchFile {
     return this.size;
   }
 
-  /** Appends one row: cell i is the staged value of column i. Throws the file's failure once the encoder reported one. */
-  append(cells: readonly StagedValue[]): void {
+  /** Appends one row: cell i is the staged value of column i (see RowBlock.append). Throws the file's failure once the encoder reported one. */
+  append(cells: readonly Cell[], spans?: Spans): void {
     if (this.closed) throw new Error(`batch file ${this.path} is closed`);
     const failure = encoderThread.failure(this.id);
     if (failure) throw failureError(failure);
     if (this.rows === 0) this.startedAt = Date.now();
-    this.size += this.block.append(cells);
+    this.size += this.block.append(cells, spans);
     this.rows += 1;
     if (this.block.rows >= ROW_GROUP_ROWS || this.block.bytes >= ROW_GROUP_BYTES) this.sendRowGroup();
   }

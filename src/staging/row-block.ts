@@ -22,6 +22,20 @@ export type ColumnBlock =
   /** DECIMAL: unscaled BigInts, rare enough to stay a plain array. */
   | { kind: 'list'; valid: Uint8Array; values: Array<bigint | null> };
 
+/**
+ * A text cell whose UTF-8 bytes are `spans.bytes[spans.start[i], spans.end[i])` (i: the column):
+ * a record staged from the input's bytes hands its text over this way, so no view object is
+ * made per value only to be copied from at once.
+ */
+export const SPAN: unique symbol = Symbol('text span');
+export type Cell = StagedValue | typeof SPAN;
+
+export interface Spans {
+  bytes: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+}
+
 export interface BlockData {
   rows: number;
   columns: ColumnBlock[];
@@ -64,8 +78,8 @@ export class RowBlock {
     this.reset();
   }
 
-  /** Appends one row (cell i for column i); returns its estimated bytes. */
-  append(cells: readonly StagedValue[]): number {
+  /** Appends one row (cell i for column i; SPAN cells are read from `spans`); returns its estimated bytes. */
+  append(cells: readonly Cell[], spans?: Spans): number {
     const row = this.rows;
     if (row === this.capacity) this.grow();
     const { tags, valid, values } = this;
@@ -106,7 +120,7 @@ export class RowBlock {
           bytes += 8;
           break;
         case TEXT:
-          bytes += this.textValue(i, row, value as string | Uint8Array);
+          bytes += value === SPAN ? this.spanValue(i, row, spans!) : this.textValue(i, row, value as string | Uint8Array);
           break;
         default:
           this.decimals[i]![row] = unscaledDecimal(value as string, this.columns[i]!.scale ?? 0);
@@ -176,6 +190,25 @@ export class RowBlock {
       this.values[i]![row] = 0;
       this.big[i]!.push([row, value]);
     }
+  }
+
+  /** A SPAN cell: its bytes copied from the input (byte by byte when short: cheaper than set()). */
+  private spanValue(i: number, row: number, spans: Spans): number {
+    const source = spans.bytes;
+    const from = spans.start[i]!;
+    const length = spans.end[i]! - from;
+    let at = this.used[i]!;
+    let text = this.text[i]!;
+    if (at + length > text.length) {
+      text = grown(text, Math.max(text.length * 2, at + length));
+      this.text[i] = text;
+    }
+    if (length < 64) for (let k = 0; k < length; k += 1) text[at + k] = source[from + k]!;
+    else text.set(source.subarray(from, from + length), at);
+    at += length;
+    this.used[i] = at;
+    this.values[i]![row] = at;
+    return length;
   }
 
   /** Text: UTF-8 bytes back to back; the row's end offset goes into its values. */
