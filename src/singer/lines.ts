@@ -24,6 +24,8 @@ export interface InputChunk {
   final: boolean;
   /** Valid UTF-8 without a byte order mark: every line is its UTF-8 text as is. */
   clean: boolean;
+  /** Its number of lines, once forEachLine has gone through all of them (the next chunk's numbers follow). */
+  lines?: number;
 }
 
 export interface NumberedLine {
@@ -48,10 +50,13 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 export async function* lineChunks(input: Readable, signal?: AbortSignal): AsyncGenerator<InputChunk> {
   let first = 1;
   let pending: Buffer | undefined;
+  let previous: InputChunk | undefined;
   const chunkOf = (bytes: Buffer, final: boolean): InputChunk => {
-    const chunk = { bytes, first, final, clean: isUtf8(bytes) && bytes.indexOf(BOM) === -1 };
-    first += countLines(bytes, final);
-    return chunk;
+    // The caller has handled the previous chunk by now (it asks for the next one after that), so
+    // its lines are counted already, on the way through them.
+    if (previous) first += previous.lines ?? countLines(previous.bytes, previous.final);
+    previous = { bytes, first, final, clean: isUtf8(bytes) && bytes.indexOf(BOM) === -1 };
+    return previous;
   };
   // On abort the input is closed: nothing more is read from it, and an open stdin would
   // otherwise keep the process alive. The read it abandons ends or fails; either way the lines end.
@@ -105,6 +110,7 @@ export function forEachLine(chunk: InputChunk, each: (start: number, end: number
         return pending.then(() => from(nextStart, nextNumber));
       }
     }
+    chunk.lines = number - chunk.first;
   };
   return from(0, chunk.first);
 }

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { asError } from '../errors.js';
+import { endpointUrl } from '../spark/endpoint.js';
+import { qualifiedName, quoteIdentifier, quoteString } from '../sql/quote.js';
+import { explainFailure, failureContext } from './explain.js';
+import { describeS3Error } from './s3-probe.js';
+export const STEPS = {
+    config: 'config',
+    s3Write: 's3 write',
+    s3Read: 's3 read',
+    session: 'lakehouse session',
+    query: 'lakehouse query',
+    catalog: 'lakehouse catalog',
+    staging: 'lakehouse reads staging',
+    s3Delete: 's3 delete',
+};
+/** Pure: the first step's result once the config resolved (or failed to). */
+export function configStep(config, unknownKeys, warnings = []) {
+    const extra = (unknownKeys.length > 0 ? `; ignoring unknown key(s) ${unknownKeys.join(', ')}` : '') + warnings.map((w) => `; ${w}`).join('');
+    return {
+        step: STEPS.config,
+        status: 'pass',
+        detail: `valid; lakehouse ${endpointUrl(config)}, staging s3://${config.s3_bucket}/${config.s3_key_prefix}${extra}`,
+    };
+}
+export function configFailure(message) {
+    return { step: STEPS.config, status: 'fail', detail: message };
+}
+/** Pure: the steps that cannot run after the config failed, reported as skipped. */
+export function skippedAfterConfig() {
+    return Object.values(STEPS)
+        .filter((s) => s !== STEPS.config)
+        .map((step) => ({ step, status: 'skip', detail: 'needs a valid config' }));
+}
+export async function runChecks(config, deps) {
+    const results = [];
+    const record = (result) => {
+        results.push(result);
+        deps.report(result);
+        return result;
+    };
+    const id = randomUUID();
+    const key = `${config.s3_key_prefix}_target_iomete_check/${id}.json`;
+    const location = `s3a://${config.s3_bucket}/${key}`;
+    const probeValue = `target-iomete check ${id}`;
+    const body = `${JSON.stringify({ probe: probeValue })}\n`;
+    // Known failures get the one-line explanation a run prints too; others their own message.
+    const context = failureContext(config);
+    const s3Failure = (e) => explainFailure(e, context, 's3') ?? describeS3Error(e);
+    const lakehouseStep = (name, task) => step(name, task, (e) => explainFailure(e, context, 'lakehouse') ?? asError(e).message);
+    const written = record(await step(STEPS.s3Write, async () => {
+        await deps.probe.put(key, body);
+        return `put s3://${config.s3_bucket}/${key} (${body.length} bytes)`;
+    }, s3Failure));
+    if (written.status === 'pass') {
+        record(await step(STEPS.s3Read, async () => {
+            const read = await deps.probe.get(key);
+            if (read !== body)
+                throw new Error(`read back ${read.length} bytes that differ from the ${body.length} written; is 's3_endpoint_url' a real S3 API?`);
+            return 'read the probe back unchanged';
+        }, s3Failure));
+    }
+    else {
+        record(skip(STEPS.s3Read, `needs '${STEPS.s3Write}'`));
+    }
+    const sql = deps.connect();
+    try {
+        const session = record(await lakehouseStep(STEPS.session, async () => {
+            await sql.query('SET spark.sql.session.timeZone=UTC');
+            return `opened a session on ${endpointUrl(config)} as '${config.user}'`;
+        }));
+        if (session.status !== 'pass') {
+            for (const name of [STEPS.query, STEPS.catalog, STEPS.staging])
+                record(skip(name, `needs '${STEPS.session}'`));
+        }
+        else {
+            record(await lakehouseStep(STEPS.query, async () => {
+                const rows = await sql.query('SELECT 1 AS probe');
+                if (String(rows[0]?.probe) !== '1')
+                    throw new Error(`SELECT 1 returned ${JSON.stringify(rows)}`);
+                return 'SELECT 1 returned 1';
+            }));
+            record(await lakehouseStep(STEPS.catalog, async () => {
+                const rows = await sql.query(`SHOW NAMESPACES IN ${quoteIdentifier(config.catalog)}`);
+                return `catalog '${config.catalog}' answers (${rows.length} schema(s))${targetSchemaNote(config, rows)}`;
+            }));
+            if (written.status === 'pass') {
+                record(await lakehouseStep(STEPS.staging, () => readStaged(sql, location, probeValue)));
+            }
+            else {
+                record(skip(STEPS.staging, `needs '${STEPS.s3Write}'`));
+            }
+        }
+    }
+    finally {
+        await sql.close().catch(() => undefined);
+    }
+    if (written.status === 'pass') {
+        record(await step(STEPS.s3Delete, async () => {
+            await deps.probe.remove(key);
+            return 'deleted the probe';
+        }, s3Failure));
+    }
+    else {
+        record(skip(STEPS.s3Delete, `needs '${STEPS.s3Write}'`));
+    }
+    return results;
+}
+/** The lakehouse reads the staged probe through s3a:// as a load reads a batch: a temporary view. */
+async function readStaged(sql, location, expected) {
+    const view = `target_iomete_check_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    await sql.query(`CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(view)} (probe STRING) USING json OPTIONS (path ${quoteString(location)})`);
+    try {
+        const rows = await sql.query(`SELECT probe FROM ${quoteIdentifier(view)}`);
+        if (rows.length !== 1 || rows[0]?.probe !== expected) {
+            throw new Error(`read ${rows.length} row(s) from ${location} instead of the probe`);
+        }
+        return `read the probe from ${location}`;
+    }
+    finally {
+        await sql.query(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`).catch(() => undefined);
+    }
+}
+function targetSchemaNote(config, rows) {
+    const schema = config.default_target_schema;
+    if (!schema)
+        return '';
+    const names = rows.map((r) => String(Object.values(r)[0] ?? '').toLowerCase());
+    const exists = names.includes(schema.toLowerCase());
+    return exists
+        ? `; target schema ${qualifiedName(config.catalog, schema)} exists`
+        : `; target schema ${qualifiedName(config.catalog, schema)} will be created on the first load`;
+}
+function skip(name, detail) {
+    return { step: name, status: 'skip', detail };
+}
+async function step(name, task, describe = (e) => asError(e).message) {
+    const started = performance.now();
+    try {
+        const detail = await task();
+        return { step: name, status: 'pass', detail, ms: Math.round(performance.now() - started) };
+    }
+    catch (e) {
+        return { step: name, status: 'fail', detail: describe(e), ms: Math.round(performance.now() - started) };
+    }
+}
+const WIDTH = Math.max(...Object.values(STEPS).map((s) => s.length));
+/** Pure: one report line, e.g. `PASS  s3 write                 put s3://... (12 ms)`. */
+export function formatStep(result) {
+    const time = result.ms !== undefined ? ` (${result.ms} ms)` : '';
+    return `${result.status.toUpperCase().padEnd(4)}  ${result.step.padEnd(WIDTH)}  ${result.detail.replace(/\s*\n\s*/g, ' ')}${time}`;
+}
+/** Pure: the closing line; the check passes only when every step passed. */
+export function checkPassed(results) {
+    return results.length > 0 && results.every((r) => r.status === 'pass');
+}
+export function formatSummary(results) {
+    const failed = results.filter((r) => r.status === 'fail').length;
+    const skipped = results.filter((r) => r.status === 'skip').length;
+    return checkPassed(results)
+        ? `Check passed: all ${results.length} steps passed.`
+        : `Check failed: ${failed} step(s) failed, ${skipped} skipped, ${results.length - failed - skipped} passed.`;
+}
+//# sourceMappingURL=check.js.map

@@ -1,0 +1,443 @@
+import { isDeepStrictEqual } from 'node:util';
+import { BatchKeys } from './batch-keys.js';
+import { InputError } from '../errors.js';
+import { columnsFor } from '../schema/columns.js';
+import { valueAt } from '../schema/flatten.js';
+import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION } from '../schema/metadata.js';
+import { tableRefFor } from '../schema/naming.js';
+import { compileValidator } from '../schema/record-validator.js';
+import { decimalAt, integerAt, utcMicrosAt } from '../schema/byte-values.js';
+import { convertValue, fastStaged } from '../schema/values.js';
+import { TOKEN_ARRAY, TOKEN_ESCAPED, TOKEN_FALSE, TOKEN_INTEGER, TOKEN_NULL, TOKEN_NUMBER, TOKEN_OBJECT, TOKEN_STRING, TOKEN_TRUE, } from '../singer/record-scan.js';
+import { BatchFile } from '../staging/batch-file.js';
+import { SPAN } from '../staging/row-block.js';
+/** Where a column's value comes from in a scanned line (see addScanned). */
+const FROM_FIELD = 0;
+const FROM_EXTRACTED = 1;
+const FROM_BATCHED = 2;
+const FROM_VERSION = 3;
+/**
+ * The record path of one stream: SCHEMA -> columns, RECORD -> cells -> the open batch file,
+ * and the pending keys that count towards batch_size_rows. It owns the stream's open batch and
+ * nothing else: loading, ordering and state belong to the layers above. Pure but for the file.
+ */
+export class StreamSink {
+    stream;
+    settings;
+    message;
+    dataColumns = [];
+    /** Data columns plus the metadata columns in use; the layout of the batch file. */
+    columns = [];
+    /** The columns with their types in the table (set once the table fits the layout). */
+    loadColumns = [];
+    /** The table has exactly `loadColumns` (see TableFit); a later layout is fitted after this one's batches load. */
+    wholeTable = false;
+    keyProperties = [];
+    keyColumns = [];
+    keyPaths = [];
+    /** Stages the value of each column of `columns` (see cellMaker). */
+    cellMakers = [];
+    stagers = [];
+    /**
+     * True when records may be staged from scanned bytes (addScanned): every column is a top-level
+     * property or a metadata column, and records are not validated (ajv needs the parsed record).
+     */
+    scannable = false;
+    /** For addScanned: where each column's value comes from, the record key it reads, and the column of each key. */
+    sources = [];
+    fieldColumn = new Map();
+    fieldNames = [];
+    /** The column the record's i-th field matched last time (fields mostly come in the same order). */
+    predicted = new Int32Array(0);
+    slots = new Int32Array(0);
+    scannedCells = [];
+    /** Where the SPAN cells of the scanned row are (see RowBlock.append). */
+    spans = { bytes: new Uint8Array(0), start: new Int32Array(0), end: new Int32Array(0) };
+    keyFieldColumns = [];
+    table;
+    validate;
+    batch;
+    batchHold = 0;
+    /** Distinct keys in the open batch: duplicates of a key count once towards batch_size_rows. */
+    batchKeys = new BatchKeys();
+    measures = { rows: 0, bytes: 0, startedAt: 0 };
+    batchFiles = 0;
+    /** The stream carries table versions (ACTIVATE_VERSION or versioned records), so rows record theirs. */
+    versioned = false;
+    /** With load_method overwrite: the table's old rows were replaced by this run's first batch. */
+    overwritten = false;
+    constructor(stream, message, settings, line) {
+        this.stream = stream;
+        this.settings = settings;
+        this.message = message;
+        this.applySchema(message, line);
+    }
+    /** True when `message` describes the stream exactly as it is now (a repeated SCHEMA). */
+    sameSchema(message) {
+        return isDeepStrictEqual(this.message.schema, message.schema) && isDeepStrictEqual(this.message.key_properties, message.key_properties);
+    }
+    /** Derives columns and keys from `message`. The open batch must be closed first (its layout changes). */
+    applySchema(message, line) {
+        if (this.batch)
+            throw new Error(`schema of '${this.stream}' changed with a batch open`);
+        const { config } = this.settings;
+        const where = { line, stream: this.stream };
+        // The parser reads a missing key_properties as [] (with a warning), as SDK targets do.
+        const keyProperties = message.key_properties;
+        if (keyProperties.length === 0 && config.primary_key_required) {
+            throw new InputError("The stream has no key properties and 'primary_key_required' is true; define keys in the tap, or set primary_key_required to false to append its rows", where);
+        }
+        const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level, line, config.flattening_max_key_length);
+        const keyColumns = keyProperties.map((key) => {
+            const column = dataColumns.find((c) => c.property === key);
+            if (!column)
+                throw new InputError(`Key property '${key}' is not among the schema's properties`, where);
+            return column;
+        });
+        this.message = message;
+        this.dataColumns = dataColumns;
+        this.keyProperties = keyProperties;
+        this.keyColumns = keyColumns.map((c) => c.name);
+        this.keyPaths = keyColumns.map((c) => c.path);
+        this.table = this.settings.registry.claim(this.stream, tableRefFor(this.stream, config), where);
+        this.validate = config.validate_records ? compileValidator(message.schema, this.stream) : undefined;
+        this.layOut();
+    }
+    /** The batch file layout: data columns, then the metadata columns in use. */
+    layOut() {
+        const metadata = this.settings.config.add_metadata_columns || this.settings.config.hard_delete
+            ? METADATA_COLUMNS
+            : this.versioned
+                ? METADATA_COLUMNS.filter((c) => c.name === DELETED_AT || c.name === TABLE_VERSION)
+                : [];
+        const metadataNames = new Set(metadata.map((c) => c.name));
+        // A tap's own `_sdc_*` properties give way to the values the target sets.
+        this.columns = [...this.dataColumns.filter((c) => !metadataNames.has(c.name)), ...metadata];
+        this.stagers = this.columns.map((column) => this.stager(column));
+        this.cellMakers = this.columns.map((column, i) => this.cellMaker(column, this.stagers[i]));
+        this.layOutScanning();
+    }
+    /** The lookups of addScanned for the current layout, and whether it can be used at all. */
+    layOutScanning() {
+        this.sources = [];
+        this.fieldColumn = new Map();
+        this.fieldNames = [];
+        let scannable = this.validate === undefined;
+        this.columns.forEach((column, i) => {
+            const special = { [EXTRACTED_AT]: FROM_EXTRACTED, [BATCHED_AT]: FROM_BATCHED, [TABLE_VERSION]: FROM_VERSION }[column.name];
+            const metadata = METADATA_COLUMNS.some((c) => c.name === column.name);
+            if (metadata && special !== undefined) {
+                this.sources.push(special);
+                this.fieldNames.push(Buffer.alloc(0));
+                return;
+            }
+            // _sdc_deleted_at (metadata or not) and data columns read one top-level property.
+            const key = metadata ? '_sdc_deleted_at' : column.path.length === 1 ? column.path[0] : undefined;
+            if (key === undefined || this.fieldColumn.has(key))
+                scannable = false;
+            else
+                this.fieldColumn.set(key, i);
+            this.sources.push(FROM_FIELD);
+            this.fieldNames.push(Buffer.from(key ?? ''));
+        });
+        this.keyFieldColumns = this.keyProperties.map((key) => this.fieldColumn.get(key) ?? -1);
+        if (this.keyFieldColumns.includes(-1))
+            scannable = false;
+        this.predicted = new Int32Array(this.columns.length + 8).fill(-1);
+        this.slots = new Int32Array(this.columns.length);
+        this.scannedCells = new Array(this.columns.length).fill(null);
+        this.spans = { bytes: new Uint8Array(0), start: new Int32Array(this.columns.length), end: new Int32Array(this.columns.length) };
+        this.scannable = scannable;
+    }
+    /** The open batch's measures for the flush policy, or undefined when none is open. */
+    get openBatch() {
+        const batch = this.batch;
+        if (!batch || batch.rowCount === 0)
+            return undefined;
+        // One object, refilled on every call: asked once per record, read at once.
+        const measures = this.measures;
+        measures.rows = this.keyColumns.length > 0 ? this.batchKeys.size : batch.rowCount;
+        measures.bytes = batch.bytes;
+        measures.startedAt = batch.startedAt;
+        return measures;
+    }
+    /**
+     * Writes one record to the open batch (opening one with `newHold()` as its hold). Returns the
+     * hold the record belongs to.
+     */
+    add(message, line, newHold, source) {
+        const from = source ? ` in ${source}` : '';
+        if (this.validate) {
+            const problem = this.validate(message.record);
+            if (problem)
+                throw new InputError(`Record${from} does not match the stream schema: ${problem}`, { line, stream: this.stream });
+        }
+        const cells = this.cellsOf(message, line, from);
+        const key = this.keyColumns.length > 0 ? this.keyFrom(this.keyPaths.map((path) => valueAt(message.record, path)), line) : undefined;
+        return this.append(cells, key, newHold);
+    }
+    /**
+     * The same as add() for a record read by scanRecordLine (only when `scannable`): most values
+     * are staged straight from the line's bytes (numbers, plain text, RFC 3339 UTC timestamps,
+     * canonical JSON), every other value is parsed from its token and takes the same conversion as
+     * in add(), so the staged row, the key, the warnings and the first error are those add() gives
+     * for the parsed line (test/unit/scanned-records.test.ts).
+     */
+    addScanned(scan, line, newHold) {
+        const { slots, sources } = this;
+        slots.fill(-1);
+        for (let f = 0; f < scan.fields; f += 1) {
+            const column = this.columnOfField(scan, f);
+            // A repeated key: the last one counts, as in JSON.parse.
+            if (column >= 0)
+                slots[column] = f;
+        }
+        const bytes = scan.bytes;
+        // One array for every scanned row: the batch file copies the values out at once.
+        const cells = this.scannedCells;
+        for (let i = 0; i < cells.length; i += 1) {
+            switch (sources[i]) {
+                case FROM_FIELD: {
+                    const f = slots[i];
+                    cells[i] = f < 0 ? null : this.scannedCell(i, scan.kind[f], bytes, scan.valueStart[f], scan.valueEnd[f], scan.canonical[f] === 1, line);
+                    break;
+                }
+                case FROM_EXTRACTED:
+                    cells[i] = scan.extractedStart < 0 ? null : this.scannedCell(i, TOKEN_STRING, bytes, scan.extractedStart, scan.extractedEnd, false, line);
+                    break;
+                case FROM_BATCHED:
+                    cells[i] = this.stagers[i](new Date().toISOString(), line, '');
+                    break;
+                default:
+                    // A line with a version is never scanned (record-scan.ts, K5).
+                    cells[i] = null;
+            }
+        }
+        let key;
+        const keyColumns = this.keyFieldColumns;
+        if (keyColumns.length === 1) {
+            // The common single integer key, without the array keyFrom takes.
+            const f = slots[keyColumns[0]];
+            key = f >= 0 && scan.kind[f] === TOKEN_INTEGER ? integerAt(bytes, scan.valueStart[f], scan.valueEnd[f]) : this.keyFrom([f < 0 ? undefined : tokenValue(scan.kind[f], bytes, scan.valueStart[f], scan.valueEnd[f])], line);
+        }
+        else if (keyColumns.length > 1) {
+            const values = new Array(keyColumns.length);
+            for (let k = 0; k < keyColumns.length; k += 1) {
+                const f = slots[keyColumns[k]];
+                values[k] = f < 0 ? undefined : tokenValue(scan.kind[f], bytes, scan.valueStart[f], scan.valueEnd[f]);
+            }
+            key = this.keyFrom(values, line);
+        }
+        this.spans.bytes = bytes;
+        return this.append(cells, key, newHold, this.spans);
+    }
+    /** The column index the scanned record's field `f` belongs to, or -1 for a property that is no column. */
+    columnOfField(scan, f) {
+        const bytes = scan.bytes;
+        const start = scan.keyStart[f];
+        const end = scan.keyEnd[f];
+        const guess = f < this.predicted.length ? this.predicted[f] : -1;
+        if (guess >= 0) {
+            const name = this.fieldNames[guess];
+            if (name.length === end - start) {
+                let same = true;
+                for (let i = 0; i < name.length; i += 1) {
+                    if (bytes[start + i] !== name[i]) {
+                        same = false;
+                        break;
+                    }
+                }
+                if (same)
+                    return guess;
+            }
+        }
+        const column = this.fieldColumn.get(bytes.toString('utf8', start, end)) ?? -1;
+        if (f < this.predicted.length)
+            this.predicted[f] = column;
+        return column;
+    }
+    /** The staged value of column i from a token; the common forms straight from the bytes. */
+    scannedCell(i, kind, bytes, start, end, canonical, line) {
+        if (kind === TOKEN_NULL)
+            return null;
+        switch (this.columns[i].kind) {
+            case 'integer':
+                if (kind === TOKEN_INTEGER)
+                    return integerAt(bytes, start, end);
+                break;
+            case 'number':
+                if (kind === TOKEN_INTEGER)
+                    return integerAt(bytes, start, end);
+                if (kind === TOKEN_NUMBER) {
+                    const value = decimalAt(bytes, start, end);
+                    if (value !== undefined)
+                        return value;
+                }
+                break;
+            case 'boolean':
+                if (kind === TOKEN_TRUE)
+                    return true;
+                if (kind === TOKEN_FALSE)
+                    return false;
+                break;
+            case 'string':
+                if (kind === TOKEN_STRING)
+                    return this.span(i, start, end);
+                break;
+            case 'json':
+                if (kind === TOKEN_STRING || ((kind === TOKEN_OBJECT || kind === TOKEN_ARRAY) && canonical))
+                    return this.span(i, start, end);
+                break;
+            case 'timestamp':
+                if (kind === TOKEN_STRING) {
+                    const micros = utcMicrosAt(bytes, start, end);
+                    if (micros !== undefined)
+                        return micros;
+                }
+                break;
+            default:
+                break;
+        }
+        return this.stagers[i](tokenValue(kind, bytes, start, end), line, '');
+    }
+    /** Column i's value is the text bytes[start, end) of the scanned line: the batch file copies them at once. */
+    span(i, start, end) {
+        this.spans.start[i] = start;
+        this.spans.end[i] = end;
+        return SPAN;
+    }
+    /** Opens the batch when needed, writes the row, counts its key. */
+    append(cells, key, newHold, spans) {
+        if (!this.batch) {
+            this.batchFiles += 1;
+            this.batchHold = newHold();
+            const safeStream = this.stream.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
+            this.batch = BatchFile.create(this.settings.tempDir, `${this.settings.filePrefix}-${safeStream}-${this.batchFiles}`, this.columns, !this.settings.config.no_compression);
+        }
+        this.batch.append(cells, spans);
+        if (key !== undefined)
+            this.batchKeys.add(key);
+        return this.batchHold;
+    }
+    /** Closes the open batch for loading; undefined when it holds no rows (an empty file is removed). */
+    close() {
+        const file = this.batch;
+        this.batch = undefined;
+        this.batchKeys = new BatchKeys();
+        if (!file)
+            return undefined;
+        if (file.rowCount === 0) {
+            void file.discard().catch(() => undefined);
+            return undefined;
+        }
+        return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, wholeTable: this.wholeTable, keyColumns: this.keyColumns, mode: this.nextLoadMode() };
+    }
+    /** After a failure or signal: removes the open batch file. */
+    async discard() {
+        const file = this.batch;
+        this.batch = undefined;
+        if (file)
+            await file.discard().catch(() => undefined);
+    }
+    /** How the next batch goes into the table (overwrite replaces the table's rows once per run). */
+    nextLoadMode() {
+        const keyed = this.keyColumns.length > 0;
+        switch (this.settings.config.load_method) {
+            case 'append-only':
+                return 'insert';
+            case 'overwrite':
+                if (!this.overwritten) {
+                    this.overwritten = true;
+                    return 'overwrite';
+                }
+                return keyed ? 'merge' : 'insert';
+            case 'upsert':
+                return keyed ? 'merge' : 'insert';
+        }
+    }
+    cellsOf(message, line, from) {
+        const cells = new Array(this.cellMakers.length);
+        for (let i = 0; i < cells.length; i += 1)
+            cells[i] = this.cellMakers[i](message, line, from);
+        return cells;
+    }
+    /**
+     * One function per column, made once per layout: it reads the column's value from a record
+     * and stages it. The common cases (a number for a number column, a string for a text column,
+     * an RFC 3339 UTC timestamp) are decided by one type check; anything else takes convertValue,
+     * which owns every rule and every error message.
+     */
+    cellMaker(column, stage) {
+        const read = this.valueReader(column);
+        return (message, line, from) => stage(read(message), line, from);
+    }
+    stager(column) {
+        const { config, log } = this.settings;
+        const slow = (value, line, from) => {
+            const converted = convertValue(value, column, config);
+            if (!converted.ok)
+                throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: this.stream });
+            if (converted.warning)
+                log.warn(`Line ${line}, stream '${this.stream}', column '${column.property}': ${converted.warning}`);
+            return converted.value;
+        };
+        const fast = fastStaged(column.kind);
+        return (value, line, from) => {
+            if (value === null || value === undefined)
+                return null;
+            const staged = fast(value);
+            return staged === undefined ? slow(value, line, from) : staged;
+        };
+    }
+    valueReader(column) {
+        switch (column.name) {
+            case EXTRACTED_AT:
+                return (message) => message.time_extracted;
+            case BATCHED_AT:
+                return () => new Date().toISOString();
+            case DELETED_AT:
+                return (message) => valueAt(message.record, ['_sdc_deleted_at']);
+            case TABLE_VERSION:
+                return (message) => message.version;
+        }
+        const path = column.path;
+        return (message) => valueAt(message.record, path);
+    }
+    /** The batch key of a record from its key properties' values (undefined: the record has none). */
+    keyFrom(keyValues, line) {
+        const values = keyValues.map((value, i) => {
+            const property = this.keyProperties[i];
+            if (value === undefined)
+                throw new InputError(`Record has no value for key property '${property}'`, { line, stream: this.stream });
+            if (value === null && this.settings.config.primary_key_required) {
+                throw new InputError(`Key property '${property}' is null; rows need a key to be merged (set primary_key_required to false to accept null keys)`, { line, stream: this.stream });
+            }
+            return value;
+        });
+        // A single numeric key is kept as the number itself: a Set of numbers costs far less memory
+        // than one of JSON strings, and batches hold up to batch_size_rows keys per stream.
+        const [only] = values;
+        return values.length === 1 && typeof only === 'number' ? only : JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    }
+}
+/** The parsed value of a token (the line holds no number that needs exact parsing: K5). */
+function tokenValue(kind, bytes, start, end) {
+    switch (kind) {
+        case TOKEN_STRING:
+            return bytes.toString('utf8', start, end);
+        case TOKEN_ESCAPED:
+            return JSON.parse(bytes.toString('utf8', start - 1, end + 1));
+        case TOKEN_INTEGER:
+            return integerAt(bytes, start, end);
+        case TOKEN_NULL:
+            return null;
+        case TOKEN_TRUE:
+            return true;
+        case TOKEN_FALSE:
+            return false;
+        case TOKEN_NUMBER:
+        default:
+            return JSON.parse(bytes.toString('utf8', start, end));
+    }
+}
+//# sourceMappingURL=stream-sink.js.map

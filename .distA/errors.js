@@ -1,0 +1,61 @@
+/**
+ * One root error for everything the target reports on purpose. Subclasses say what happens next,
+ * so the command can map them to exit codes and messages without inspecting text.
+ */
+export class TargetError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = new.target.name;
+    }
+}
+/** The configuration is unusable; nothing was loaded. Fix the config and run again. */
+export class ConfigError extends TargetError {
+    /** Each problem on its own, when there are several (printed one per line). */
+    problems;
+    constructor(message, options) {
+        super(message, options);
+        this.problems = options?.problems ?? [message];
+    }
+}
+/** A Singer message is malformed or out of order; the run stops before loading anything after it. */
+export class InputError extends TargetError {
+    where;
+    constructor(message, where = {}) {
+        super(InputError.locate(message, where));
+        this.where = where;
+    }
+    static locate(message, where) {
+        const parts = [];
+        if (where.line !== undefined)
+            parts.push(`line ${where.line}`);
+        if (where.stream !== undefined)
+            parts.push(`stream '${where.stream}'`);
+        return parts.length > 0 ? `${message} (${parts.join(', ')})` : message;
+    }
+}
+/** The table cannot take the stream's new schema under the configured policy. */
+export class SchemaEvolutionError extends TargetError {
+}
+/** The lakehouse or S3 failed in a way worth retrying (network, compute starting). */
+export class TransientError extends TargetError {
+}
+/** A statement failed on the lakehouse; carries the statement and the server's message. */
+export class LoadError extends TargetError {
+    sql;
+    serverMessage;
+    constructor(message, sql, serverMessage) {
+        super(message);
+        this.sql = sql;
+        this.serverMessage = serverMessage;
+    }
+}
+/** Turns anything thrown (hive-driver throws non-Error objects) into an Error with a message. */
+export function asError(thrown) {
+    if (thrown instanceof Error)
+        return thrown;
+    if (thrown && typeof thrown === 'object' && 'message' in thrown) {
+        return new Error(String(thrown.message));
+    }
+    return new Error(String(thrown));
+}
+//# sourceMappingURL=errors.js.map

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { describeFile, loadStatement, matchFileFields, namesNoColumn, tableName, wideMergeSettings, } from '../sql/statements.js';
+import { describedColumns } from '../sql/described-columns.js';
+/**
+ * Loads one finished batch file: upload, then one MERGE / INSERT that reads the staged Parquet
+ * file by path, and in every case removes the staged object and the local file, keeping the
+ * original error.
+ */
+export class BatchLoader {
+    pool;
+    store;
+    keyPrefix;
+    log;
+    metrics;
+    progress;
+    sequence = 0;
+    runId = randomUUID().replace(/-/g, '').slice(0, 12);
+    constructor(pool, store, keyPrefix, log, metrics, progress) {
+        this.pool = pool;
+        this.store = store;
+        this.keyPrefix = keyPrefix;
+        this.log = log;
+        this.metrics = metrics;
+        this.progress = progress;
+    }
+    async load(batch) {
+        this.sequence += 1;
+        // Under the run's own folder, so what a killed run left is found by its id (staging/leftovers.ts).
+        const key = `${this.keyPrefix}${this.runId}/${batch.table.schema}/${batch.table.table}/${this.sequence}-${basename(batch.file.path)}`;
+        let uploaded = false;
+        let ok = false;
+        const started = Date.now();
+        let uploadMs = 0;
+        let statementMs = 0;
+        try {
+            await batch.file.finish();
+            const uploadStarted = Date.now();
+            const uploading = this.progress?.begin('upload', tableName(batch.table));
+            let location;
+            try {
+                location = await this.store.upload(batch.file.path, key);
+            }
+            finally {
+                if (uploading !== undefined)
+                    this.progress?.end(uploading);
+            }
+            uploadMs = Date.now() - uploadStarted;
+            uploaded = true;
+            this.log.debug(`Staged ${batch.file.rowCount} row(s) of stream '${batch.stream}' as ${location}`);
+            // One statement per batch: the load reads the staged file by path (no view to create or drop).
+            const plan = { ...batch, batch: { location, format: 'staged', columns: batch.columns } };
+            await this.pool.withExecutor(async (sql) => {
+                this.log.debug(`Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}${namesNoColumn(plan) ? ', naming no column' : ''}`);
+                const loading = this.progress?.begin('load', `${batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
+                try {
+                    statementMs = await this.runLoad(sql, plan);
+                }
+                finally {
+                    if (loading !== undefined)
+                        this.progress?.end(loading);
+                }
+                this.progress?.committed(tableName(batch.table), batch.file.rowCount);
+            });
+            ok = true;
+            this.log.info(`Loaded ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)} ` +
+                `(${batch.mode}, ${Date.now() - started} ms: upload ${uploadMs} ms, statement ${statementMs} ms)`);
+        }
+        finally {
+            this.metrics?.batchLoaded({
+                stream: batch.stream,
+                table: tableName(batch.table),
+                rows: batch.file.rowCount,
+                seconds: (Date.now() - started) / 1000,
+                mode: batch.mode,
+                ok,
+            });
+            await this.cleanup(batch.file, uploaded ? key : undefined);
+        }
+    }
+    /**
+     * Loads a tap's Parquet file straight from S3 (no download, no re-encoding) when its fields fit
+     * the table's columns. Returns false, having loaded nothing, when they do not.
+     */
+    async loadParquetFile(batch, location) {
+        const started = Date.now();
+        // Two statements: what the file holds, then the load that reads it by path.
+        return this.pool.withExecutor(async (sql) => {
+            const fields = describedColumns(await sql.query(describeFile(location)));
+            const fileFields = matchFileFields(batch.columns.map((c) => c.column), fields, batch.keyColumns);
+            if (!fileFields)
+                return false;
+            await this.runLoad(sql, { ...batch, batch: { location, format: 'parquet', columns: batch.columns, fileFields } });
+            this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
+            return true;
+        });
+    }
+    /**
+     * Sends the load statement of `plan` in `sql`'s session, with a wide MERGE's session settings
+     * around it (see wideMergeSettings). Returns the statement's own milliseconds.
+     */
+    async runLoad(sql, plan) {
+        const wide = wideMergeSettings(plan);
+        // A setting the lakehouse refuses only costs planning time: the load goes on without it.
+        if (wide)
+            await sql.query(wide.before).catch((e) => this.log.debug(`Planning setting not applied: ${e.message}`));
+        try {
+            // Not optional: a MERGE naming no column must see the table's current columns.
+            if (wide?.refresh)
+                await sql.query(wide.refresh);
+            const started = Date.now();
+            await sql.query(loadStatement(plan));
+            return Date.now() - started;
+        }
+        finally {
+            if (wide)
+                await sql.query(wide.after).catch((e) => this.log.warn(`Cleanup failed to reset a planning setting: ${e.message}`));
+        }
+    }
+    async cleanup(file, key) {
+        if (key !== undefined) {
+            await this.store.remove([key]).catch((e) => this.log.warn(`Cleanup failed to delete staged object ${key}: ${e.message}`));
+        }
+        await file.discard().catch((e) => this.log.warn(`Cleanup failed to delete local file ${file.path}: ${e.message}`));
+    }
+}
+//# sourceMappingURL=batch-loader.js.map

@@ -1,0 +1,93 @@
+import { SchemaEvolutionError } from '../errors.js';
+import { retiredColumnName, typeFit } from '../schema/evolution.js';
+import { addColumns, alterColumnType, createSchema, createTable, describeTable, renameColumn, showTables, tableName, } from '../sql/statements.js';
+import { describedColumns } from '../sql/described-columns.js';
+/**
+ * Keeps each target table in step with its stream's schema: creates schemas and tables, adds new
+ * columns in one statement, widens types Iceberg can widen, and applies the type change policy to
+ * the rest. The table's shape is read once per run and then cached, so a steady-state flush sends
+ * no DDL at all.
+ */
+export class TableManager {
+    sql;
+    policy;
+    log;
+    schemas = new Set();
+    /** Per table: upper-cased column name -> column type as the table has it. */
+    known = new Map();
+    constructor(sql, policy, log) {
+        this.sql = sql;
+        this.policy = policy;
+        this.log = log;
+    }
+    /** Makes the table fit `columns` and says what the batch meets there. */
+    async ensure(request) {
+        const key = tableName(request.table);
+        let existing = this.known.get(key);
+        if (existing === undefined) {
+            existing = await this.discover(request.table, request.columns);
+            this.known.set(key, existing);
+        }
+        const missing = [];
+        for (const column of request.columns) {
+            const current = existing.get(column.name.toUpperCase());
+            if (current === undefined) {
+                missing.push(column);
+                continue;
+            }
+            const fit = typeFit(current, column);
+            if (fit === 'widen') {
+                this.log.info(`Widening ${key}.${column.name} from ${current} to ${column.type}`);
+                await this.sql.query(alterColumnType(request.table, column.name, column.type));
+                existing.set(column.name.toUpperCase(), column.type);
+            }
+            else if (fit === 'conflict') {
+                await this.resolveConflict(request, column, current, existing);
+                missing.push(column);
+            }
+        }
+        if (missing.length > 0) {
+            this.log.info(`Adding ${missing.length} column(s) to ${key}: ${missing.map((c) => c.name).join(', ')}`);
+            await this.sql.query(addColumns(request.table, missing));
+            missing.forEach((c) => existing.set(c.name.toUpperCase(), c.type));
+        }
+        const columns = request.columns.map((column) => ({ column, tableType: existing.get(column.name.toUpperCase()) ?? column.type }));
+        // Every requested column is in the table by now, so equal counts mean no column besides them.
+        return { columns, wholeTable: existing.size === new Set(request.columns.map((c) => c.name.toUpperCase())).size };
+    }
+    async resolveConflict(request, column, current, existing) {
+        const what = `Stream '${request.stream}': column ${column.name} of ${tableName(request.table)} is ${current.toUpperCase()} but the schema now makes it ${column.type}`;
+        if (this.policy === 'fail') {
+            throw new SchemaEvolutionError(`${what}. Iceberg cannot change this type in place. Set 'type_change_policy' to 'rename' to keep the old column aside and add a new one, or alter the table by hand.`);
+        }
+        if (request.keyColumns.includes(column.name)) {
+            throw new SchemaEvolutionError(`${what}. It is a key column, so it is never renamed; alter the table by hand.`);
+        }
+        let retired = retiredColumnName(column.name, current);
+        for (let n = 2; existing.has(retired.toUpperCase()); n += 1)
+            retired = `${retiredColumnName(column.name, current)}_${n}`;
+        this.log.warn(`${what}; renaming the old column to ${retired} and adding ${column.name} anew`);
+        await this.sql.query(renameColumn(request.table, column.name, retired));
+        existing.delete(column.name.toUpperCase());
+        existing.set(retired.toUpperCase(), current);
+    }
+    /** The table's current columns and types, creating schema and table if absent. */
+    async discover(ref, columns) {
+        const schemaKey = `${ref.catalog}.${ref.schema}`.toLowerCase();
+        if (!this.schemas.has(schemaKey)) {
+            await this.sql.query(createSchema(ref));
+            this.schemas.add(schemaKey);
+        }
+        const tables = await this.sql.query(showTables(ref));
+        // The metastore keeps names in lower case; the comparison is exact otherwise.
+        const exists = tables.some((row) => String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase() && row.isTemporary !== true);
+        if (!exists) {
+            this.log.info(`Creating table ${tableName(ref)}`);
+            await this.sql.query(createTable(ref, columns));
+            return new Map(columns.map((c) => [c.name.toUpperCase(), c.type]));
+        }
+        const described = describedColumns(await this.sql.query(describeTable(ref)));
+        return new Map(described.map(({ name, type }) => [name.toUpperCase(), type]));
+    }
+}
+//# sourceMappingURL=table-manager.js.map

@@ -1,0 +1,149 @@
+import { decimalParts, fractionDigits, integerDigits, plainText } from '../singer/decimal-text.js';
+import { isExactNumber, stringifyJson } from '../singer/json.js';
+import { MAX_DATE, MAX_TIMESTAMP, fastUtcTimestamp, normaliseDate, normaliseTimestamp } from './datetime.js';
+import { DECIMAL_PRECISION } from './columns.js';
+import { DELETED_AT } from './metadata.js';
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+/**
+ * Converts one record value for its column. Pure: the caller decides what a failure means (an
+ * error naming stream, line and column). Values that cannot be represented are refused rather
+ * than silently changed; the one exception is a date after the year 9999, which becomes the
+ * largest storable value with a warning (the original target's documented treatment).
+ */
+export function convertValue(value, column, options = {}) {
+    if (value === null || value === undefined)
+        return { ok: true, value: null };
+    switch (column.kind) {
+        case 'integer':
+            return integerValue(value);
+        case 'number':
+            return numberValue(value);
+        case 'decimal':
+            return decimalValue(value, column.scale ?? 0);
+        case 'boolean':
+            if (typeof value === 'boolean')
+                return { ok: true, value };
+            return refuse(value, 'a boolean');
+        case 'string':
+            if (typeof value === 'string')
+                return { ok: true, value };
+            if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || isExactNumber(value))
+                return { ok: true, value: String(value) };
+            return { ok: true, value: stringifyJson(value) };
+        case 'json':
+            if (typeof value === 'string')
+                return { ok: true, value };
+            return { ok: true, value: stringifyJson(value) };
+        case 'timestamp':
+        case 'date':
+            return dateValue(value, column.kind, column.name === DELETED_AT ? 'fail' : (options.on_invalid_datetime ?? 'fail'));
+    }
+}
+/**
+ * The staged value when the common case decides it with one type check, else undefined (the
+ * caller then takes convertValue, which owns every rule). Pure; gives exactly what convertValue
+ * gives for the values it accepts.
+ */
+export function fastStaged(kind) {
+    switch (kind) {
+        case 'integer':
+            return (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
+        case 'number':
+            return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+        case 'boolean':
+            return (v) => (typeof v === 'boolean' ? v : undefined);
+        case 'string':
+        case 'json':
+            return (v) => (typeof v === 'string' ? v : undefined);
+        case 'timestamp':
+            return (v) => (typeof v === 'string' ? fastUtcTimestamp(v) : undefined);
+        case 'date':
+        case 'decimal':
+            return () => undefined;
+    }
+}
+function dateValue(value, kind, onInvalid) {
+    const what = kind === 'timestamp' ? 'date-time' : 'date';
+    const max = kind === 'timestamp' ? MAX_TIMESTAMP : MAX_DATE;
+    if (typeof value !== 'string')
+        return invalid(`expected a ${what} string, got ${shown(value)}`, onInvalid);
+    const result = kind === 'timestamp' ? normaliseTimestamp(value) : normaliseDate(value);
+    if (result.ok)
+        return result;
+    if (result.problem === 'beyond-9999')
+        return { ok: true, value: max, warning: `'${value}' is after the year 9999, which Spark cannot store; stored as ${max}` };
+    const example = kind === 'timestamp' ? ' (RFC 3339, e.g. 2024-05-01T12:30:00Z)' : ' (e.g. 2024-05-01)';
+    return invalid(`${shown(value)} is not a valid ${what}${example}`, onInvalid);
+}
+function invalid(reason, onInvalid) {
+    if (onInvalid === 'null')
+        return { ok: true, value: null, warning: `${reason}; stored as NULL (on_invalid_datetime is null)` };
+    return { ok: false, reason: `${reason}; fix the tap, or set on_invalid_datetime to null to store such values as NULL` };
+}
+/** Integers are staged as text beyond 2^53 so Spark casts them exactly; beyond 64 bits they are refused. */
+function integerValue(value) {
+    if (typeof value === 'number')
+        return Number.isSafeInteger(value) ? { ok: true, value } : refuse(value, 'an integer');
+    let big;
+    if (typeof value === 'bigint')
+        big = value;
+    else if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value))
+        big = BigInt(value.trim());
+    else
+        return refuse(value, 'an integer');
+    if (big < INT64_MIN || big > INT64_MAX)
+        return { ok: false, reason: `${big} does not fit a 64-bit BIGINT column` };
+    return { ok: true, value: Number.isSafeInteger(Number(big)) ? Number(big) : big.toString() };
+}
+/**
+ * A DOUBLE column holds the nearest double of a decimal, as DOUBLE means. An integer the double
+ * cannot hold exactly (beyond 2^53, in an `["integer", "number"]` column) is refused instead: an
+ * id changing its last digits is data loss, not rounding. Declare such properties `integer`, or
+ * give them `multipleOf: 1` for an exact DECIMAL(38,0).
+ */
+function numberValue(value) {
+    if (typeof value === 'number')
+        return Number.isFinite(value) ? { ok: true, value } : refuse(value, 'a finite number');
+    const text = typeof value === 'bigint' ? value.toString() : isExactNumber(value) ? value.value : typeof value === 'string' ? value.trim() : undefined;
+    const parts = text === undefined ? undefined : decimalParts(text);
+    if (text === undefined || !parts)
+        return refuse(value, 'a number');
+    const n = Number(text);
+    if (!Number.isFinite(n))
+        return refuse(value, 'a number a DOUBLE can hold');
+    if (fractionDigits(parts) === 0 && !Number.isSafeInteger(n) && BigInt(plainText(parts)) !== BigInt(n)) {
+        return {
+            ok: false,
+            reason: `integer ${plainText(parts)} cannot be stored exactly in this DOUBLE column (more than 15 digits); declare the property as integer, or give it multipleOf: 1 for an exact DECIMAL(38,0) column`,
+        };
+    }
+    return { ok: true, value: n };
+}
+/** Exact decimal text, checked against the column's scale and DECIMAL(38) range before it is staged. */
+function decimalValue(value, scale) {
+    const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : undefined)
+        : typeof value === 'bigint' ? value.toString()
+            : isExactNumber(value) ? value.value
+                : typeof value === 'string' ? value.trim()
+                    : undefined;
+    const parts = text === undefined ? undefined : decimalParts(text);
+    if (!parts)
+        return refuse(value, 'a decimal number');
+    const type = `DECIMAL(${DECIMAL_PRECISION},${scale})`;
+    if (fractionDigits(parts) > scale) {
+        return { ok: false, reason: `${plainText(parts)} has more than ${scale} digits after the decimal point, so it does not fit ${type} (the schema's multipleOf); fix the tap's schema or value` };
+    }
+    if (integerDigits(parts) > DECIMAL_PRECISION - scale) {
+        return { ok: false, reason: `${plainText(parts)} has more than ${DECIMAL_PRECISION - scale} digits before the decimal point, so it does not fit ${type}` };
+    }
+    return { ok: true, value: plainText(parts) };
+}
+function shown(value) {
+    const text = typeof value === 'bigint' ? value.toString() : stringifyJson(value);
+    return text.length > 60 ? text.slice(0, 60) + '…' : text;
+}
+function refuse(value, expected) {
+    return { ok: false, reason: `expected ${expected}, got ${shown(value)}` };
+}
+//# sourceMappingURL=values.js.map

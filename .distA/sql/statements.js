@@ -1,0 +1,234 @@
+import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, TABLE_VERSION } from '../schema/metadata.js';
+import { stageField } from '../staging/parquet-layout.js';
+import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
+/**
+ * Pure builders for every statement the target sends. Each returns the exact text, so tests pin
+ * it down and the loader only sequences them.
+ */
+export function tableName(ref) {
+    return qualifiedName(ref.catalog, ref.schema, ref.table);
+}
+export function createSchema(ref) {
+    return `CREATE SCHEMA IF NOT EXISTS ${qualifiedName(ref.catalog, ref.schema)}`;
+}
+function columnList(columns) {
+    return columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+}
+export function createTable(ref, columns) {
+    return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${columnList(columns)}) USING iceberg`;
+}
+export function addColumns(ref, columns) {
+    return `ALTER TABLE ${tableName(ref)} ADD COLUMNS (${columnList(columns)})`;
+}
+/** Iceberg-legal widening only (int to bigint, float to double, decimal precision up). */
+export function alterColumnType(ref, column, type) {
+    return `ALTER TABLE ${tableName(ref)} ALTER COLUMN ${quoteIdentifier(column)} TYPE ${type}`;
+}
+export function renameColumn(ref, from, to) {
+    return `ALTER TABLE ${tableName(ref)} RENAME COLUMN ${quoteIdentifier(from)} TO ${quoteIdentifier(to)}`;
+}
+export function describeTable(ref) {
+    return `DESCRIBE TABLE ${tableName(ref)}`;
+}
+/**
+ * All tables of a schema; the caller compares names exactly. No `LIKE`: Spark reads its pattern as
+ * a regular expression, so a name such as `ORDERS(V2)` would never match itself.
+ */
+export function showTables(ref) {
+    return `SHOW TABLES IN ${qualifiedName(ref.catalog, ref.schema)}`;
+}
+/** The fields of a Parquet file as Spark reads them (no view needed: the query names the file). */
+export function describeFile(location) {
+    return `DESCRIBE QUERY SELECT * FROM parquet.${quoteIdentifier(location)}`;
+}
+const COMPLEX_TYPE = /^(struct|array|map)</i;
+/**
+ * Pure: the file field feeding each column, or undefined when a Parquet file cannot be loaded as
+ * it is, so its records take the record path with its checks: a key column missing, nested data
+ * for a column that is not JSON text, or text for a typed column (dates, numbers and booleans
+ * written as text are parsed by the record path's rules, which Spark's casts do not share).
+ * `_SDC_EXTRACTED_AT` and `_SDC_TABLE_VERSION` come from the message on the record path (a BATCH
+ * message carries neither), so the file's own fields of those names are not read.
+ */
+export function matchFileFields(columns, fields, keyColumns) {
+    const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
+    const matched = columns.map((column) => (column.name === EXTRACTED_AT || column.name === TABLE_VERSION ? undefined : byName.get(column.property.toLowerCase())));
+    for (const [i, column] of columns.entries()) {
+        const field = matched[i];
+        if (field && COMPLEX_TYPE.test(field.type) && column.kind !== 'json')
+            return undefined;
+        if (field && /^string$/i.test(field.type) && column.type !== 'STRING')
+            return undefined;
+        if (!field && keyColumns.includes(column.name))
+            return undefined;
+    }
+    return matched;
+}
+/** A column's value from a tap's Parquet file (nested values become JSON text). */
+function fileExpression(column, field, stream) {
+    if (column.name === BATCHED_AT)
+        return 'current_timestamp()';
+    if (!field)
+        return `CAST(NULL AS ${column.type})`;
+    const name = quoteIdentifier(field.name);
+    if (COMPLEX_TYPE.test(field.type))
+        return `to_json(${name})`;
+    return sameType(field.type, column.type) ? name : checkedCast(name, field.type, column.type, column.name, stream);
+}
+function sameType(a, b) {
+    const norm = (t) => t.replace(/\s+/g, '').toUpperCase().replace(/^LONG$/, 'BIGINT').replace(/^INTEGER$/, 'INT');
+    return norm(a) === norm(b);
+}
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|LONG|FLOAT|REAL|DOUBLE|DECIMAL(\(.*\))?)$/i;
+const INTEGER_TYPE = /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT|LONG)$/i;
+const APPROXIMATE = /^(FLOAT|REAL|DOUBLE)$/i;
+/**
+ * `CAST(expression AS to)` that fails the statement instead of changing a value. Spark (ANSI mode
+ * off, the default) makes a failed cast NULL and rounds or truncates numbers (1.5 into BIGINT is
+ * 1, 123456789012 into DECIMAL(10,2) is NULL); here such a row stops the load with raise_error,
+ * naming stream, column and value. Casts into DOUBLE and text cannot lose a value that the
+ * column type promises to keep, so they stay plain.
+ */
+export function checkedCast(expression, from, to, column, stream) {
+    const cast = `CAST(${expression} AS ${to})`;
+    // Text holds any value; a double is the nearest value by meaning, except that an integer it
+    // cannot hold exactly (beyond 2^53) is refused, as on the record path.
+    if (/^STRING$/i.test(to.trim()) || (APPROXIMATE.test(to.trim()) && !INTEGER_TYPE.test(from.trim())))
+        return cast;
+    const changed = NUMERIC_TYPE.test(from.trim()) && NUMERIC_TYPE.test(to.trim()) ? ` OR CAST(${cast} AS ${from}) <> ${expression}` : '';
+    const where = `${stream !== undefined ? `Stream '${stream}', column` : 'Column'} ${column}: value `;
+    const why = ` (${from.toUpperCase()}) cannot be stored as ${to.toUpperCase()} without changing it; fix the value in the tap, or alter the column to a type that holds it`;
+    return (`CASE WHEN ${expression} IS NOT NULL AND (${cast} IS NULL${changed}) ` +
+        `THEN raise_error(concat(${quoteString(where)}, CAST(${expression} AS STRING), ${quoteString(why)})) ELSE ${cast} END`);
+}
+function stagedExpression(batch, index, stream) {
+    const { column, tableType } = batch.columns[index];
+    const expression = batch.format === 'parquet' ? fileExpression(column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
+    // A staged field has the column's type; a table column of another (wider) type gets a checked cast.
+    return sameType(tableType, column.type) ? expression : checkedCast(expression, column.type, tableType, column.name, stream);
+}
+/** The batch as rows named like the table's columns; with keys, only the last record of each key. */
+function sourceSelect(batch, keys, stream, nonNullKeys = []) {
+    const projection = batch.columns
+        .map((c, i) => {
+        const expression = stagedExpression(batch, i, stream);
+        const guarded = batch.format === 'parquet' && nonNullKeys.includes(c.column.name) ? nullKeyGuard(expression, c.column, batch.location, stream) : expression;
+        return `${guarded} AS ${quoteIdentifier(c.column.name)}`;
+    })
+        .join(', ');
+    // The file is read straight from its path, in this one statement: no view to create and drop,
+    // and only then does Spark offer the file's hidden `_metadata` column used for ordering below.
+    const from = `parquet.${quoteIdentifier(batch.location)}`;
+    if (keys.length === 0)
+        return `SELECT ${projection} FROM ${from}`;
+    const keyFields = keys
+        .map((k) => {
+        const index = indexOfColumn(batch.columns, k);
+        return batch.format === 'parquet' ? fileExpression(batch.columns[index].column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
+    })
+        .join(', ');
+    // In a batch file the row order is the record order; Spark exposes it as the file's hidden
+    // row_index, which unlike a generated id is deterministic, as MERGE needs.
+    const order = '_metadata.row_index';
+    // A tap may send the same key several times in one batch; MERGE accepts one source row per
+    // target row, so only the last occurrence of each key is kept.
+    return (`SELECT ${projection} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyFields} ` +
+        `ORDER BY ${order} DESC) AS ${quoteIdentifier('__rank')} ` +
+        `FROM ${from}) WHERE ${quoteIdentifier('__rank')} = 1`);
+}
+function nullKeyGuard(expression, column, location, stream) {
+    const message = `${stream !== undefined ? `Stream '${stream}': k` : 'K'}ey property '${column.property}' is null in a row of batch file ${location}; ` +
+        'rows need a key to be merged (set primary_key_required to false to accept null keys)';
+    return `CASE WHEN ${expression} IS NULL THEN raise_error(${quoteString(message)}) ELSE ${expression} END`;
+}
+function indexOfColumn(columns, name) {
+    const index = columns.findIndex((c) => c.column.name === name);
+    if (index < 0)
+        throw new Error(`Column ${name} is not among the batch columns`);
+    return index;
+}
+function deletedCondition(batch, alias) {
+    indexOfColumn(batch.columns, DELETED_AT);
+    return `${alias}.${quoteIdentifier(DELETED_AT)} IS NOT NULL`;
+}
+export function loadStatement(plan) {
+    switch (plan.mode) {
+        case 'merge':
+            return mergeBatch(plan);
+        case 'insert':
+        case 'overwrite':
+            return insertBatch(plan);
+    }
+}
+/**
+ * Upsert a keyed batch: update matching rows (only the columns the batch carries), insert the rest.
+ * See namesNoColumn for the wide form (`UPDATE SET *` / `INSERT *`).
+ */
+function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKeys, wholeTable }) {
+    if (keyColumns.length === 0)
+        throw new Error('A merge needs key columns');
+    const on = keyColumns.map((k) => `t.${quoteIdentifier(k)} <=> s.${quoteIdentifier(k)}`).join(' AND ');
+    const names = batch.columns.map((c) => quoteIdentifier(c.column.name));
+    const star = namesNoColumn({ mode: 'merge', batch, wholeTable });
+    const set = star ? '*' : names.map((n) => `t.${n} = s.${n}`).join(', ');
+    const insert = star ? '*' : `(${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`;
+    const deleted = hardDelete ? deletedCondition(batch, 's') : '';
+    return (`MERGE INTO ${tableName(table)} t USING (${sourceSelect(batch, keyColumns, stream, refuseNullKeys ? keyColumns : [])}) s ON ${on} ` +
+        (hardDelete ? `WHEN MATCHED AND ${deleted} THEN DELETE ` : '') +
+        `WHEN MATCHED THEN UPDATE SET ${set} ` +
+        `WHEN NOT MATCHED${hardDelete ? ` AND NOT ${deleted}` : ''} THEN INSERT ${insert}`);
+}
+/** Append a batch, or replace the table's rows with it (`overwrite`). */
+function insertBatch({ table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys }) {
+    const names = batch.columns.map((c) => quoteIdentifier(c.column.name)).join(', ');
+    const source = sourceSelect(batch, mode === 'overwrite' ? keyColumns : [], stream, refuseNullKeys ? keyColumns : []);
+    const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE NOT ${deletedCondition(batch, 's')}` : source;
+    return `INSERT ${mode === 'overwrite' ? 'OVERWRITE' : 'INTO'} ${tableName(table)} (${names}) ${rows}`;
+}
+/**
+ * After ACTIVATE_VERSION: rows of older table versions are gone from the source. They are deleted,
+ * or marked deleted at `deletedAt` (UTC text) when rows are kept. Rows without a version (loaded
+ * before the stream was versioned) are left alone: nothing says they are older.
+ */
+export function retireOldVersions(table, version, hardDelete, deletedAt) {
+    if (!Number.isSafeInteger(version))
+        throw new Error(`Table version ${version} is not an integer`);
+    const older = `${quoteIdentifier(TABLE_VERSION)} < ${version}`;
+    if (hardDelete)
+        return `DELETE FROM ${tableName(table)} WHERE ${older}`;
+    return (`UPDATE ${tableName(table)} SET ${quoteIdentifier(DELETED_AT)} = CAST(${quoteString(deletedAt)} AS TIMESTAMP) ` +
+        `WHERE ${older} AND ${quoteIdentifier(DELETED_AT)} IS NULL`);
+}
+/** From this many columns on, a MERGE is planned without the ColumnPruning rule (see wideMergeSettings). */
+export const WIDE_MERGE_COLUMNS = 500;
+/**
+ * True when a MERGE says `UPDATE SET *` / `INSERT *`: a wide batch carrying exactly the table's
+ * columns. The same assignments, by name, but Spark 3.5 resolves each written-out assignment
+ * against source and target columns together, at a cost that grows with the width, and a star one
+ * against the source only (4,000 columns, 20 rows: 57 s instead of 76 s). A star takes the table's
+ * columns from Spark's view of the table, so the load refreshes that view first (wideMergeSettings):
+ * a view cached before this run's own ADD COLUMNS would otherwise leave the new columns out
+ * silently. Narrow batches keep the explicit lists, which also hold when a column is added to the
+ * table by hand during the run (a star MERGE then fails, naming the column the batch lacks).
+ */
+export function namesNoColumn(plan) {
+    return plan.mode === 'merge' && plan.wholeTable === true && plan.batch.columns.length >= WIDE_MERGE_COLUMNS;
+}
+const EXCLUDED_RULES = 'spark.sql.optimizer.excludedRules';
+/**
+ * Session statements around the load of a wide batch, or undefined. Spark 3.5 rebuilds a MERGE's
+ * whole input column list for every output column each time ColumnPruning rewrites the plan, so
+ * planning a MERGE grows with the square of the width (2,000 columns: 52 s with the rule, 19.5 s
+ * without, same rows). Pruning is an optimisation only (results cannot change), and it is off
+ * only for this statement: `after` puts the session back.
+ */
+export function wideMergeSettings(plan) {
+    if (plan.mode !== 'merge' || plan.batch.columns.length < WIDE_MERGE_COLUMNS)
+        return undefined;
+    return {
+        before: `SET ${EXCLUDED_RULES}=org.apache.spark.sql.catalyst.optimizer.ColumnPruning`,
+        ...(namesNoColumn(plan) ? { refresh: `REFRESH TABLE ${tableName(plan.table)}` } : {}),
+        after: `RESET ${EXCLUDED_RULES}`,
+    };
+}
+//# sourceMappingURL=statements.js.map

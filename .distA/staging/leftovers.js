@@ -1,0 +1,146 @@
+import { hostname } from 'node:os';
+import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StagingError } from './staging-error.js';
+/**
+ * Leftovers of runs that were killed (kill -9, OOM, a lost container): batch files in temp_dir
+ * and staged objects under the S3 prefix. Every run announces itself with a marker — a file
+ * `<runId>.run` in temp_dir and an object `<prefix>_runs/<runId>.json` — refreshed every minute
+ * and removed when the run ends. At start, a run removes what belongs to dead runs:
+ *
+ *  L1  A run is dead when its marker has not been refreshed for `staleAfterMs` (15 min), or, for
+ *      a local marker, when it names this host and its process no longer exists.
+ *  L2  Files of the target's naming (`<runId>-...`, `batch-*.parquet`) are removed when their run
+ *      is dead, or when they have no marker, are older than the oldest live run (a live run only
+ *      creates files after it started) and older than `orphanAfterMs` (24 h: a run of a version
+ *      without markers may still be using them).
+ *  L3  Staged objects live under `<prefix><runId>/`; that folder is removed when the run is dead
+ *      by L1 (the S3 marker's name carries host and pid). Objects of unknown runs are left alone
+ *      (the README recommends a lifecycle rule for the prefix).
+ */
+export const MARKER_SUFFIX = '.run';
+export const RUNS_FOLDER = '_runs/';
+const RUN_FILE = /^([0-9a-f]{12})-/;
+const SPOOL_FILE = /^batch-[0-9a-f-]{36}\.parquet$/;
+export class RunMarkers {
+    options;
+    timer;
+    staleAfterMs;
+    now;
+    started;
+    constructor(options) {
+        this.options = options;
+        this.staleAfterMs = options.staleAfterMs ?? 15 * 60_000;
+        this.now = options.now ?? Date.now;
+        this.started = this.now();
+    }
+    get localMarker() {
+        return join(this.options.tempDir, `${this.options.runId}${MARKER_SUFFIX}`);
+    }
+    /** Host and pid are in the name, so a run on the same host can tell a dead run without reading it. */
+    get remoteMarker() {
+        return `${this.options.prefix}${RUNS_FOLDER}${this.options.runId}-${process.pid}-${encodeURIComponent(hostname())}.json`;
+    }
+    /** Writes this run's markers, then removes what dead runs left. Cleanup problems are warnings only. */
+    async start() {
+        const { tempDir, store, log } = this.options;
+        try {
+            await mkdir(tempDir, { recursive: true });
+            await writeFile(this.localMarker, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date(this.started).toISOString() }));
+        }
+        catch (e) {
+            throw new StagingError(`Cannot write in temp_dir ${tempDir}: ${e.code ?? e.message}; check 'temp_dir' (free space, permissions, path length)`);
+        }
+        await store.putText(this.remoteMarker, JSON.stringify({ host: hostname(), pid: process.pid, started: new Date(this.started).toISOString() }));
+        await this.sweepLocal().catch((e) => log.warn(`Could not check temp_dir for leftovers of killed runs: ${e.message}`));
+        await this.sweepRemote().catch((e) => log.warn(`Could not check the S3 prefix for leftovers of killed runs: ${e.message}`));
+        const heartbeat = this.options.heartbeatMs ?? 60_000;
+        this.timer = setInterval(() => void this.refresh(), heartbeat);
+        this.timer.unref();
+    }
+    /** Removes this run's markers (the run's own files and objects are cleaned by its loads). */
+    async finish() {
+        if (this.timer)
+            clearInterval(this.timer);
+        await rm(this.localMarker, { force: true }).catch(() => undefined);
+        await this.options.store.remove([this.remoteMarker]).catch((e) => this.options.log.warn(`Could not remove the run marker ${this.remoteMarker}: ${e.message}`));
+    }
+    async refresh() {
+        const at = new Date(this.now());
+        await utimes(this.localMarker, at, at).catch(() => undefined);
+        await this.options.store.putText(this.remoteMarker, JSON.stringify({ host: hostname(), pid: process.pid, started: new Date(this.started).toISOString(), heartbeat: at.toISOString() })).catch(() => undefined);
+    }
+    async sweepLocal() {
+        const { tempDir, runId, log } = this.options;
+        const names = await readdir(tempDir);
+        const live = new Map();
+        const dead = new Set();
+        for (const name of names.filter((n) => n.endsWith(MARKER_SUFFIX))) {
+            const id = name.slice(0, -MARKER_SUFFIX.length);
+            if (id === runId)
+                continue;
+            const path = join(tempDir, name);
+            const info = await stat(path).catch(() => undefined);
+            if (!info)
+                continue;
+            const marker = await readFile(path, 'utf8').then((t) => JSON.parse(t)).catch(() => ({}));
+            const stale = this.now() - info.mtimeMs > this.staleAfterMs;
+            const gone = marker.host === hostname() && typeof marker.pid === 'number' && !(this.options.isAlive ?? isAlive)(marker.pid);
+            if (stale || gone)
+                dead.add(id);
+            else
+                live.set(id, Date.parse(marker.started ?? '') || info.mtimeMs);
+        }
+        const oldestLive = Math.min(this.started, ...live.values(), this.now() - (this.options.orphanAfterMs ?? 24 * 3_600_000));
+        let removed = 0;
+        for (const name of names) {
+            const id = RUN_FILE.exec(name)?.[1];
+            const isOurs = id !== undefined || SPOOL_FILE.test(name);
+            if (!isOurs || id === runId || (id !== undefined && live.has(id)))
+                continue;
+            const path = join(tempDir, name);
+            let remove = id !== undefined && dead.has(id);
+            if (!remove) {
+                const info = await stat(path).catch(() => undefined);
+                remove = info !== undefined && info.mtimeMs < oldestLive;
+            }
+            if (remove) {
+                await rm(path, { force: true });
+                removed += 1;
+            }
+        }
+        for (const id of dead)
+            await rm(join(tempDir, `${id}${MARKER_SUFFIX}`), { force: true });
+        if (removed > 0 || dead.size > 0)
+            log.info(`Removed ${removed} batch file(s) of ${dead.size} killed run(s) from temp_dir ${tempDir}`);
+    }
+    async sweepRemote() {
+        const { store, prefix, runId, log } = this.options;
+        const markers = await store.list(`${prefix}${RUNS_FOLDER}`);
+        for (const marker of markers) {
+            const parts = /([0-9a-f]{12})-(\d+)-([^/]+)\.json$/.exec(marker.key);
+            if (!parts)
+                continue;
+            const [, id, pid, host] = parts;
+            const stale = this.now() - marker.lastModified.getTime() > this.staleAfterMs;
+            const gone = decodeURIComponent(host) === hostname() && !(this.options.isAlive ?? isAlive)(Number(pid));
+            if (id === runId || !(stale || gone))
+                continue;
+            const objects = await store.list(`${prefix}${id}/`);
+            await store.remove(objects.map((o) => o.key));
+            await store.remove([marker.key]);
+            log.info(`Removed ${objects.length} staged object(s) of killed run ${id} under s3 prefix ${prefix}${id}/`);
+        }
+    }
+}
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (e) {
+        // EPERM: the process exists but belongs to someone else.
+        return e.code === 'EPERM';
+    }
+}
+//# sourceMappingURL=leftovers.js.map

@@ -1,0 +1,102 @@
+import { DECIMAL_PRECISION } from '../schema/columns.js';
+import { digits } from '../schema/datetime.js';
+/** Name of the staged field that holds column i; fixed ASCII names keep any property name safe in the file. */
+export function stageField(index) {
+    return `c${index}`;
+}
+const TIMESTAMP_MICROS = { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' };
+/** The Parquet schema of a batch file with these columns (every field optional: NULL is a value). */
+export function parquetSchema(columns) {
+    const fields = columns.map((column, i) => {
+        const name = stageField(i);
+        const base = { name, repetition_type: 'OPTIONAL' };
+        switch (column.kind) {
+            case 'integer':
+                return { ...base, type: 'INT64' };
+            case 'number':
+                return { ...base, type: 'DOUBLE' };
+            case 'boolean':
+                return { ...base, type: 'BOOLEAN' };
+            case 'string':
+            case 'json':
+                return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8' };
+            case 'timestamp':
+                return { ...base, type: 'INT64', logical_type: TIMESTAMP_MICROS };
+            case 'date':
+                return { ...base, type: 'INT32', converted_type: 'DATE' };
+            case 'decimal':
+                return { ...base, type: 'FIXED_LEN_BYTE_ARRAY', type_length: 16, converted_type: 'DECIMAL', precision: DECIMAL_PRECISION, scale: column.scale ?? 0 };
+        }
+    });
+    return [{ name: 'root', num_children: fields.length }, ...fields];
+}
+/**
+ * Key-value metadata of every batch file. Spark reads dates before 1582 and timestamps before 1900
+ * of a Parquet file without a writer version by `spark.sql.parquet.datetimeRebaseModeInRead`,
+ * which defaults to refusing them; the values here are proleptic Gregorian (the calendar Spark 3
+ * writes), and the version key says exactly that, so such dates load unchanged.
+ */
+export const FILE_METADATA = [{ key: 'org.apache.spark.version', value: '3.5.0' }];
+/**
+ * The column's staged values (as convertValue produces them) as the values the Parquet writer
+ * takes for its type. Values were checked when staged, so a value that does not parse here is a
+ * bug, not bad input.
+ */
+export function physicalValues(column, values) {
+    switch (column.kind) {
+        case 'integer':
+            return values.map((v) => (v === null ? null : BigInt(v)));
+        case 'timestamp':
+            return values.map((v) => (v === null ? null : typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : timestampMicros(v)));
+        case 'date':
+            return values.map((v) => (v === null ? null : dateDays(v)));
+        case 'decimal':
+            return values.map((v) => (v === null ? null : unscaledDecimal(v, column.scale ?? 0)));
+        default:
+            return values;
+    }
+}
+/** Days from 1970-01-01 to a proleptic Gregorian date (any year, no Date object involved). */
+export function daysFromCivil(year, month, day) {
+    const y = month <= 2 ? year - 1 : year;
+    const era = Math.floor(y / 400);
+    const yearOfEra = y - era * 400;
+    const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+    const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+    return era * 146_097 + dayOfEra - 719_468;
+}
+const STAGED_TIMESTAMP = /^\d{4,5}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}Z$/;
+const STAGED_DATE = /^(\d{4})-(\d\d)-(\d\d)$/;
+/** Microseconds since the epoch of a staged timestamp (`YYYY-MM-DD HH:MM:SS.ffffffZ`, UTC). */
+export function timestampMicros(text) {
+    // Checked once, then read by position: the staging form is fixed (a 5-digit year only where an
+    // offset crossed the year 9999), and capturing its fields with a regular expression was the
+    // most expensive part of encoding a timestamp.
+    const y = text.length - 23;
+    if ((y !== 4 && y !== 5) || !STAGED_TIMESTAMP.test(text))
+        throw new Error(`Staged timestamp '${text}' is not in the staging form`);
+    const days = daysFromCivil(digits(text, 0, y), digits(text, y + 1, 2), digits(text, y + 4, 2));
+    const seconds = days * 86_400 + digits(text, y + 7, 2) * 3_600 + digits(text, y + 10, 2) * 60 + digits(text, y + 13, 2);
+    const micros = digits(text, y + 16, 6);
+    // Within about ±285 years of 1970 the product is exact as a double; beyond, BigInt arithmetic.
+    const exact = seconds * 1_000_000 + micros;
+    return Number.isSafeInteger(exact) ? BigInt(exact) : BigInt(seconds) * 1000000n + BigInt(micros);
+}
+/** Days since the epoch of a staged date (`YYYY-MM-DD`). */
+export function dateDays(text) {
+    const m = STAGED_DATE.exec(text);
+    if (!m)
+        throw new Error(`Staged date '${text}' is not in the staging form`);
+    return daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+/** The unscaled integer of a staged decimal (plain text such as `-12.5`) at `scale` digits. */
+export function unscaledDecimal(text, scale) {
+    const negative = text.startsWith('-');
+    const unsigned = negative || text.startsWith('+') ? text.slice(1) : text;
+    const [whole = '', fraction = ''] = unsigned.split('.');
+    if (!/^\d*$/.test(whole) || !/^\d*$/.test(fraction) || fraction.length > scale)
+        throw new Error(`Staged decimal '${text}' does not fit scale ${scale}`);
+    const unscaled = BigInt(`${whole}${fraction.padEnd(scale, '0')}` || '0');
+    return negative ? -unscaled : unscaled;
+}
+//# sourceMappingURL=parquet-layout.js.map

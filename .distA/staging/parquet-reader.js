@@ -1,0 +1,113 @@
+import { open } from 'node:fs/promises';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { compressors as jsCompressors } from 'hyparquet-compressors';
+import { isoDate, isoTimestamp, jsonShaped, roundDecimal } from './parquet-values.js';
+/**
+ * Reads the records of a local Parquet file (a Singer BATCH file) one row group at a time, with
+ * hyparquet. Parquet cannot be read front to back (the schema and row-group offsets sit in the
+ * footer), so this is the streaming unit: memory holds one decoded row group, never the file.
+ * Taps write one row group per batch file unless the batch is very large (pyarrow's default
+ * row group holds 1Mi rows).
+ */
+export async function* parquetFileRecords(path) {
+    const handle = await open(path, 'r');
+    try {
+        const { size } = await handle.stat();
+        const file = fileBuffer(handle, size);
+        await checkMagic(file);
+        const metadata = await parquetMetadataAsync(file, { parsers: PARSERS });
+        const decimalScales = topLevelDecimalScales(metadata.schema);
+        let rowStart = 0;
+        for (const group of metadata.row_groups) {
+            const rowEnd = rowStart + Number(group.num_rows);
+            const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, compressors: COMPRESSORS, parsers: PARSERS });
+            for (const row of rows)
+                yield toRecord(row, decimalScales);
+            rowStart = rowEnd;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+// Timestamps and dates as the ISO text a JSON tap sends (hyparquet's default is a JS Date, which
+// drops microseconds).
+const PARSERS = {
+    timestampFromMilliseconds: (millis) => isoTimestamp(millis, 1000n),
+    timestampFromMicroseconds: (micros) => isoTimestamp(micros, 1000000n),
+    timestampFromNanoseconds: (nanos) => isoTimestamp(nanos, 1000000000n),
+    dateFromDays: (days) => isoDate(days),
+};
+// Snappy (pyarrow's default codec) and the rarer codecs come from hyparquet-compressors; gzip (what
+// the Meltano SDK writes for compression "gzip") and brotli use Node's native zlib, which is
+// several times faster than the JavaScript inflaters.
+const COMPRESSORS = {
+    ...jsCompressors,
+    GZIP: (input) => gunzipSync(input),
+    BROTLI: (input) => brotliDecompressSync(input),
+};
+function toRecord(row, decimalScales) {
+    const record = {};
+    for (const [name, value] of Object.entries(row)) {
+        const scale = decimalScales.get(name);
+        record[name] = scale !== undefined && typeof value === 'number' ? roundDecimal(value, scale) : jsonShaped(value);
+    }
+    return record;
+}
+/**
+ * Scales of the top-level DECIMAL columns, whose values get their floating-point error rounded
+ * away. The schema is a flattened tree: the root, then each element followed by its children.
+ */
+export function topLevelDecimalScales(schema) {
+    const scales = new Map();
+    const topLevel = schema[0]?.num_children ?? 0;
+    let index = 1;
+    for (let child = 0; child < topLevel && index < schema.length; child += 1) {
+        const element = schema[index];
+        const decimal = element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL';
+        if (!element.num_children && decimal)
+            scales.set(element.name, element.scale ?? 0);
+        index = afterSubtree(schema, index);
+    }
+    return scales;
+}
+function afterSubtree(schema, index) {
+    const children = schema[index]?.num_children ?? 0;
+    let next = index + 1;
+    for (let i = 0; i < children; i += 1)
+        next = afterSubtree(schema, next);
+    return next;
+}
+/** A clear error for files that are not Parquet, notably a gzip-wrapped one. */
+async function checkMagic(file) {
+    if (file.byteLength < 12)
+        throw new Error(`not a Parquet file (only ${file.byteLength} bytes)`);
+    const head = new Uint8Array(await file.slice(0, 4));
+    const tail = new Uint8Array(await file.slice(file.byteLength - 4));
+    const isPar1 = (b) => b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
+    if (isPar1(head) && isPar1(tail))
+        return;
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+        throw new Error('not a Parquet file but gzip data; Parquet batch files are compressed inside (per column), never as a whole');
+    }
+    throw new Error(isPar1(head) ? 'truncated Parquet file (no PAR1 footer)' : 'not a Parquet file (no PAR1 magic at its start)');
+}
+/** hyparquet's random-access view of an open file: each slice is one positioned read. */
+function fileBuffer(handle, size) {
+    return {
+        byteLength: size,
+        async slice(start, end = size) {
+            const out = new Uint8Array(Math.max(0, end - start));
+            let done = 0;
+            while (done < out.length) {
+                const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
+                if (bytesRead === 0)
+                    throw new Error(`file ended at byte ${start + done} of ${size}; was it changed while being read?`);
+                done += bytesRead;
+            }
+            return out.buffer;
+        },
+    };
+}
+//# sourceMappingURL=parquet-reader.js.map

@@ -1,0 +1,70 @@
+/**
+ * Pure: turns values decoded from a Parquet batch file into what the same record would hold had
+ * it arrived as a JSON line, so BATCH records take the ordinary RECORD path unchanged. Dates and
+ * timestamps become ISO text (a Singer `date-time` is a string), 64-bit integers become numbers
+ * when they are exact as numbers and stay BigInt otherwise (as parseJson hands them over), bytes
+ * become base64 text.
+ */
+/**
+ * ISO 8601 UTC text of a count of `unitsPerSecond` units since the epoch, with microsecond digits:
+ * JS Date would cut Parquet's microseconds to milliseconds, and the target keeps microseconds.
+ * Nanoseconds are truncated to microseconds (what Spark TIMESTAMP stores).
+ */
+export function isoTimestamp(units, unitsPerSecond) {
+    // Floor division, so instants before 1970 get a positive fraction of their second.
+    let seconds = units / unitsPerSecond;
+    let rest = units % unitsPerSecond;
+    if (rest < 0n) {
+        seconds -= 1n;
+        rest += unitsPerSecond;
+    }
+    const micros = (rest * 1000000n) / unitsPerSecond;
+    const date = new Date(Number(seconds) * 1000);
+    // Beyond what Date holds (±273,790 years) the text is left unparseable on purpose: the record
+    // path then refuses it (or stores NULL under on_invalid_datetime), as any invalid date-time.
+    if (Number.isNaN(date.getTime()))
+        return `out-of-range timestamp ${units}/${unitsPerSecond} s`;
+    return date.toISOString().replace(/\.\d{3}Z$/, `.${micros.toString().padStart(6, '0')}Z`);
+}
+/** `YYYY-MM-DD` of a Parquet DATE (days since the epoch). */
+export function isoDate(days) {
+    return new Date(days * 86_400_000).toISOString().slice(0, 10);
+}
+/**
+ * The decimal as the nearest double to its exact value. The reader computes `unscaled * 10^-scale`
+ * in floating point, which is off by an ulp for values like 0.3 (0.30000000000000004); rounding
+ * to `scale` digits restores the double a JSON tap would have sent.
+ */
+export function roundDecimal(value, scale) {
+    if (!Number.isFinite(value) || scale <= 0 || scale > 100 || Math.abs(value) >= 1e21)
+        return value;
+    return Number(value.toFixed(scale));
+}
+/** A record value in the shape the JSON path produces (recursively for lists and structs). */
+export function jsonShaped(value) {
+    if (value === null || value === undefined)
+        return value ?? null;
+    switch (typeof value) {
+        case 'bigint':
+            return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+        case 'object':
+            break;
+        default:
+            return value;
+    }
+    if (value instanceof Date)
+        return value.toISOString();
+    if (value instanceof Uint8Array)
+        return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+    if (Array.isArray(value))
+        return value.map(jsonShaped);
+    // Typed arrays of numbers (a REQUIRED repeated column may decode to one) become plain lists.
+    if (ArrayBuffer.isView(value))
+        return Array.from(value, jsonShaped);
+    const out = {};
+    // defineProperty: a field named `__proto__` is data, not the object's prototype.
+    for (const [key, v] of Object.entries(value))
+        Object.defineProperty(out, key, { value: jsonShaped(v), enumerable: true, writable: true, configurable: true });
+    return out;
+}
+//# sourceMappingURL=parquet-values.js.map

@@ -1,0 +1,102 @@
+import { stringifyJson } from '../singer/json.js';
+/**
+ * Decides which STATE is safe to emit. Pure: it is told what arrives and what commits, and
+ * answers with the state to write.
+ *
+ * The safe-state rule (the promise of the target, checked by test/unit/engine-schedules.test.ts):
+ *
+ *  S1  A STATE received at input position p is *fully safe* once every change received before p
+ *      (records, version retirements, direct file loads) is committed. A fully safe state is
+ *      emitted whole.
+ *  S2  Earlier than that, a stream's bookmark may be released on its own: `bookmarks[s]` of the
+ *      latest STATE before the first still-uncommitted change of stream s — only from the
+ *      `bookmarks` object, and only for streams this run has seen a SCHEMA for (a bookmark key
+ *      that names no known stream could describe anything, so it waits for S1).
+ *  S3  Every other top-level key comes only from a fully safe state.
+ *  S4  Emitted states move forward only (each hold's position is past every earlier one), the
+ *      same state is never emitted twice in a row, and `{}` never.
+ *
+ * Changes are tracked as *holds*: a batch (or any pending change) holds, per source stream, the
+ * position of its first change and the latest STATE received before it. A hold is released by
+ * `commit`; a failed or cancelled change keeps its hold forever, so nothing after it is emitted.
+ */
+export class StateTracker {
+    latest;
+    holds = new Map();
+    streams = new Set();
+    lastEmitted;
+    /** A SCHEMA of `stream` was received: its bookmarks may be released per stream (S2). */
+    knowStream(stream) {
+        this.streams.add(stream);
+    }
+    onState(value, position) {
+        this.latest = { value: structuredClone(value), position };
+    }
+    /**
+     * Change `hold` (a batch, or one statement) now carries a change of `stream` received at
+     * `position`. Only the first change of each stream per hold matters.
+     */
+    hold(hold, stream, position) {
+        let entries = this.holds.get(hold);
+        if (!entries) {
+            entries = new Map();
+            this.holds.set(hold, entries);
+        }
+        if (!entries.has(stream))
+            entries.set(stream, { position, before: this.latest });
+    }
+    /** Every change of `hold` is committed. */
+    commit(hold) {
+        this.holds.delete(hold);
+    }
+    /** The state to write now, or undefined when nothing new is safe. */
+    takeEmittable() {
+        const earliest = new Map();
+        let first;
+        for (const entries of this.holds.values()) {
+            for (const [stream, entry] of entries) {
+                const known = earliest.get(stream);
+                if (!known || entry.position < known.position)
+                    earliest.set(stream, entry);
+                if (!first || entry.position < first.position)
+                    first = entry;
+            }
+        }
+        // S1: the latest state before the first uncommitted change (the latest of all if none).
+        const full = first ? first.before : this.latest;
+        // A state that is not an object (Singer allows any JSON) cannot be merged: it goes out whole.
+        if (full !== undefined && !isPlainObject(full.value))
+            return this.emit(full.value);
+        const out = isPlainObject(full?.value) ? structuredClone(full.value) : {};
+        // S2: later bookmarks of streams whose own changes before them are committed.
+        for (const stream of this.streams) {
+            const source = earliest.has(stream) ? earliest.get(stream).before : this.latest;
+            if (!source || source === full)
+                continue;
+            const bookmarks = bookmarksOf(source.value);
+            if (!bookmarks || !Object.hasOwn(bookmarks, stream))
+                continue;
+            if (!isPlainObject(out.bookmarks))
+                out.bookmarks = {};
+            out.bookmarks[stream] = structuredClone(bookmarks[stream]);
+        }
+        return this.emit(out);
+    }
+    emit(value) {
+        const text = stringifyJson(value);
+        if (text === '{}' || text === this.lastEmitted)
+            return undefined;
+        this.lastEmitted = text;
+        return structuredClone(value);
+    }
+}
+function bookmarksOf(state) {
+    if (!isPlainObject(state))
+        return undefined;
+    const bookmarks = state.bookmarks;
+    return isPlainObject(bookmarks) ? bookmarks : undefined;
+}
+function isPlainObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+//# sourceMappingURL=state-tracker.js.map

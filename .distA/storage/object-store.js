@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=object-store.js.map

@@ -1,0 +1,18 @@
+/**
+ * S3 error names that no retry can change: the request or the settings are wrong. One list for
+ * both the retry decision (storage/s3-object-store.ts) and the one-line explanation naming the
+ * setting to check (cli/explain.ts). Pure, so the explanation needs no AWS SDK.
+ */
+export const PERMANENT_S3_ERRORS = new Set([
+    'NoSuchBucket',
+    'NoSuchKey',
+    'AccessDenied',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'PermanentRedirect',
+    'AuthorizationHeaderMalformed',
+    'InvalidBucketName',
+    'ExpiredToken',
+    'CredentialsProviderError',
+]);
+//# sourceMappingURL=s3-errors.js.map

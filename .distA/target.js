@@ -1,0 +1,487 @@
+import { homedir, tmpdir, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseBatchMessage, readBatchRows, s3ObjectOpener } from './batching/batch-messages.js';
+import { ageTrigger, effectiveParallelism, sizeTrigger } from './batching/flush-policy.js';
+import { Progress } from './engine/progress.js';
+import { StreamSink } from './engine/stream-sink.js';
+import { InputError, asError } from './errors.js';
+import { BatchLoader } from './loading/batch-loader.js';
+import { RunMarkers } from './staging/leftovers.js';
+import { LoadCoordinator } from './loading/load-coordinator.js';
+import { TableManager } from './loading/table-manager.js';
+import { StreamMapper } from './mapping/stream-mapper.js';
+import { DELETED_AT } from './schema/metadata.js';
+import { forEachLine, lineChunks, lineText } from './singer/lines.js';
+import { parseMessage } from './singer/messages.js';
+import { ScannedRecord, scanRecordLine } from './singer/record-scan.js';
+import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
+import { retireOldVersions, tableName } from './sql/statements.js';
+import { TableRegistry } from './schema/table-registry.js';
+import { StateTracker } from './state/state-tracker.js';
+/**
+ * The engine's front: reads Singer messages and routes each one a single hop down —
+ * RECORD to its stream's sink (record -> cells -> batch file), full batches and every table
+ * change to the load coordinator (slots, per-table order, failure), STATE to the state tracker
+ * (the safe-state rule). It keeps no protocol of its own beyond these invariants:
+ *
+ *  R1  Messages and timer-driven flushes run one at a time (`exclusive`), in input order.
+ *  R2  Every change is registered with the tracker as a hold before any later STATE is seen, and
+ *      committed only by the coordinator's `onCommitted` of the job that made it durable.
+ *  R3  States are written one at a time, each the tracker's answer at the time of writing, so
+ *      they come out in order. With load_method overwrite no state is written before the run
+ *      ends successfully (a resumed run would overwrite the table with only the remainder).
+ *  R4  A failure anywhere (input, load, state write) stops reading at once; queued loads are
+ *      cancelled, running ones are waited for, batch files are removed, and the first error is
+ *      what the run rejects with.
+ */
+export class Target {
+    deps;
+    sinks = new Map();
+    /** The sinks again, by the UTF-8 bytes of their stream name: a scanned line's stream is found without decoding it. */
+    sinkNames = [];
+    tracker = new StateTracker();
+    /** Which stream writes which table: two streams of one run never share a table. */
+    registry = new TableRegistry();
+    /** `stream_maps`: messages are mapped before the sinks see them. */
+    mapper;
+    pool;
+    tables;
+    loader;
+    coordinator;
+    tempDir;
+    exclusiveQueue = Promise.resolve();
+    stateQueue = Promise.resolve();
+    holds = 0;
+    /** A full flush is waiting for every load (see flushAll). */
+    draining = false;
+    opener;
+    /** Counts and clocks for the progress lines and the closing summary. */
+    progress;
+    constructor(deps) {
+        this.deps = deps;
+        const { config } = deps;
+        const parallelism = effectiveParallelism(config.parallelism, config.parallelism_max, availableParallelism());
+        // One extra session for DDL so table changes never wait behind running loads.
+        this.pool = new ExecutorPool(deps.connect, parallelism + 1);
+        this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log);
+        this.progress = new Progress(deps.log);
+        this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress);
+        this.coordinator = new LoadCoordinator(parallelism);
+        this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
+        if (config.stream_maps)
+            this.mapper = new StreamMapper(config);
+    }
+    async run(input, signal) {
+        const { config, log, store } = this.deps;
+        const markers = new RunMarkers({ runId: this.loader.runId, tempDir: this.tempDir, store, prefix: config.s3_key_prefix, log });
+        let timer;
+        try {
+            // Also the preflight of S3: a wrong bucket or credentials fail here, before any table is touched.
+            await markers.start();
+            timer = this.startWaitLimitTimer();
+            this.progress.start(config.progress_interval_seconds ?? 0, () => this.coordinator.pendingLoads - this.coordinator.running);
+            await this.readAll(input, signal);
+            const interrupted = signal?.aborted ?? false;
+            if (interrupted)
+                log.warn('Stopping on signal: loading the rows received so far, then exiting');
+            await this.exclusive(() => this.flushAll());
+            await this.emitState(true);
+            return { records: this.progress.counts.records, batches: this.progress.counts.batches, interrupted };
+        }
+        catch (e) {
+            this.coordinator.fail(asError(e));
+            throw this.coordinator.failure;
+        }
+        finally {
+            if (timer)
+                clearInterval(timer);
+            this.progress.stop();
+            await this.coordinator.settle();
+            for (const sink of this.sinks.values())
+                await sink.discard();
+            // What committed before a failure is still worth a state: the tap resumes from there.
+            if (this.coordinator.failure && config.load_method !== 'overwrite')
+                await this.emitState(false).catch(() => undefined);
+            this.opener?.close();
+            await this.pool.close();
+            await markers.finish();
+            log.info(this.progress.summary());
+        }
+    }
+    /**
+     * Reads lines until the input ends, the signal aborts it, or a load fails (whichever first). A
+     * chunk of lines is handled in one exclusive task, awaiting only where a message waits (a flush
+     * at capacity, DDL): the common record costs no promise.
+     */
+    async readAll(input, signal) {
+        // A failed load stops the reading at once: one listener for the whole run (a race per read
+        // against the long-lived failure promise would keep every read's result alive until the end).
+        const stop = new AbortController();
+        void this.coordinator.failed.then(() => stop.abort());
+        const until = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+        const chunks = lineChunks(input, until);
+        const options = { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) };
+        // Stream maps see parsed messages only; without them RECORD lines are staged from their bytes.
+        const scan = this.mapper ? undefined : new ScannedRecord();
+        let waited = Date.now();
+        for await (const chunk of chunks) {
+            const read = Date.now();
+            this.progress.spent('read', read - waited);
+            await this.exclusive(async () => this.handleChunk(chunk, options, chunk.clean ? scan : undefined));
+            waited = Date.now();
+            this.progress.spent('stage', waited - read);
+        }
+        this.coordinator.throwIfFailed();
+    }
+    /** The chunk's lines in order; a RECORD the scanner reads is staged from its bytes, any other line is parsed. */
+    handleChunk(chunk, options, scan) {
+        return forEachLine(chunk, (start, end, number) => {
+            const staged = scan ? this.handleScanned(scan, chunk.bytes, start, end, number) : false;
+            return staged === false ? this.handle(lineText(chunk, start, end, number, options), number) : staged;
+        });
+    }
+    /**
+     * The RECORD path for a line read by scanRecordLine: the same steps as handle() -> onRecord(),
+     * with the row staged from the bytes (StreamSink.addScanned). False when the line is not such
+     * a record, or its stream cannot take it; handle() then reads the line.
+     */
+    handleScanned(scan, bytes, start, end, number) {
+        if (!scanRecordLine(bytes, start, end, scan))
+            return false;
+        const sink = this.sinkNamed(bytes, scan.streamStart, scan.streamEnd);
+        if (!sink?.scannable)
+            return false;
+        this.coordinator.throwIfFailed();
+        this.progress.message('RECORD');
+        const hold = sink.addScanned(scan, number, () => ++this.holds);
+        return this.held(sink, hold, sink.stream, number);
+    }
+    /** Runs `task` after every task queued before it (R1). */
+    exclusive(task) {
+        const result = this.exclusiveQueue.then(task);
+        this.exclusiveQueue = result.catch(() => undefined);
+        return result;
+    }
+    /** Handles one line; returns a promise only when the message has to wait (R1 holds either way). */
+    handle(line, number) {
+        const message = parseMessage(line, number, { warn: (m) => this.deps.log.warn(m) });
+        if (message === undefined)
+            return;
+        this.coordinator.throwIfFailed();
+        this.progress.message(message.type);
+        // State is about the tap's streams: holds and bookmarks use the stream a message came in
+        // with, whatever stream maps make of it (an aliased stream's bookmark keeps its tap name).
+        if (message.type === 'SCHEMA')
+            this.tracker.knowStream(message.stream);
+        if (!this.mapper)
+            return this.dispatch(message, number);
+        const source = 'stream' in message ? message.stream : undefined;
+        return this.dispatchAll(this.mapper.map(message, number), number, source);
+    }
+    /** Dispatches messages in order, synchronously until one of them has to wait. */
+    dispatchAll(messages, number, source, from = 0) {
+        for (let i = from; i < messages.length; i += 1) {
+            const pending = this.dispatch(messages[i], number, source);
+            if (pending)
+                return pending.then(() => this.dispatchAll(messages, number, source, i + 1));
+        }
+    }
+    dispatch(message, number, source) {
+        switch (message.type) {
+            case 'SCHEMA':
+                return this.onSchema(message, number);
+            case 'RECORD':
+                return this.onRecord(message, number, source ?? message.stream);
+            case 'STATE':
+                // Remembered, not written: states go out when a load commits and at the end, as other
+                // Singer targets do (a tap may send one per record; each line is a state write for Meltano).
+                this.tracker.onState(message.value, number);
+                return;
+            case 'ACTIVATE_VERSION':
+                return this.onActivateVersion(message, number, source ?? message.stream);
+            case 'BATCH':
+                return this.onBatch(message, number);
+            case 'UNKNOWN':
+                this.deps.log.warn(`Line ${number}: skipping message of unknown type '${message.rawType}'`);
+                return;
+        }
+    }
+    // --- SCHEMA -------------------------------------------------------------------------------
+    async onSchema(message, line) {
+        const known = this.sinks.get(message.stream);
+        if (known?.sameSchema(message))
+            return;
+        if (known) {
+            // Rows staged under the old layout are loaded before the table changes shape; the DDL job
+            // then runs in the table's lane, after those loads (C3).
+            this.closeBatch(known);
+            known.applySchema(message, line);
+            await this.shapeTable(known);
+            return;
+        }
+        const sink = new StreamSink(message.stream, message, { config: this.deps.config, log: this.deps.log, tempDir: this.tempDir, filePrefix: this.loader.runId, registry: this.registry }, line);
+        await this.shapeTable(sink);
+        this.sinks.set(message.stream, sink);
+        this.sinkNames.push({ name: Buffer.from(message.stream), sink });
+    }
+    /** Makes the table fit the sink's layout: a DDL job in the table's lane, awaited. */
+    async shapeTable(sink) {
+        const columns = sink.columns;
+        await this.coordinator.run({
+            lane: tableName(sink.table),
+            slot: false,
+            run: async () => {
+                const fit = await this.tables.ensure({ stream: sink.stream, table: sink.table, columns, keyColumns: sink.keyColumns });
+                sink.loadColumns = fit.columns;
+                sink.wholeTable = fit.wholeTable;
+            },
+        });
+    }
+    // --- RECORD -------------------------------------------------------------------------------
+    /** `source` is the tap's stream of the record (for state); `file` names the BATCH file row it came from. */
+    onRecord(message, line, source, file) {
+        const sink = this.sinkFor(message.stream, line, file ? 'BATCH' : 'RECORD');
+        if (message.version !== undefined && !sink.versioned && this.deps.config.process_activate_version_messages) {
+            return this.startVersioning(sink).then(() => this.addRecord(sink, message, line, source, file));
+        }
+        return this.addRecord(sink, message, line, source, file);
+    }
+    /** Stages the record; waits only when it fills the batch and the load has to wait for a slot. */
+    addRecord(sink, message, line, source, file) {
+        return this.held(sink, sink.add(message, line, () => ++this.holds, file), source, line);
+    }
+    /** After a record is staged: its position joins the hold, and a full batch is flushed. */
+    held(sink, hold, source, line) {
+        this.tracker.hold(hold, source, line);
+        const open = sink.openBatch;
+        const reason = open && sizeTrigger(open, this.deps.config);
+        if (reason) {
+            this.deps.log.info(`Flush triggered by ${reason} in '${sink.stream}'`);
+            return this.flushDue([sink]);
+        }
+    }
+    /** The sink of the stream whose name is `bytes[start, end)`; byte comparisons for the first few streams. */
+    sinkNamed(bytes, start, end) {
+        const length = end - start;
+        const names = this.sinkNames;
+        for (let n = 0; n < names.length && n < 16; n += 1) {
+            const { name, sink } = names[n];
+            if (name.length !== length)
+                continue;
+            let i = 0;
+            while (i < length && name[i] === bytes[start + i])
+                i += 1;
+            if (i === length)
+                return sink;
+        }
+        return names.length > 16 ? this.sinks.get(bytes.toString('utf8', start, end)) : undefined;
+    }
+    sinkFor(stream, line, what) {
+        const sink = this.sinks.get(stream);
+        if (!sink)
+            throw new InputError(`${what} arrived before the SCHEMA of its stream; the tap must send SCHEMA first`, { line, stream });
+        return sink;
+    }
+    // --- BATCH ----------------------------------------------------------------------------------
+    /** Records of BATCH files take the RECORD path one by one (streamed, never a whole file in memory). */
+    async onBatch(envelope, line) {
+        const message = parseBatchMessage(envelope.raw, line);
+        // Rows of a mapped stream are mapped one by one, so its files are never loaded directly.
+        const mapper = this.mapper?.transforms(message.stream) ? this.mapper : undefined;
+        const sink = mapper ? undefined : this.sinkFor(message.stream, line, 'BATCH');
+        const open = this.deps.openS3Object ?? this.defaultOpener().open;
+        let count = 0;
+        for (const location of message.manifest) {
+            if (sink && (await this.loadParquetDirectly(sink, message, location, line)))
+                continue;
+            const single = { ...message, manifest: [location] };
+            for await (const row of readBatchRows(single, open, { line, tempDir: this.tempDir })) {
+                const record = { type: 'RECORD', stream: message.stream, record: row.record };
+                this.progress.batchRecord();
+                for (const each of mapper ? mapper.mapRecord(record, line) : [record])
+                    await this.onRecord(each, line, message.stream, `${row.url} row ${row.row}`);
+                count += 1;
+            }
+        }
+        this.deps.log.info(`Line ${line}: BATCH of stream '${message.stream}' with ${message.manifest.length} file(s) done, ${count} record(s) staged`);
+    }
+    /**
+     * A Parquet file already on S3 is loaded by the lakehouse itself when its fields fit the table
+     * (top-level properties, no flattening or validation asked for): a load job in the table's lane
+     * after the rows staged before it, awaited because a file that does not fit takes the record path.
+     */
+    async loadParquetDirectly(sink, message, location, line) {
+        const { config } = this.deps;
+        if (message.encoding.format !== 'parquet' || location.scheme !== 's3' || config.data_flattening_max_level > 0 || config.validate_records)
+            return false;
+        this.closeBatch(sink);
+        const mode = sink.nextLoadMode();
+        const hold = ++this.holds;
+        this.tracker.hold(hold, sink.stream, line);
+        let loaded = false;
+        await this.coordinator.run({
+            lane: tableName(sink.table),
+            slot: true,
+            run: async () => {
+                loaded = await this.loader.loadParquetFile({
+                    stream: sink.stream,
+                    table: sink.table,
+                    columns: sink.loadColumns,
+                    wholeTable: sink.wholeTable,
+                    keyColumns: sink.keyColumns,
+                    mode,
+                    hardDelete: config.hard_delete,
+                    refuseNullKeys: config.primary_key_required,
+                }, `s3a://${location.bucket}/${location.key}`);
+            },
+            // Loaded or not, nothing of this file is pending any more (if not, its rows follow as records).
+            onCommitted: () => this.tracker.commit(hold),
+        });
+        if (!loaded && mode === 'overwrite')
+            sink.overwritten = false;
+        return loaded;
+    }
+    defaultOpener() {
+        this.opener ??= s3ObjectOpener(this.deps.config);
+        return this.opener;
+    }
+    // --- ACTIVATE_VERSION ---------------------------------------------------------------------
+    async onActivateVersion(message, line, source) {
+        const { config, log } = this.deps;
+        if (!config.process_activate_version_messages) {
+            log.debug(`Line ${line}: ACTIVATE_VERSION ignored (process_activate_version_messages is false)`);
+            return;
+        }
+        const sink = this.sinks.get(message.stream);
+        if (!sink) {
+            log.warn(`Line ${line}: ACTIVATE_VERSION for stream '${message.stream}' before its SCHEMA; ignored`);
+            return;
+        }
+        if (!sink.versioned)
+            await this.startVersioning(sink);
+        // Rows of this version still pending go into the table before older ones are retired: the
+        // retirement is the next job in the table's lane, and holds state like any change.
+        this.closeBatch(sink);
+        const hold = ++this.holds;
+        this.tracker.hold(hold, source, line);
+        const table = sink.table;
+        this.submit({
+            lane: tableName(table),
+            slot: false,
+            run: async () => {
+                const now = new Date().toISOString().replace('T', ' ');
+                await this.pool.query(retireOldVersions(table, message.version, config.hard_delete, now));
+                log.info(`Version ${message.version} of stream '${sink.stream}' is active: older rows ${config.hard_delete ? 'deleted' : `marked in ${DELETED_AT}`}`);
+            },
+            onCommitted: () => this.tracker.commit(hold),
+        });
+    }
+    /** From now on rows record their table version (loading what was staged without it first). */
+    async startVersioning(sink) {
+        this.closeBatch(sink);
+        sink.versioned = true;
+        sink.layOut();
+        await this.shapeTable(sink);
+    }
+    // --- flushing -----------------------------------------------------------------------------
+    /** A size or age trigger fired for `sinks`: flush them, or every stream with flush_all_streams. */
+    async flushDue(sinks) {
+        if (this.deps.config.flush_all_streams) {
+            await this.flushAll();
+            return;
+        }
+        for (const sink of sinks)
+            this.closeBatch(sink);
+        await this.coordinator.waitForCapacity();
+    }
+    /** Loads every stream's pending rows and waits for every job; the latest state becomes safe. */
+    async flushAll() {
+        // With flush_all_streams, loads committing during a full flush write no state of their own:
+        // the one written after the drain covers them all, so every stream advances together. Else
+        // each commit writes what it made safe, which keeps the replay after a crash short.
+        this.draining = this.deps.config.flush_all_streams;
+        try {
+            for (const sink of this.sinks.values())
+                this.closeBatch(sink);
+            await this.coordinator.drain();
+        }
+        finally {
+            this.draining = false;
+        }
+        await this.emitState(false);
+    }
+    /** Hands the sink's open batch to the coordinator as a load job in the table's lane. */
+    closeBatch(sink) {
+        const batch = sink.close();
+        if (!batch)
+            return;
+        this.progress.counts.batches += 1;
+        this.deps.log.debug(`Closed batch ${batch.file.path} of stream '${batch.stream}': ${batch.file.rowCount} row(s), ${batch.file.bytes} byte(s), loading as ${batch.mode}`);
+        this.submit(this.loadJob(sink, batch));
+    }
+    loadJob(sink, batch) {
+        return {
+            lane: tableName(batch.table),
+            slot: true,
+            // The columns are those the file was written with; DDL for a newer layout runs after this job (C3).
+            run: () => this.loader.load({
+                stream: batch.stream,
+                table: batch.table,
+                columns: batch.columns,
+                wholeTable: batch.wholeTable,
+                keyColumns: batch.keyColumns,
+                mode: batch.mode,
+                hardDelete: this.deps.config.hard_delete,
+                file: batch.file,
+            }),
+            discard: () => batch.file.discard(),
+            onCommitted: () => {
+                this.tracker.commit(batch.hold);
+                if (!this.draining)
+                    void this.emitState(false).catch((e) => this.coordinator.fail(asError(e)));
+            },
+        };
+    }
+    submit(job) {
+        void this.coordinator.submit(job);
+    }
+    startWaitLimitTimer() {
+        const limit = this.deps.config.batch_wait_limit_seconds;
+        if (limit === undefined)
+            return undefined;
+        const timer = setInterval(() => {
+            this.exclusive(() => this.flushStale()).catch((e) => this.coordinator.fail(asError(e)));
+        }, Math.max(50, Math.min(1000, (limit * 1000) / 4)));
+        timer.unref();
+        return timer;
+    }
+    async flushStale() {
+        if (this.coordinator.failure)
+            return;
+        const now = Date.now();
+        const stale = [];
+        for (const sink of this.sinks.values()) {
+            const open = sink.openBatch;
+            const reason = open && ageTrigger(open, this.deps.config, now);
+            if (reason) {
+                this.deps.log.info(`Flush triggered by ${reason} in '${sink.stream}'`);
+                stale.push(sink);
+            }
+        }
+        if (stale.length > 0)
+            await this.flushDue(stale);
+    }
+    /** Writes the tracker's current answer, after any write already queued (R3). */
+    emitState(final) {
+        if (this.deps.config.load_method === 'overwrite' && !final)
+            return this.stateQueue;
+        const write = this.stateQueue.then(async () => {
+            const state = this.tracker.takeEmittable();
+            if (state !== undefined)
+                await this.deps.state.write(state);
+        });
+        this.stateQueue = write.catch(() => undefined);
+        return write;
+    }
+}
+//# sourceMappingURL=target.js.map
