@@ -72,9 +72,18 @@ export async function* lineChunks(input: Readable, signal?: AbortSignal): AsyncG
         pending = pending ? Buffer.concat([pending, chunk]) : chunk;
         continue;
       }
-      const head = pending ? Buffer.concat([pending, chunk.subarray(0, last + 1)]) : chunk.subarray(0, last + 1);
-      pending = last + 1 < chunk.length ? chunk.subarray(last + 1) : undefined;
-      yield chunkOf(head, false);
+      let from = 0;
+      if (pending) {
+        // Only the line split between reads is copied together; the rest of the read stays a view.
+        from = chunk.indexOf(NEWLINE) + 1;
+        const joined = Buffer.concat([pending, chunk.subarray(0, from)]);
+        pending = undefined;
+        yield chunkOf(joined, false);
+        if (signal?.aborted) break;
+      }
+      const rest = last + 1 < chunk.length ? chunk.subarray(last + 1) : undefined;
+      if (from < last + 1) yield chunkOf(chunk.subarray(from, last + 1), false);
+      pending = rest;
     }
   } catch (e) {
     if (!signal?.aborted) throw e;

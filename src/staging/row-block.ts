@@ -159,7 +159,8 @@ export class RowBlock {
           return { kind: 'list', valid, values: Array.from({ length: rows }, (_, r) => (valid[r] ? (this.decimals[i]![r] ?? null) : null)) };
       }
     });
-    this.capacity = this.initialCapacity;
+    // The next row group is likely as long as this one: room for it from the start.
+    this.capacity = Math.max(this.initialCapacity, rows);
     this.reset();
     return { data: { rows, columns }, transfer };
   }

@@ -1,3 +1,0 @@
-export { default as TargetIomete } from './command.js';
-export { Target } from './target.js';
-export { resolveConfig } from './config/config.js';

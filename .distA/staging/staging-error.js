@@ -1,5 +1,0 @@
-import { TargetError } from '../errors.js';
-/** A batch file could not be written (disk full, too many open files, bad temp_dir). */
-export class StagingError extends TargetError {
-}
-//# sourceMappingURL=staging-error.js.map

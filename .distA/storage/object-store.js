@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=object-store.js.map
