@@ -84,6 +84,12 @@ describe('convertValue', () => {
     assert.match((r as { reason: string }).reason, /"2020-01-01garbage" is not a valid date-time.*on_invalid_datetime/);
     assert.equal(convertValue('2020-13-01', col('date')).ok, false);
   });
+  it('refuses a date-time with a letter where a digit of the time belongs (the fast form checks every field)', () => {
+    for (const text of ['2024-01-01Tx0:00:00Z', '2024-01-01T00:a0:00Z', '2024-01-01T00:00:-1Z']) {
+      const converted = convertValue(text, col('timestamp'));
+      assert.equal(converted.ok, false, text);
+    }
+  });
   it('stores malformed date-times as NULL with a warning when on_invalid_datetime is null', () => {
     const r = convertValue('+99:99', col('timestamp'), { on_invalid_datetime: 'null' });
     assert.ok(r.ok);
