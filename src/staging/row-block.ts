@@ -68,10 +68,12 @@ export class RowBlock {
   private text!: Array<Uint8Array | undefined>;
   private used!: Int32Array;
   private decimals!: Array<Array<bigint | null>>;
+  /** Room for text per text column when a row group starts (the last one's most). */
+  private textBytes = 0;
 
   constructor(
     private readonly columns: readonly StagedColumn[],
-    private readonly initialCapacity = 1024,
+    private readonly initialCapacity = 256,
   ) {
     this.tags = Uint8Array.from(columns, (c) => TAGS[c.kind]);
     this.capacity = initialCapacity;
@@ -159,8 +161,10 @@ export class RowBlock {
           return { kind: 'list', valid, values: Array.from({ length: rows }, (_, r) => (valid[r] ? (this.decimals[i]![r] ?? null) : null)) };
       }
     });
-    // The next row group is likely as long as this one: room for it from the start.
+    // The next row group is likely as long as this one: room for its rows (and for as much text
+    // per column as this one's longest) from the start.
     this.capacity = Math.max(this.initialCapacity, rows);
+    this.textBytes = Math.max(0, ...this.used);
     this.reset();
     return { data: { rows, columns }, transfer };
   }
@@ -172,7 +176,8 @@ export class RowBlock {
     this.valid = this.columns.map(() => new Uint8Array(n));
     this.values = [...this.tags].map((tag) => (tag === BOOLEAN ? new Uint8Array(n) : tag === DATE || tag === TEXT ? new Int32Array(n) : new Float64Array(n)));
     this.big = this.columns.map(() => []);
-    this.text = [...this.tags].map((tag) => (tag === TEXT ? new Uint8Array(64 * 1024) : undefined));
+    // Text starts small and doubles: a wide stream has hundreds of text columns per row group.
+    this.text = [...this.tags].map((tag) => (tag === TEXT ? new Uint8Array(Math.max(1024, this.textBytes)) : undefined));
     this.used = new Int32Array(this.columns.length);
     this.decimals = this.columns.map(() => []);
   }
