@@ -1,3 +1,5 @@
+import { hasLongDigitRunIn } from './json.js';
+
 /**
  * A byte-level reader for the one message shape that makes up nearly every line of a real input:
  * a RECORD whose `record` is an object. It checks the line's JSON syntax completely and finds the
@@ -467,40 +469,11 @@ class Scanner {
 const scanner = new Scanner();
 
 /**
- * True when the line holds a run of 16 or more characters of digits and '.' with 16 digits in it:
- * the lines parseJson reads with lossless-json. The same sampling as hasLongDigitRun (json.ts),
- * on bytes: digits and '.' are ASCII, and no byte of a multi-byte UTF-8 character is one of them,
- * so runs are the same in bytes and characters.
+ * True when the line holds a run of 16 or more digits (a '.' may sit between two of them): the
+ * lines parseJson reads with lossless-json (hasLongDigitRun, on the line's bytes).
  */
 export function hasLongNumber(b: Uint8Array, start: number, end: number): boolean {
-  for (let i = start + 15; i < end; i += 16) {
-    if (!inRun(b[i]!)) continue;
-    let s = i;
-    let e = i + 1;
-    while (s > start && inRun(b[s - 1]!)) s -= 1;
-    while (e < end && inRun(b[e]!)) e += 1;
-    if (e - s >= 16 && hasSixteenDigits(b, s, e)) return true;
-    i = e - 1 - ((e - start - 16) % 16);
-  }
-  return false;
-}
-
-/** The regular expression /\d(?:\.?\d){15}/ on a stretch of [0-9.]: 16 digits with at most one '.' between neighbours. */
-function hasSixteenDigits(b: Uint8Array, s: number, e: number): boolean {
-  let run = 0;
-  for (let i = s; i < e; i += 1) {
-    if (b[i] === 0x2e) {
-      if (run === 0 || b[i - 1] === 0x2e) run = 0;
-      continue;
-    }
-    run += 1;
-    if (run >= 16) return true;
-  }
-  return false;
-}
-
-function inRun(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x2e;
+  return hasLongDigitRunIn(end - start, (i) => b[start + i]!);
 }
 
 function isDigit(c: number): boolean {
