@@ -1,5 +1,5 @@
-import { daysFromCivil } from '../staging/parquet-layout.js';
-import { daysIn } from './datetime.js';
+import { epochMicros } from '../staging/parquet-layout.js';
+import { utcFieldsValid } from './datetime.js';
 
 /**
  * Pure: the values of the common tokens, read from the input bytes (record-scan.ts finds the
@@ -59,7 +59,7 @@ export function utcMicrosAt(b: Uint8Array, start: number, end: number): number |
   const hour = digitsAt(b, start + 11, 2);
   const minute = digitsAt(b, start + 14, 2);
   const second = digitsAt(b, start + 17, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (!utcFieldsValid(year, month, day, hour, minute, second)) return undefined;
   let micros = 0;
   if (n > 20) {
     if (b[start + 19] !== 0x2e || n === 21) return undefined;
@@ -67,9 +67,7 @@ export function utcMicrosAt(b: Uint8Array, start: number, end: number): number |
     for (let i = start + 20; i < end - 1; i += 1) if (b[i]! < 0x30 || b[i]! > 0x39) return undefined;
     for (let i = 0; i < 6; i += 1) micros = micros * 10 + (start + 20 + i < end - 1 ? b[start + 20 + i]! - 0x30 : 0);
   }
-  const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
-  const exact = seconds * 1_000_000 + micros;
-  return Number.isSafeInteger(exact) ? exact : BigInt(seconds) * 1_000_000n + BigInt(micros);
+  return epochMicros(year, month, day, hour, minute, second, micros);
 }
 
 /** The value of `length` digits at `start`, or -1 if one of them is not a digit. */

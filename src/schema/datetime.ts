@@ -128,7 +128,7 @@ export function normaliseDate(text: string): TimestampResult {
   return { ok: true, value: `${y}-${mo}-${d}` };
 }
 
-export function daysIn(year: number, month: number): number {
+function daysIn(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }
@@ -153,8 +153,7 @@ export function fastUtcTimestamp(text: string): string | undefined {
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
-  // digits() is -1 for a non-digit: every field is checked both ways.
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (!utcFieldsValid(year, month, day, hour, minute, second)) return undefined;
   let fraction = '000000';
   if (n > 20) {
     if (text.charCodeAt(19) !== 0x2e /* . */ || n === 21) return undefined;
@@ -163,6 +162,14 @@ export function fastUtcTimestamp(text: string): string | undefined {
     fraction = written.length >= 6 ? written.slice(0, 6) : (written + '000000').slice(0, 6);
   }
   return `${text.slice(0, 10)} ${text.slice(11, 19)}.${fraction}Z`;
+}
+
+/**
+ * The fields of `YYYY-MM-DDTHH:MM:SS...Z` make a valid instant (a field is -1 where its text is
+ * not digits: every field is checked both ways). Shared with the byte-level reader (byte-values.ts).
+ */
+export function utcFieldsValid(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
 }
 
 /** The decimal value of `length` digits at `start`, or -1 if one of them is not a digit. */

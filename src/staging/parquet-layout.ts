@@ -100,12 +100,18 @@ export function timestampMicros(text: string): bigint {
   // most expensive part of encoding a timestamp.
   const y = text.length - 23;
   if ((y !== 4 && y !== 5) || !STAGED_TIMESTAMP.test(text)) throw new Error(`Staged timestamp '${text}' is not in the staging form`);
-  const days = daysFromCivil(digits(text, 0, y), digits(text, y + 1, 2), digits(text, y + 4, 2));
-  const seconds = days * 86_400 + digits(text, y + 7, 2) * 3_600 + digits(text, y + 10, 2) * 60 + digits(text, y + 13, 2);
-  const micros = digits(text, y + 16, 6);
-  // Within about ±285 years of 1970 the product is exact as a double; beyond, BigInt arithmetic.
+  const micros = epochMicros(digits(text, 0, y), digits(text, y + 1, 2), digits(text, y + 4, 2), digits(text, y + 7, 2), digits(text, y + 10, 2), digits(text, y + 13, 2), digits(text, y + 16, 6));
+  return typeof micros === 'bigint' ? micros : BigInt(micros);
+}
+
+/**
+ * Microseconds since the epoch of a proleptic Gregorian UTC date and time: a number where it is
+ * exact (within about ±285 years of 1970), a BigInt beyond.
+ */
+export function epochMicros(year: number, month: number, day: number, hour: number, minute: number, second: number, micros: number): number | bigint {
+  const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
   const exact = seconds * 1_000_000 + micros;
-  return Number.isSafeInteger(exact) ? BigInt(exact) : BigInt(seconds) * 1_000_000n + BigInt(micros);
+  return Number.isSafeInteger(exact) ? exact : BigInt(seconds) * 1_000_000n + BigInt(micros);
 }
 
 /** Days since the epoch of a staged date (`YYYY-MM-DD`). */
