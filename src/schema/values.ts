@@ -8,7 +8,7 @@ import { DELETED_AT } from './metadata.js';
  * A staged value: what goes into the batch file for one cell. convertValue gives text, numbers,
  * booleans and NULL; a record staged from the input's bytes (StreamSink.addScanned) also gives
  * UTF-8 bytes for text and microseconds for a timestamp (a number, or a BigInt beyond 2^53),
- * what the batch file stores for those columns (parquet-layout.ts physicalValues, row-block.ts).
+ * what the batch file stores for those columns (row-block.ts).
  */
 export type StagedValue = string | number | boolean | null | Uint8Array | bigint;
 

@@ -28,12 +28,6 @@ export interface InputChunk {
   lines?: number;
 }
 
-export interface NumberedLine {
-  line: string;
-  /** 1-based line number in the input. */
-  number: number;
-}
-
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
@@ -146,13 +140,4 @@ export function lineText(chunk: InputChunk, start: number, end: number, number: 
     options.warn?.(`Line ${number}: invalid UTF-8 bytes replaced by U+FFFD (on_invalid_utf8 is replace)`);
     return lenient.decode(raw);
   }
-}
-
-/** Every line of a chunk with its number (for callers that want them all as text). */
-export function chunkLines(chunk: InputChunk, options: LineOptions = {}): NumberedLine[] {
-  const out: NumberedLine[] = [];
-  void forEachLine(chunk, (start, end, number) => {
-    out.push({ line: lineText(chunk, start, end, number, options), number });
-  });
-  return out;
 }

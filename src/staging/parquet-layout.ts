@@ -1,7 +1,6 @@
 import type { SchemaElement } from 'hyparquet-writer';
 import { DECIMAL_PRECISION, type ValueKind } from '../schema/columns.js';
 import { digits } from '../schema/datetime.js';
-import type { StagedValue } from '../schema/values.js';
 
 /**
  * Pure: how the staged values of a batch are typed in its Parquet file, so Spark reads every
@@ -59,26 +58,6 @@ export function parquetSchema(columns: readonly StagedColumn[]): SchemaElement[]
  * writes), and the version key says exactly that, so such dates load unchanged.
  */
 export const FILE_METADATA = [{ key: 'org.apache.spark.version', value: '3.5.0' }];
-
-/**
- * The column's staged values (as convertValue produces them) as the values the Parquet writer
- * takes for its type. Values were checked when staged, so a value that does not parse here is a
- * bug, not bad input.
- */
-export function physicalValues(column: StagedColumn, values: readonly StagedValue[]): unknown[] {
-  switch (column.kind) {
-    case 'integer':
-      return values.map((v) => (v === null ? null : BigInt(v as number | string)));
-    case 'timestamp':
-      return values.map((v) => (v === null ? null : typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : timestampMicros(v as string)));
-    case 'date':
-      return values.map((v) => (v === null ? null : dateDays(v as string)));
-    case 'decimal':
-      return values.map((v) => (v === null ? null : unscaledDecimal(v as string, column.scale ?? 0)));
-    default:
-      return values as unknown[];
-  }
-}
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (any year, no Date object involved). */
 export function daysFromCivil(year: number, month: number, day: number): number {

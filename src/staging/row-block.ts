@@ -8,8 +8,8 @@ import { dateDays, timestampMicros, unscaledDecimal, type StagedColumn } from '.
  * a copy (encoder-thread.ts), no object per value for the garbage collector to trace while the
  * rows wait, and no BigInt made on the record path (64-bit integers within 2^53 are kept as
  * doubles, which hold them exactly; the few beyond are listed apart). `physicalColumn` turns a
- * column back into the values the Parquet writer takes, the same as physicalValues gives for the
- * staged values (test/unit/row-block.test.ts).
+ * column back into the values the Parquet writer takes for the staged values
+ * (test/unit/row-block.test.ts).
  */
 
 export type ColumnBlock =

@@ -2,11 +2,16 @@ import { strict as assert } from 'node:assert';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { chunkLines, lineChunks } from '../../src/singer/lines.js';
+import { forEachLine, lineChunks, lineText, type LineOptions } from '../../src/singer/lines.js';
 
-async function collect(chunks: Buffer[], options = {}): Promise<string[]> {
+/** `number:text` of every line, as the target reads them (lineChunks, forEachLine, lineText). */
+async function collect(chunks: Buffer[], options: LineOptions = {}): Promise<string[]> {
   const lines: string[] = [];
-  for await (const chunk of lineChunks(Readable.from(chunks))) for (const { line, number } of chunkLines(chunk, options)) lines.push(`${number}:${line}`);
+  for await (const chunk of lineChunks(Readable.from(chunks))) {
+    await forEachLine(chunk, (start, end, number) => {
+      lines.push(`${number}:${lineText(chunk, start, end, number, options)}`);
+    });
+  }
   return lines;
 }
 
