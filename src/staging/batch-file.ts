@@ -66,11 +66,12 @@ export class BatchFile {
     return this.size;
   }
 
-  /** Appends one row: cell i is the staged value of column i (see RowBlock.append). Throws the file's failure once the encoder reported one. */
+  /**
+   * Appends one row: cell i is the staged value of column i (see RowBlock.append). The append
+   * that completes a row group throws the file's failure once the encoder has reported one.
+   */
   append(cells: readonly Cell[], spans?: Spans): void {
     if (this.closed) throw new Error(`batch file ${this.path} is closed`);
-    const failure = encoderThread.failure(this.id);
-    if (failure) throw failureError(failure);
     if (this.rows === 0) this.startedAt = Date.now();
     this.size += this.block.append(cells, spans);
     this.rows += 1;
@@ -117,6 +118,9 @@ export class BatchFile {
   }
 
   private sendRowGroup(): void {
+    // Reports arrive between chunks of input, so looking once per row group, not per row, is as early.
+    const failure = encoderThread.failure(this.id);
+    if (failure) throw failureError(failure);
     if (this.block.rows === 0) return;
     const { data, transfer } = this.block.take();
     encoderThread.rows(this.id, data, transfer);

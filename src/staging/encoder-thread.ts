@@ -11,7 +11,7 @@ import { StagingError } from './staging-error.js';
  *
  *  E1  Requests of one file reach the thread in the order sent, and each finish or discard gets
  *      exactly one `settled` answer; a file's failure is also reported once, early (`failed`), so
- *      the next append stops the run instead of staging more rows for a file that is lost.
+ *      the next row group sent stops the run instead of staging more rows for a file that is lost.
  *  E2  At most MAX_QUEUED row groups wait to be encoded: sending another blocks the record path
  *      (Atomics.wait on a counter the thread lowers) until the thread has caught up, so memory
  *      stays bounded when encoding is the slower side.

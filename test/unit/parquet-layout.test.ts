@@ -121,7 +121,7 @@ describe('the encoder thread', () => {
     }
   });
 
-  it('reports a file it cannot write (disk full) as a StagingError naming temp_dir, at the next append or at finish, and removes it', async () => {
+  it('reports a file it cannot write (disk full) as a StagingError naming temp_dir, at the append that completes a row group or at finish, and removes it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'batch-file-'));
     try {
       // Writes to /dev/full fail with ENOSPC, as on a full disk.
