@@ -4,9 +4,10 @@
 #   tap-x | docker run -i --rm -v "$PWD/target.json:/cfg.json:ro" target-iomete --config /cfg.json > state.json
 #
 # test/integration/container.test.ts builds this file unmodified with podman (NODE_IMAGE set to a
-# node:20 stand-in made from Debian packages, see scripts/container-image.ts) and runs the image.
+# node:24 stand-in made from Debian packages, see scripts/container-image.ts) and runs the image.
 
-ARG NODE_IMAGE=node:20.20-bookworm-slim
+# Node.js 24, the current LTS line (the release CI also tests on: scripts/node-lts.ts).
+ARG NODE_IMAGE=node:24.19-bookworm-slim
 
 # --- build: compile and pack exactly what `npm publish` would ship ----------------------------
 FROM ${NODE_IMAGE} AS build

@@ -15,10 +15,6 @@ export { default } from '../src/command.js';
 // (src/staging/encoder-thread.ts runs this same file) this module is what serves.
 import '../src/staging/parquet-encoder.js';
 
-// The AWS SDK version is pinned on purpose (its later releases need Node 22); its notice about
-// that would otherwise appear in every run's log.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 // The Parquet encoder thread (src/staging/encoder-thread.ts) runs this same file as its entry:
 // there the bundle only serves the encoder, the CLI does not run a second time.
 if (isMainThread) void execute({ dir: import.meta.url });

