@@ -126,7 +126,7 @@ export class Target {
       this.opener?.close();
       await this.pool.close();
       await markers.finish();
-      for (const sink of this.sinks.values()) sink.roundingReport().forEach((line) => log.warn(line));
+      for (const sink of this.sinks.values()) sink.alterationReport().forEach((line) => log.warn(line));
       log.info(this.progress.summary());
     }
   }

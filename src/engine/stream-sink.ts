@@ -12,7 +12,7 @@ import { tableRefFor, type TableRef } from '../schema/naming.js';
 import { compileValidator, type Validate } from '../schema/record-validator.js';
 import type { TableRegistry } from '../schema/table-registry.js';
 import { decimalAt, integerAt, utcMicrosAt } from '../schema/byte-values.js';
-import { convertValue, fastStaged, type StagedValue } from '../schema/values.js';
+import { convertValue, fastStaged, type Alteration, type StagedValue } from '../schema/values.js';
 import type { RecordMessage, SchemaMessage } from '../singer/messages.js';
 import {
   TOKEN_ARRAY,
@@ -33,6 +33,14 @@ import { SPAN, type Cell, type Spans } from '../staging/row-block.js';
 type CellMaker = (message: RecordMessage, line: number, from: string) => StagedValue;
 /** Converts a record value for one column (the rules of convertValue, fast cases first). */
 type Stager = (value: unknown, line: number, from: string) => StagedValue;
+
+/** What the end-of-run warning says happened to values of each kind of Alteration. */
+const ALTERATIONS: Record<Alteration, string> = {
+  rounded: 'had more digits than a DOUBLE holds and were stored rounded (on_inexact_number is round)',
+  'sub-microsecond': 'had digits beyond the microsecond, which a TIMESTAMP does not store, and were cut to microseconds',
+  'leap-second': 'were leap seconds (:60), which a TIMESTAMP does not store, and were stored as :59.999999',
+  'time-of-day': 'were date-times with a time of day, which a DATE column does not store; the date as written was kept',
+};
 
 /** Where a column's value comes from in a scanned line (see addScanned). */
 const FROM_FIELD = 0;
@@ -111,8 +119,8 @@ export class StreamSink {
   versioned = false;
   /** With load_method overwrite: the table's old rows were replaced by this run's first batch. */
   overwritten = false;
-  /** Per property: numbers stored as the nearest double (on_inexact_number: round), reported at the end of the run. */
-  private readonly rounded = new Map<string, { count: number; line: number; text: string; stored: number }>();
+  /** Per property and kind: values stored other than as given (see Alteration), reported at the end of the run. */
+  private readonly altered = new Map<string, { property: string; kind: Alteration; count: number; line: number; text: string; stored: StagedValue }>();
 
   constructor(
     readonly stream: string,
@@ -380,18 +388,19 @@ export class StreamSink {
     return SPAN;
   }
 
-  private countRounded(property: string, value: unknown, stored: number, line: number): void {
-    const seen = this.rounded.get(property);
+  private countAltered(property: string, kind: Alteration, value: unknown, stored: StagedValue, line: number): void {
+    const key = `${kind} ${property}`;
+    const seen = this.altered.get(key);
     if (seen) seen.count += 1;
-    else this.rounded.set(property, { count: 1, line, text: typeof value === 'bigint' ? value.toString() : String(value), stored });
+    else this.altered.set(key, { property, kind, count: 1, line, text: typeof value === 'bigint' ? value.toString() : String(value), stored });
   }
 
-  /** One line per column whose numbers were rounded to a double in this run (on_inexact_number: round). */
-  roundingReport(): string[] {
-    return [...this.rounded].map(
-      ([property, r]) =>
-        `Stream '${this.stream}', column '${property}': ${r.count} value(s) had more digits than a DOUBLE holds and were stored rounded (on_inexact_number is round); the first, line ${r.line}: ${r.text} stored as ${String(r.stored)}`,
-    );
+  /** One warning per column and kind of value stored other than as given in this run (see Alteration). */
+  alterationReport(): string[] {
+    return [...this.altered.values()].map(({ property, kind, count, line, text, stored }) => {
+      const first = `the first, line ${line}: ${text} stored as ${String(stored).replace(/Z$/, '')}`;
+      return `Stream '${this.stream}', column '${property}': ${count} value(s) ${ALTERATIONS[kind]}; ${first}`;
+    });
   }
 
   /** Opens the batch when needed, writes the row, counts its key. */
@@ -467,7 +476,7 @@ export class StreamSink {
       const converted = convertValue(value, column, config);
       if (!converted.ok) throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: this.stream });
       if (converted.warning) log.warn(`Line ${line}, stream '${this.stream}', column '${column.property}': ${converted.warning}`);
-      if (converted.rounded) this.countRounded(column.property, value, converted.value as number, line);
+      if (converted.altered) this.countAltered(column.property, converted.altered, value, converted.value, line);
       return converted.value;
     };
     const fast = fastStaged(column.kind);

@@ -13,16 +13,23 @@ import { DELETED_AT } from './metadata.js';
 export type StagedValue = string | number | boolean | null | Uint8Array | bigint;
 
 /**
- * The result of converting one value. `rounded` marks a number stored as the nearest double
- * although its text had more digits (on_inexact_number: round): the caller counts those and
- * reports them once per column at the end of the run.
+ * How an accepted value was stored other than as given: `rounded`, a number stored as the nearest
+ * double although its text had more digits (on_inexact_number: round); `sub-microsecond`, a
+ * timestamp with digits beyond the microsecond TIMESTAMP stores; `leap-second`, `:60` stored as
+ * `:59.999999`; `time-of-day`, a date-time for a DATE column whose time was not midnight. The
+ * caller counts them and reports each kind once per column at the end of the run.
  */
-export type Conversion = { ok: true; value: StagedValue; warning?: string; rounded?: true } | { ok: false; reason: string };
+export type Alteration = 'rounded' | 'sub-microsecond' | 'leap-second' | 'time-of-day';
+
+/** The result of converting one value (see Alteration for `altered`). */
+export type Conversion = { ok: true; value: StagedValue; warning?: string; altered?: Alteration } | { ok: false; reason: string };
 
 /** Settings that change how values are converted. */
 export interface ConversionOptions {
   /** `fail` (default): an invalid date or date-time stops the run; `null`: it is stored as NULL with a warning. */
   on_invalid_datetime?: 'fail' | 'null';
+  /** `fail` (default): text that UTF-8 cannot hold (an unpaired surrogate escape) stops the run; `replace`: U+FFFD with a warning. */
+  on_invalid_utf8?: 'fail' | 'replace';
   /** `fail` (default): a number a DOUBLE cannot hold exactly stops the run; `round`: it is stored as the nearest double (counted). */
   on_inexact_number?: 'fail' | 'round';
 }
@@ -49,11 +56,11 @@ export function convertValue(value: unknown, column: Pick<Column, 'kind'> & Part
       if (typeof value === 'boolean') return { ok: true, value };
       return refuse(value, 'a boolean');
     case 'string':
-      if (typeof value === 'string') return { ok: true, value };
+      if (typeof value === 'string') return textValue(value, options);
       if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || isExactNumber(value)) return { ok: true, value: String(value) };
       return { ok: true, value: stringifyJson(value) };
     case 'json':
-      if (typeof value === 'string') return { ok: true, value };
+      if (typeof value === 'string') return textValue(value, options);
       return { ok: true, value: stringifyJson(value) };
     case 'timestamp':
     case 'date':
@@ -76,7 +83,7 @@ export function fastStaged(kind: ValueKind): (value: unknown) => StagedValue | u
       return (v) => (typeof v === 'boolean' ? v : undefined);
     case 'string':
     case 'json':
-      return (v) => (typeof v === 'string' ? v : undefined);
+      return (v) => (typeof v === 'string' && isWellFormed(v) ? v : undefined);
     case 'timestamp':
       return (v) => (typeof v === 'string' ? fastUtcTimestamp(v) : undefined);
     case 'date':
@@ -85,12 +92,28 @@ export function fastStaged(kind: ValueKind): (value: unknown) => StagedValue | u
   }
 }
 
+/**
+ * Text as it is, unless it holds an unpaired surrogate (a JSON escape such as `"\\ud800"` with no
+ * partner), which no UTF-8 byte sequence spells: encoding it would silently write U+FFFD. It is
+ * refused like invalid UTF-8 input, or replaced with a warning under on_invalid_utf8: replace.
+ */
+function textValue(value: string, options: ConversionOptions): Conversion {
+  if (isWellFormed(value)) return { ok: true, value };
+  const what = `the text ${shown(value)} holds an unpaired UTF-16 surrogate escape, which UTF-8 cannot store`;
+  if (options.on_invalid_utf8 === 'replace') return { ok: true, value: toWellFormed(value), warning: `${what}; stored with U+FFFD in its place (on_invalid_utf8 is replace)` };
+  return { ok: false, reason: `${what}; fix the tap, or set on_invalid_utf8 to replace to store U+FFFD instead` };
+}
+
+// String.prototype.isWellFormed/toWellFormed (Node 20+), typed here since the project's lib is ES2022.
+const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+const toWellFormed = (text: string): string => (text as unknown as { toWellFormed(): string }).toWellFormed();
+
 function dateValue(value: unknown, kind: 'timestamp' | 'date', onInvalid: 'fail' | 'null'): Conversion {
   const what = kind === 'timestamp' ? 'date-time' : 'date';
   const max = kind === 'timestamp' ? MAX_TIMESTAMP : MAX_DATE;
   if (typeof value !== 'string') return invalid(`expected a ${what} string, got ${shown(value)}`, onInvalid);
   const result = kind === 'timestamp' ? normaliseTimestamp(value) : normaliseDate(value);
-  if (result.ok) return result;
+  if (result.ok) return result.altered ? { ok: true, value: result.value, altered: result.altered } : { ok: true, value: result.value };
   if (result.problem === 'beyond-9999') return { ok: true, value: max, warning: `'${value}' is after the year 9999, which Spark cannot store; stored as ${max}` };
   const example = kind === 'timestamp' ? ' (RFC 3339, e.g. 2024-05-01T12:30:00Z)' : ' (e.g. 2024-05-01)';
   return invalid(`${shown(value)} is not a valid ${what}${example}`, onInvalid);
@@ -128,7 +151,7 @@ function numberValue(value: unknown, onInexact: 'fail' | 'round'): Conversion {
   const n = Number(text);
   if (!Number.isFinite(n)) return refuse(value, 'a number a DOUBLE can hold');
   if (exactAsDouble(text)) return { ok: true, value: n };
-  if (onInexact === 'round') return { ok: true, value: n, rounded: true };
+  if (onInexact === 'round') return { ok: true, value: n, altered: 'rounded' };
   return { ok: false, reason: inexactReason(text, n) };
 }
 
