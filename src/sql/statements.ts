@@ -132,9 +132,10 @@ const APPROXIMATE = /^(FLOAT|REAL|DOUBLE)$/i;
  */
 export function checkedCast(expression: string, from: string, to: string, column: string, stream?: string): string {
   const cast = `CAST(${expression} AS ${to})`;
-  // Text holds any value; a double is the nearest value by meaning, except that an integer it
-  // cannot hold exactly (beyond 2^53) is refused, as on the record path.
-  if (/^STRING$/i.test(to.trim()) || (APPROXIMATE.test(to.trim()) && !INTEGER_TYPE.test(from.trim()))) return cast;
+  // Text holds any value; a double takes a double as it is. An integer or a decimal the double
+  // cannot hold exactly is refused, as on the record path (on_inexact_number): the round trip
+  // through DOUBLE must give the value back (Spark reads a double's shortest text into a decimal).
+  if (/^STRING$/i.test(to.trim()) || (APPROXIMATE.test(to.trim()) && !INTEGER_TYPE.test(from.trim()) && !/^DECIMAL/i.test(from.trim()))) return cast;
   const changed = NUMERIC_TYPE.test(from.trim()) && NUMERIC_TYPE.test(to.trim()) ? ` OR CAST(${cast} AS ${from}) <> ${expression}` : '';
   const where = `${stream !== undefined ? `Stream '${stream}', column` : 'Column'} ${column}: value `;
   const why = ` (${from.toUpperCase()}) cannot be stored as ${to.toUpperCase()} without changing it; fix the value in the tap, or alter the column to a type that holds it`;
