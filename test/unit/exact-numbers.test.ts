@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { resolveConfig } from '../../src/config/config.js';
+import { StreamSink } from '../../src/engine/stream-sink.js';
+import type { Logger } from '../../src/logging.js';
+import { TableRegistry } from '../../src/schema/table-registry.js';
+import { parseMessage, type RecordMessage } from '../../src/singer/messages.js';
 import { columnsFor } from '../../src/schema/columns.js';
 import { columnTypesFor } from '../../src/schema/column-types.js';
 import { convertValue } from '../../src/schema/values.js';
@@ -195,5 +202,31 @@ describe('column types from the schema and the settings', () => {
     assert.deepEqual(problems({ column_types: ['DOUBLE'] }), ["Invalid configuration: 'column_types' must be object"]);
     assert.deepEqual(problems({ default_number_type: 'BIGINT' }), ["Invalid configuration: 'default_number_type' must be DOUBLE, DECIMAL(p,s) or STRING, not 'BIGINT'"]);
     assert.deepEqual(problems({ on_inexact_number: 'truncate' }), [`Invalid configuration: 'on_inexact_number' must be one of "fail", "round"`]);
+  });
+});
+
+describe('the end-of-run report of values stored other than as given', () => {
+  it('counts per column and kind, showing the first', async () => {
+    const tempDir = await mkdtemp(join(tmpdir(), 'target-iomete-report-'));
+    try {
+      const { config } = resolveConfig({ host: 'h', lakehouse: 'l', user: 'u', password: 'p', s3_bucket: 'b', default_target_schema: 's', temp_dir: tempDir, on_inexact_number: 'round' });
+      const log = { error: () => log, warn: () => log, info: () => log, debug: () => log } as unknown as Logger;
+      const schema = { properties: { id: { type: 'integer' }, n: { type: 'number' }, t: { type: 'string', format: 'date-time' }, d: { type: 'string', format: 'date' } } };
+      const sink = new StreamSink('s', { type: 'SCHEMA', stream: 's', schema, key_properties: ['id'] }, { config, log, tempDir, filePrefix: 'r', registry: new TableRegistry() }, 1);
+      const lines = [
+        '{"type":"RECORD","stream":"s","record":{"id":1,"n":99999999999999.9999,"t":"2024-01-01T00:00:00.1234567Z","d":"2024-01-01T10:00:00Z"}}',
+        '{"type":"RECORD","stream":"s","record":{"id":2,"n":0.10000000000000001,"t":"2016-12-31T23:59:60Z","d":"2024-01-02"}}',
+      ];
+      lines.forEach((line, i) => sink.add(parseMessage(line, i + 2) as RecordMessage, i + 2, () => 1));
+      assert.deepEqual(sink.alterationReport(), [
+        "Stream 's', column 'n': 2 value(s) had more digits than a DOUBLE holds and were stored rounded (on_inexact_number is round); the first, line 2: 99999999999999.9999 stored as 100000000000000",
+        "Stream 's', column 't': 1 value(s) had digits beyond the microsecond, which a TIMESTAMP does not store, and were cut to microseconds; the first, line 2: 2024-01-01T00:00:00.1234567Z stored as 2024-01-01 00:00:00.123456",
+        "Stream 's', column 'd': 1 value(s) were date-times with a time of day, which a DATE column does not store; the date as written was kept; the first, line 2: 2024-01-01T10:00:00Z stored as 2024-01-01",
+        "Stream 's', column 't': 1 value(s) were leap seconds (:60), which a TIMESTAMP does not store, and were stored as :59.999999; the first, line 3: 2016-12-31T23:59:60Z stored as 2016-12-31 23:59:59.999999",
+      ]);
+      await sink.discard();
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
   });
 });
