@@ -3,14 +3,16 @@ import type { TargetConfig } from '../config/config.js';
 import { BatchKeys } from './batch-keys.js';
 import { InputError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { columnsFor, type Column } from '../schema/columns.js';
+import { columnOf, columnsFor, type Column } from '../schema/columns.js';
+import { normaliseType } from '../schema/evolution.js';
+import { columnTypesFor } from '../schema/column-types.js';
 import { valueAt } from '../schema/flatten.js';
 import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION } from '../schema/metadata.js';
 import { tableRefFor, type TableRef } from '../schema/naming.js';
 import { compileValidator, type Validate } from '../schema/record-validator.js';
 import type { TableRegistry } from '../schema/table-registry.js';
 import { decimalAt, integerAt, utcMicrosAt } from '../schema/byte-values.js';
-import { convertValue, fastStaged, type StagedValue } from '../schema/values.js';
+import { convertValue, fastStaged, type Alteration, type StagedValue } from '../schema/values.js';
 import type { RecordMessage, SchemaMessage } from '../singer/messages.js';
 import {
   TOKEN_ARRAY,
@@ -24,13 +26,21 @@ import {
   TOKEN_TRUE,
   type ScannedRecord,
 } from '../singer/record-scan.js';
-import type { LoadColumn, LoadMode } from '../sql/statements.js';
+import { tableName, type LoadColumn, type LoadMode } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
 import { SPAN, type Cell, type Spans } from '../staging/row-block.js';
 
 type CellMaker = (message: RecordMessage, line: number, from: string) => StagedValue;
 /** Converts a record value for one column (the rules of convertValue, fast cases first). */
 type Stager = (value: unknown, line: number, from: string) => StagedValue;
+
+/** What the end-of-run warning says happened to values of each kind of Alteration. */
+const ALTERATIONS: Record<Alteration, string> = {
+  rounded: 'had more digits than a DOUBLE holds and were stored rounded (on_inexact_number is round)',
+  'sub-microsecond': 'had digits beyond the microsecond, which a TIMESTAMP does not store, and were cut to microseconds',
+  'leap-second': 'were leap seconds (:60), which a TIMESTAMP does not store, and were stored as :59.999999',
+  'time-of-day': 'were date-times with a time of day, which a DATE column does not store; the date as written was kept',
+};
 
 /** Where a column's value comes from in a scanned line (see addScanned). */
 const FROM_FIELD = 0;
@@ -109,6 +119,8 @@ export class StreamSink {
   versioned = false;
   /** With load_method overwrite: the table's old rows were replaced by this run's first batch. */
   overwritten = false;
+  /** Per property and kind: values stored other than as given (see Alteration), reported at the end of the run. */
+  private readonly altered = new Map<string, { property: string; kind: Alteration; count: number; line: number; text: string; stored: StagedValue }>();
 
   constructor(
     readonly stream: string,
@@ -138,7 +150,7 @@ export class StreamSink {
         where,
       );
     }
-    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level, line, config.flattening_max_key_length);
+    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level, line, config.flattening_max_key_length, columnTypesFor(this.stream, config));
     const keyColumns = keyProperties.map((key) => {
       const column = dataColumns.find((c) => c.property === key);
       if (!column) throw new InputError(`Key property '${key}' is not among the schema's properties`, where);
@@ -168,6 +180,33 @@ export class StreamSink {
     this.stagers = this.columns.map((column) => this.stager(column));
     this.cellMakers = this.columns.map((column, i) => this.cellMaker(column, this.stagers[i]!));
     this.layOutScanning();
+  }
+
+  /**
+   * Takes the table's type for columns that exist with another number type, so values are checked
+   * for the type they are stored in: a DOUBLE column keeps its type and its values follow
+   * on_inexact_number (a DECIMAL staged for it would be rounded by the cast), a DECIMAL column
+   * takes values exactly (a double staged for it would already be rounded). Each change is logged.
+   * Called when the table fits the layout, before any record of it is staged.
+   */
+  adoptTableTypes(fit: readonly LoadColumn[]): LoadColumn[] {
+    const replaced = new Map<Column, Column>();
+    for (const { column, tableType } of fit) {
+      const type = normaliseType(tableType);
+      const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+      let adopted: Column | undefined;
+      if (type === 'DOUBLE' && column.kind === 'decimal') adopted = columnOf(column.path, 'number', 0, undefined, undefined, column);
+      else if (decimal && column.kind === 'number') adopted = columnOf(column.path, 'decimal', Number(decimal[2]), undefined, Number(decimal[1]), column);
+      if (!adopted || !this.dataColumns.includes(column)) continue;
+      replaced.set(column, adopted);
+      const what = `Stream '${this.stream}': column ${column.name} of ${tableName(this.table)} stays ${adopted.type} (the schema or column_types give ${column.type}), so values are stored as ${adopted.type}`;
+      if (adopted.kind === 'number') this.settings.log.warn(`${what}; on_inexact_number decides about those a DOUBLE cannot hold (alter the column to keep them exact)`);
+      else this.settings.log.info(what);
+    }
+    if (replaced.size === 0) return [...fit];
+    this.dataColumns = this.dataColumns.map((c) => replaced.get(c) ?? c);
+    this.layOut();
+    return fit.map(({ column, tableType }) => ({ column: replaced.get(column) ?? column, tableType }));
   }
 
   /** The lookups of addScanned for the current layout, and whether it can be used at all. */
@@ -349,6 +388,21 @@ export class StreamSink {
     return SPAN;
   }
 
+  private countAltered(property: string, kind: Alteration, value: unknown, stored: StagedValue, line: number): void {
+    const key = `${kind} ${property}`;
+    const seen = this.altered.get(key);
+    if (seen) seen.count += 1;
+    else this.altered.set(key, { property, kind, count: 1, line, text: typeof value === 'bigint' ? value.toString() : String(value), stored });
+  }
+
+  /** One warning per column and kind of value stored other than as given in this run (see Alteration). */
+  alterationReport(): string[] {
+    return [...this.altered.values()].map(({ property, kind, count, line, text, stored }) => {
+      const first = `the first, line ${line}: ${text} stored as ${String(stored).replace(/Z$/, '')}`;
+      return `Stream '${this.stream}', column '${property}': ${count} value(s) ${ALTERATIONS[kind]}; ${first}`;
+    });
+  }
+
   /** Opens the batch when needed, writes the row, counts its key. */
   private append(cells: Cell[], key: string | number | undefined, newHold: () => number, spans?: Spans): number {
     if (!this.batch) {
@@ -422,6 +476,7 @@ export class StreamSink {
       const converted = convertValue(value, column, config);
       if (!converted.ok) throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: this.stream });
       if (converted.warning) log.warn(`Line ${line}, stream '${this.stream}', column '${column.property}': ${converted.warning}`);
+      if (converted.altered) this.countAltered(column.property, converted.altered, value, converted.value, line);
       return converted.value;
     };
     const fast = fastStaged(column.kind);

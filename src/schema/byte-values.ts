@@ -65,6 +65,8 @@ export function utcMicrosAt(b: Uint8Array, start: number, end: number): number |
     if (b[start + 19] !== 0x2e || n === 21) return undefined;
     // Every written digit must be one; the first six are kept (Spark stores microseconds).
     for (let i = start + 20; i < end - 1; i += 1) if (b[i]! < 0x30 || b[i]! > 0x39) return undefined;
+    // Digits beyond the microsecond that are not all zero are cut, which the ordinary path reports.
+    for (let i = start + 26; i < end - 1; i += 1) if (b[i] !== 0x30) return undefined;
     for (let i = 0; i < 6; i += 1) micros = micros * 10 + (start + 20 + i < end - 1 ? b[start + 20 + i]! - 0x30 : 0);
   }
   return epochMicros(year, month, day, hour, minute, second, micros);

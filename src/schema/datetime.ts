@@ -21,7 +21,7 @@ export const MAX_DATE = '9999-12-31';
  * `invalid`: not a date-time. `beyond-9999`: a well-formed value after the year 9999, which Spark
  * does not store; the caller stores the largest value instead (the original target's rule).
  */
-export type TimestampResult = { ok: true; value: string } | { ok: false; problem: 'invalid' | 'beyond-9999' };
+export type TimestampResult = { ok: true; value: string; altered?: 'sub-microsecond' | 'leap-second' | 'time-of-day' } | { ok: false; problem: 'invalid' | 'beyond-9999' };
 
 interface Fields {
   year: number;
@@ -93,6 +93,8 @@ export function normaliseTimestamp(text: string): TimestampResult {
   if (f.year > 9999) return { ok: false, problem: 'beyond-9999' };
   const leap = f.second === 60;
   const micros = leap ? '999999' : (f.fraction + '000000').slice(0, 6);
+  // What TIMESTAMP cannot store is said (counted per column by the caller), never dropped quietly.
+  const altered = leap ? 'leap-second' : /[1-9]/.test(f.fraction.slice(6)) ? 'sub-microsecond' : undefined;
   const probe = new Date(Date.UTC(f.year, f.month - 1, f.day, endOfDay ? 0 : f.hour, f.minute, leap ? 59 : f.second));
   // Date.UTC maps years 0-99 to 1900-1999; set the year explicitly to keep them.
   if (f.year < 100) probe.setUTCFullYear(f.year, f.month - 1, f.day);
@@ -100,12 +102,10 @@ export function normaliseTimestamp(text: string): TimestampResult {
   const utc = new Date(epochMs);
   // The UTC instant of a valid value may fall in the year 0 or 10000 (an offset across the
   // calendar's ends); Spark stores both, so the value is kept as given.
-  return {
-    ok: true,
-    value:
-      `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ` +
-      `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}.${micros}Z`,
-  };
+  const value =
+    `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ` +
+    `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}.${micros}Z`;
+  return altered ? { ok: true, value, altered } : { ok: true, value };
 }
 
 /** `YYYY-MM-DD` of a date or a date-time value (the calendar date as written, no zone shift). */
@@ -116,8 +116,10 @@ export function normaliseDate(text: string): TimestampResult {
     // A full date-time is accepted for a date column when it is valid as a whole.
     const t = normaliseTimestamp(trimmed);
     if (!t.ok) return t;
-    const f = fieldsOf(trimmed) as Fields;
-    return { ok: true, value: `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}` };
+    const f = (fieldsOf(trimmed) ?? fieldsOf(DOUBLED_UTC_OFFSET.exec(trimmed)?.[1] ?? trimmed)) as Fields;
+    const value = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}`;
+    // The time of day is not stored in a DATE: said when there was one (counted by the caller).
+    return f.hour === 0 && f.minute === 0 && f.second === 0 && !/[1-9]/.test(f.fraction) ? { ok: true, value } : { ok: true, value, altered: 'time-of-day' };
   }
   const [, y, mo, d] = m;
   const year = Number(y);
@@ -159,6 +161,8 @@ export function fastUtcTimestamp(text: string): string | undefined {
     if (text.charCodeAt(19) !== 0x2e /* . */ || n === 21) return undefined;
     const written = text.slice(20, n - 1);
     if (digits(text, 20, written.length) < 0) return undefined;
+    // Digits beyond the microsecond are cut, which normaliseTimestamp reports.
+    if (written.length > 6 && digits(text, 26, written.length - 6) > 0) return undefined;
     fraction = written.length >= 6 ? written.slice(0, 6) : (written + '000000').slice(0, 6);
   }
   return `${text.slice(0, 10)} ${text.slice(11, 19)}.${fraction}Z`;

@@ -7,9 +7,10 @@
  */
 
 /**
- * ISO 8601 UTC text of a count of `unitsPerSecond` units since the epoch, with microsecond digits:
- * JS Date would cut Parquet's microseconds to milliseconds, and the target keeps microseconds.
- * Nanoseconds are truncated to microseconds (what Spark TIMESTAMP stores).
+ * ISO 8601 UTC text of a count of `unitsPerSecond` units since the epoch, with microsecond digits
+ * (nanosecond digits for nanoseconds): JS Date would cut Parquet's microseconds to milliseconds.
+ * Nanoseconds are kept in the text, so the record path cuts them to the microsecond Spark stores
+ * and says so, as for a JSON tap's value.
  */
 export function isoTimestamp(units: bigint, unitsPerSecond: bigint): string {
   // Floor division, so instants before 1970 get a positive fraction of their second.
@@ -19,12 +20,13 @@ export function isoTimestamp(units: bigint, unitsPerSecond: bigint): string {
     seconds -= 1n;
     rest += unitsPerSecond;
   }
-  const micros = (rest * 1_000_000n) / unitsPerSecond;
+  const digits = unitsPerSecond > 1_000_000n ? 9 : 6;
+  const fraction = (rest * 10n ** BigInt(digits)) / unitsPerSecond;
   const date = new Date(Number(seconds) * 1000);
   // Beyond what Date holds (±273,790 years) the text is left unparseable on purpose: the record
   // path then refuses it (or stores NULL under on_invalid_datetime), as any invalid date-time.
   if (Number.isNaN(date.getTime())) return `out-of-range timestamp ${units}/${unitsPerSecond} s`;
-  return date.toISOString().replace(/\.\d{3}Z$/, `.${micros.toString().padStart(6, '0')}Z`);
+  return date.toISOString().replace(/\.\d{3}Z$/, `.${fraction.toString().padStart(digits, '0')}Z`);
 }
 
 /** `YYYY-MM-DD` of a Parquet DATE (days since the epoch). */

@@ -168,8 +168,9 @@ describe('fast paths of the record path', () => {
       { numRuns: 5000 },
     );
     assert.equal(fastUtcTimestamp('2024-05-01T12:30:00Z'), '2024-05-01 12:30:00.000000Z');
-    assert.equal(fastUtcTimestamp('2024-05-01T12:30:00.1234567Z'), '2024-05-01 12:30:00.123456Z');
-    for (const declined of ['2024-02-30T00:00:00Z', '2024-05-01T24:00:00Z', '2024-05-01T12:30:60Z', '2024-05-01T12:30:00.Z', '0000-01-01T00:00:00Z', '2024-05-01T12:30:00+01:00', ' 2024-05-01T12:30:00Z']) {
+    assert.equal(fastUtcTimestamp('2024-05-01T12:30:00.1234560Z'), '2024-05-01 12:30:00.123456Z');
+    // Digits beyond the microsecond are cut by the full rules, which also report it.
+    for (const declined of ['2024-05-01T12:30:00.1234567Z', '2024-02-30T00:00:00Z', '2024-05-01T24:00:00Z', '2024-05-01T12:30:60Z', '2024-05-01T12:30:00.Z', '0000-01-01T00:00:00Z', '2024-05-01T12:30:00+01:00', ' 2024-05-01T12:30:00Z']) {
       assert.equal(fastUtcTimestamp(declined), undefined, declined);
     }
   });

@@ -58,7 +58,8 @@ describe('SQL builders', () => {
     );
     assert.match(checkedCast('y', 'string', 'TIMESTAMP', 'T'), /^CASE WHEN y IS NOT NULL AND \(CAST\(y AS TIMESTAMP\) IS NULL\) THEN raise_error/);
     assert.match(checkedCast('z', 'BIGINT', 'DOUBLE', 'D'), /CAST\(CAST\(z AS DOUBLE\) AS BIGINT\) <> z/);
-    assert.equal(checkedCast('z', 'DECIMAL(38,2)', 'DOUBLE', 'D'), 'CAST(z AS DOUBLE)');
+    assert.match(checkedCast('z', 'DECIMAL(38,2)', 'DOUBLE', 'D'), /CAST\(CAST\(z AS DOUBLE\) AS DECIMAL\(38,2\)\) <> z/);
+    assert.equal(checkedCast('z', 'FLOAT', 'DOUBLE', 'D'), 'CAST(z AS DOUBLE)');
     assert.equal(checkedCast('z', 'BIGINT', 'STRING', 'D'), 'CAST(z AS STRING)');
   });
   it('alterColumnType', () =>

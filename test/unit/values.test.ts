@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { Column, ValueKind } from '../../src/schema/columns.js';
-import { normaliseTimestamp } from '../../src/schema/datetime.js';
+import { normaliseDate, normaliseTimestamp } from '../../src/schema/datetime.js';
 import { convertValue } from '../../src/schema/values.js';
 import { ExactNumber } from '../../src/singer/json.js';
 
@@ -42,9 +42,39 @@ describe('normaliseTimestamp', () => {
   for (const [input, expected] of cases) {
     it(`${input} -> ${expected}`, () => {
       const r = normaliseTimestamp(input);
+      if (r.ok) delete r.altered;
       assert.deepEqual(r, expected === 'invalid' || expected === 'beyond-9999' ? { ok: false, problem: expected } : { ok: true, value: expected });
     });
   }
+  it('says what a TIMESTAMP cannot store: digits beyond the microsecond, a leap second', () => {
+    const altered = (text: string) => {
+      const r = normaliseTimestamp(text);
+      return r.ok ? r.altered : r.problem;
+    };
+    assert.equal(altered('2019-01-31T15:51:48.8619623Z'), 'sub-microsecond');
+    assert.equal(altered('2020-01-01T10:00:00.123456789+01:00'), 'sub-microsecond');
+    assert.equal(altered('2020-01-01T10:00:00.123456000Z'), undefined);
+    assert.equal(altered('2016-12-31T23:59:60Z'), 'leap-second');
+    assert.equal(altered('2020-12-31T24:00:00Z'), undefined, 'the next midnight is the same instant');
+    assert.deepEqual(normaliseDate('2019-02-10T13:45:00+05:00'), { ok: true, value: '2019-02-10', altered: 'time-of-day' });
+    assert.deepEqual(normaliseDate('2019-02-10T00:00:00+05:00'), { ok: true, value: '2019-02-10' });
+    assert.deepEqual(normaliseDate('2019-12-18T00:00:00+00:00+00:00'), { ok: true, value: '2019-12-18' });
+  });
+});
+
+describe('text UTF-8 cannot hold', () => {
+  it('refuses an unpaired surrogate, or replaces it with on_invalid_utf8: replace', () => {
+    assert.deepEqual(convertValue('a\ud800', col('string')), {
+      ok: false,
+      reason: 'the text "a\\ud800" holds an unpaired UTF-16 surrogate escape, which UTF-8 cannot store; fix the tap, or set on_invalid_utf8 to replace to store U+FFFD instead',
+    });
+    assert.deepEqual(convertValue('a\ud800', col('json'), { on_invalid_utf8: 'replace' }), {
+      ok: true,
+      value: 'a\ufffd',
+      warning: 'the text "a\\ud800" holds an unpaired UTF-16 surrogate escape, which UTF-8 cannot store; stored with U+FFFD in its place (on_invalid_utf8 is replace)',
+    });
+    assert.deepEqual(convertValue('🚀', col('string')), { ok: true, value: '🚀' });
+  });
 });
 
 describe('convertValue', () => {
