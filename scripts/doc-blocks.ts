@@ -161,7 +161,8 @@ export function shellCommands(text: string): string[][] {
   return joined
     .split('\n')
     .map((l) => l.replace(/^\$ /, ''))
-    .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+    .map((l) => l.replace(/(^|\s)#.*$/, ''))
+    .filter((l) => l.trim() !== '')
     .flatMap((l) => l.split(/\s*(?:\|\||&&|\||;)\s*/))
     .map(shellWords)
     .map((words) => {

@@ -151,10 +151,18 @@ describe('the checks fail on broken blocks', () => {
     assert.deepEqual(unknownErrorLines(section, "`S3 bucket ${bucket} does not exist; check the bucket name`"), ['`Cannot reach the lakehouse at <url>: nothing listens here`']);
   });
 
-  it('shell commands: continuations joined, pipes split, assignments and redirections dropped', () => {
-    assert.deepEqual(shellCommands('A=1 tap --config "t 1.json" \\\n  | target-iomete --config ENV > state.json\n# comment'), [
+  it('shell commands: continuations joined, pipes split, assignments, redirections and comments dropped', () => {
+    assert.deepEqual(shellCommands('A=1 tap --config "t 1.json" \\\n  | target-iomete --config ENV > state.json\n# comment\nnpm run build   # compile'), [
       ['tap', '--config', 't 1.json'],
       ['target-iomete', '--config', 'ENV'],
+      ['npm', 'run', 'build'],
     ]);
+  });
+
+  it('a development guide with a mistyped npm script fails', async () => {
+    const guide = await read('docs/DEVELOPMENT.md');
+    const broken = guide.replace('npm run test:unit ', 'npm run test:units ');
+    assert.notEqual(broken, guide);
+    assert.match(documentProblems('docs/DEVELOPMENT.md', broken, await facts()).join('\n'), /npm has no script 'test:units'/);
   });
 });
