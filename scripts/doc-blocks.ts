@@ -208,7 +208,9 @@ export function commandProblems(words: readonly string[], facts: DocFacts): stri
   if (program === 'npm' && rest[0] === 'run') {
     const script = rest[1];
     if (script === undefined || !facts.npmScripts.includes(script)) return [`npm has no script '${script ?? ''}'`];
-    if (script === 'lakehouse' && rest[2] === '--' && rest[3] !== undefined && !facts.lakehouseCommands.includes(rest[3])) return [`the lakehouse command has no '${rest[3]}'`];
+    // `<command>` is a placeholder the prose explains.
+    const sub = rest[3];
+    if (script === 'lakehouse' && rest[2] === '--' && sub !== undefined && !sub.startsWith('<') && !facts.lakehouseCommands.includes(sub)) return [`the lakehouse command has no '${sub}'`];
     return [];
   }
   if (program === 'npm' && rest[0] === 'test') return facts.npmScripts.includes('test') ? [] : ['npm has no script test'];
@@ -245,9 +247,25 @@ export function blockProblems(block: CodeBlock, facts: DocFacts): string[] {
   }
 }
 
-/** Pure: every problem of a markdown file's blocks, as `<file>:<line>: <problem>`. */
+/** Pure: commands quoted inline in the prose (`` `npm ci && npm run package:wheel` ``), with their lines. */
+export function inlineCommands(markdown: string): Array<{ text: string; line: number }> {
+  const found: Array<{ text: string; line: number }> = [];
+  let fenced = false;
+  for (const [i, line] of markdown.split('\n').entries()) {
+    if (line.trimStart().startsWith('```')) fenced = !fenced;
+    if (fenced) continue;
+    for (const m of line.matchAll(/(?<!`)`([^`]+)`(?!`)/g)) {
+      if (/^(target-iomete|npm|meltano|docker run|node bin\/run\.js|[A-Z_]+=\S* target-iomete) /.test(m[1]!)) found.push({ text: m[1]!, line: i + 1 });
+    }
+  }
+  return found;
+}
+
+/** Pure: every problem of a markdown file's blocks and inline commands, as `<file>:<line>: <problem>`. */
 export function documentProblems(file: string, markdown: string, facts: DocFacts): string[] {
-  return codeBlocks(markdown).flatMap((b) => blockProblems(b, facts).map((p) => `${file}:${b.line}: ${p}`));
+  const blocks = codeBlocks(markdown).flatMap((b) => blockProblems(b, facts).map((p) => `${file}:${b.line}: ${p}`));
+  const inline = inlineCommands(markdown).flatMap((c) => shellCommands(c.text).flatMap((words) => commandProblems(words, facts).map((p) => `${file}:${c.line}: ${p}`)));
+  return [...blocks, ...inline];
 }
 
 /** Pure: GitHub's anchor of a heading (lower case, punctuation dropped, spaces to dashes). */

@@ -159,6 +159,13 @@ describe('the checks fail on broken blocks', () => {
     ]);
   });
 
+  it('a README with a mistyped command in its prose fails', async () => {
+    const readme = await read('README.md');
+    const broken = readme.replace('`npm ci && npm run package:wheel`', '`npm ci && npm run package:whl`');
+    assert.notEqual(broken, readme);
+    assert.match(documentProblems('README.md', broken, await facts()).join('\n'), /README\.md:\d+: npm has no script 'package:whl'/);
+  });
+
   it('a development guide with a mistyped npm script fails', async () => {
     const guide = await read('docs/DEVELOPMENT.md');
     const broken = guide.replace('npm run test:unit ', 'npm run test:units ');
