@@ -24,3 +24,13 @@ export function settingsGroups(requirements: Requirements = requirementsOf()): s
   if (requirements.alternatives.length === 0) return requirements.required.length > 0 ? [[...requirements.required]] : [];
   return requirements.alternatives.map((alternative) => [...new Set([...requirements.required, ...alternative])]);
 }
+
+/** Pure: how the README and `--about --format markdown` show a setting's requirement. */
+export function requirementLabel(name: string, requirements: Requirements = requirementsOf()): string {
+  if (requirements.required.includes(name)) return 'yes';
+  const others = requirements.alternatives.filter((a) => !a.includes(name)).flat();
+  if (requirements.alternatives.some((a) => a.includes(name))) {
+    return others.length > 0 ? `yes, or ${[...new Set(others)].map((o) => `\`${o}\``).join(' / ')}` : 'yes';
+  }
+  return '';
+}

@@ -1,6 +1,6 @@
 import { ENV_CONFIG, ENV_PREFIX, envVarName } from '../config/env.js';
 import type { SettingSpec } from '../config/settings.js';
-import { requirementsOf, type Requirements } from './requirements.js';
+import { requirementLabel, requirementsOf, type Requirements } from './requirements.js';
 
 /** Pure: a value as Markdown code, JSON for anything but strings. */
 function code(value: unknown): string {
@@ -13,49 +13,54 @@ function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
-const DURATION_UNITS: ReadonlyArray<[number, string]> = [
-  [86_400, 'd'],
-  [3_600, 'h'],
-  [60, 'min'],
-  [1, 's'],
-];
-const BYTE_UNITS: ReadonlyArray<[number, string]> = [
-  [2 ** 30, 'GiB'],
-  [2 ** 20, 'MiB'],
-  [2 ** 10, 'KiB'],
-  [1, 'bytes'],
-];
+/**
+ * Pure: a setting's default as people read it: sizes in binary units and durations in the largest
+ * whole unit, with the value to write after them (`256 MiB (268435456)`, `3 h (10800)`; `30 s`);
+ * other values as they are written. The unit comes from the setting's name, which says it for
+ * every measured setting (`*_bytes`, `*_seconds`), so a new one needs no extra field. Undefined
+ * for settings without a default.
+ */
+export function defaultText(spec: Pick<SettingSpec, 'name' | 'default'>): string | undefined {
+  const value = spec.default;
+  if (value === undefined) return undefined;
+  const plain = typeof value === 'string' ? (value === '' ? '""' : value) : JSON.stringify(value);
+  if (typeof value !== 'number' || value <= 0) return plain;
+  const unit = spec.name.endsWith('_bytes') ? size(value) : spec.name.endsWith('_seconds') ? duration(value) : undefined;
+  return unit === undefined || unit === `${value} s` ? (unit ?? plain) : `${unit} (${plain})`;
+}
 
-/** Pure: the largest unit that states the amount exactly (10800 s is "3 h", 90 s stays "90 s"). */
-function inUnits(amount: number, units: ReadonlyArray<[number, string]>): string {
-  if (amount === 0) return `0 ${units[units.length - 1]![1]}`;
-  const [size, unit] = units.find(([size]) => Number.isInteger(amount / size)) ?? units[units.length - 1]!;
-  return `${amount / size} ${unit}`;
+function size(bytes: number): string {
+  const units = ['GiB', 'MiB', 'KiB'];
+  for (const [i, unit] of units.entries()) {
+    const scale = 1024 ** (units.length - i);
+    if (bytes % scale === 0) return `${bytes / scale} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+function duration(value: number): string {
+  if (value % 3600 === 0) return `${value / 3600} h`;
+  if (value % 60 === 0) return `${value / 60} min`;
+  return `${value} s`;
+}
+
+/** Pure: the table's default cell: the value as code, its units in front when it has some (`256 MiB (\`268435456\`)`). */
+export function defaultCell(spec: Pick<SettingSpec, 'name' | 'default'>): string {
+  if (spec.default === undefined) return '';
+  const text = defaultText(spec)!;
+  const value = code(spec.default);
+  const inUnits = /^(.*) \((.*)\)$/.exec(text);
+  if (inUnits) return `${inUnits[1]} (${value})`;
+  return /^\d+(\.\d+)? s$/.test(text) ? `${value} s` : value;
 }
 
 /**
- * Pure: how the settings table shows a default. The unit comes from the setting's name, which says
- * it for every measured setting (`*_seconds`, `*_bytes`, `*_rows`), so a new one needs no extra field.
+ * Pure: the "Needed" cell: the schema's requirement (`yes`, `yes, or \`schema_mapping\``), else
+ * when the setting must be set after all (its `neededWhen`), else nothing.
  */
-export function formatDefault(spec: Pick<SettingSpec, 'name' | 'default'>): string {
-  const value = spec.default;
-  if (value === undefined) return '';
-  if (typeof value === 'number' && value > 0) {
-    if (spec.name.endsWith('_seconds')) return inUnits(value, DURATION_UNITS);
-    if (spec.name.endsWith('_bytes')) return inUnits(value, BYTE_UNITS);
-    if (spec.name.endsWith('_rows')) return `${value.toLocaleString('en-US')} rows`;
-  }
-  return code(value);
-}
-
-/** Pure: the "Needed" cell: always, instead of another setting, or when (from the setting's `neededWhen`). */
 export function neededLabel(spec: Pick<SettingSpec, 'name' | 'neededWhen'>, requirements: Requirements = requirementsOf()): string {
-  if (requirements.required.includes(spec.name)) return 'always';
-  const branches = requirements.alternatives.filter((a) => a.includes(spec.name));
-  if (branches.length > 0) {
-    const others = [...new Set(requirements.alternatives.filter((a) => !a.includes(spec.name)).flat())];
-    return others.length > 0 ? `unless ${others.map((o) => `\`${o}\``).join(' / ')} is set` : 'always';
-  }
+  const required = requirementLabel(spec.name, requirements);
+  if (required) return required;
   return spec.neededWhen ? `when ${spec.neededWhen}` : '';
 }
 
@@ -81,7 +86,7 @@ export function environmentRule(): string {
 export function settingsTable(specs: readonly SettingSpec[], requirements: Requirements = requirementsOf()): string {
   const lines = ['| Setting | Needed | Default | Description |', '|---|---|---|---|'];
   for (const spec of specs) {
-    const cells = [`\`${spec.name}\``, neededLabel(spec, requirements), formatDefault(spec), describe(spec)];
+    const cells = [`\`${spec.name}\``, neededLabel(spec, requirements), defaultCell(spec), describe(spec)];
     lines.push(`| ${cells.map(cell).join(' | ')} |`);
   }
   return lines.join('\n');
