@@ -151,7 +151,8 @@ describe('a Meltano user installs target-iomete from its wheel and loads with it
     const list = output('meltano', 'config', 'list', 'target-iomete').stdout;
     for (const name of SETTINGS_TO_SET) {
       const env = `TARGET_IOMETE_${name.toUpperCase()}`;
-      const line = list.split('\n').find((l) => l.startsWith(`${name} `) && l.includes(`[env: ${env}]`));
+      // A setting with other names lists their variables after its own: `[env: TARGET_IOMETE_TOKEN, TARGET_IOMETE_PASSWORD]`.
+      const line = list.split('\n').find((l) => l.startsWith(`${name} `) && (l.includes(`[env: ${env}]`) || l.includes(`[env: ${env}, `)));
       assert.ok(line, `${name} is listed`);
       assert.match(line, new RegExp(`current value: .+ \\(from (\`meltano\\.yml\`|the ${env} variable in \`\\.env\`)\\)$`), name);
     }
