@@ -1,4 +1,4 @@
-// The README's "run it" command: starts the local lakehouse (fetching its jars on first use),
+// The development guide's "run it" command (docs/DEVELOPMENT.md): starts the local lakehouse (fetching its jars on first use),
 // pipes a Singer fixture through the built CLI exactly as a user would, then prints the rows
 // that landed in Iceberg. Input defaults to the three-stream fixture; pass another file to load it.
 import { spawn } from 'node:child_process';

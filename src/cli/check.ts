@@ -9,7 +9,7 @@ import { describeS3Error, type S3Probe } from './s3-probe.js';
 
 /**
  * `--check`: everything a first load needs, tried step by step before any data moves: the config
- * is valid, the staging bucket takes, returns and deletes an object, the lakehouse opens a session
+ * is valid, the staging bucket takes, returns, lists and deletes an object, the lakehouse opens a session
  * and answers a query, the catalog is there, and the lakehouse can read what was staged (the step
  * that fails when the cluster's own S3 settings cannot reach the bucket).
  */
@@ -34,6 +34,7 @@ export const STEPS = {
   config: 'config',
   s3Write: 's3 write',
   s3Read: 's3 read',
+  s3List: 's3 list',
   session: 'lakehouse session',
   query: 'lakehouse query',
   catalog: 'lakehouse catalog',
@@ -93,8 +94,18 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
         return 'read the probe back unchanged';
       }, s3Failure),
     );
+    // Each run lists its prefix for run markers (staging/leftovers.ts): s3:ListBucket is tried here too.
+    const folder = key.slice(0, key.lastIndexOf('/') + 1);
+    record(
+      await step(STEPS.s3List, async () => {
+        const keys = await deps.probe.list(folder);
+        if (!keys.includes(key)) throw new Error(`listing s3://${config.s3_bucket}/${folder} did not show the probe; is 's3_endpoint_url' a real S3 API?`);
+        return `listed s3://${config.s3_bucket}/${folder}`;
+      }, s3Failure),
+    );
   } else {
     record(skip(STEPS.s3Read, `needs '${STEPS.s3Write}'`));
+    record(skip(STEPS.s3List, `needs '${STEPS.s3Write}'`));
   }
 
   const sql = deps.connect();

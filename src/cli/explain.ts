@@ -137,7 +137,7 @@ function explainS3(facts: ErrorFacts, context: FailureContext): string | undefin
       return `${bucket} is not a valid S3 bucket name; check 's3_bucket'`;
   }
   if (name === 'AccessDenied' || facts.status === 403) {
-    return `S3 denied access to bucket ${bucket}${endpoint}; the credentials need s3:PutObject, s3:GetObject and s3:DeleteObject on the staging prefix (check 'aws_access_key_id' / 'aws_profile', 's3_key_prefix' and 's3_acl')`;
+    return `S3 denied access to bucket ${bucket}${endpoint}; the credentials need s3:PutObject, s3:GetObject, s3:DeleteObject and s3:ListBucket on the staging prefix (check 'aws_access_key_id' / 'aws_profile', 's3_key_prefix' and 's3_acl')`;
   }
   if (facts.status === 301) return `S3 bucket ${bucket} is in another region; check 's3_region_name'`;
   const network = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|TimeoutError/.exec([facts.code, facts.name, facts.text].join(' '));

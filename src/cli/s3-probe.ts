@@ -1,10 +1,15 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type ObjectCannedACL } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ObjectCannedACL } from '@aws-sdk/client-s3';
 import { s3ClientConfig, type S3Settings } from '../storage/s3-object-store.js';
 
-/** The three object operations `--check` needs; the staging store itself only uploads and deletes. */
+/**
+ * The object operations `--check` tries: the staging store's upload, listing (of run markers) and
+ * delete, and a read that shows the object arrived whole.
+ */
 export interface S3Probe {
   put(key: string, body: string): Promise<void>;
   get(key: string): Promise<string>;
+  /** Keys under `prefix` (the first page is enough for a probe). */
+  list(prefix: string): Promise<string[]>;
   remove(key: string): Promise<void>;
   close(): void;
 }
@@ -42,6 +47,11 @@ export class S3ProbeClient implements S3Probe {
   async get(key: string): Promise<string> {
     const result = await this.client.send(new GetObjectCommand({ Bucket: this.settings.s3_bucket, Key: key }));
     return (await result.Body?.transformToString('utf8')) ?? '';
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.settings.s3_bucket, Prefix: prefix }));
+    return (page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
   }
 
   async remove(key: string): Promise<void> {

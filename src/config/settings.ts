@@ -20,6 +20,11 @@ export interface SettingSpec {
   readonly minimum?: number;
   /** Extra JSON Schema keywords for the value (e.g. the shape of an object). */
   readonly schema?: Record<string, unknown>;
+  /**
+   * When an optional setting must be set after all (the README's "Needed" column), e.g. "S3-compatible
+   * stores other than AWS". Settings the schema requires say so by themselves.
+   */
+  readonly neededWhen?: string;
   readonly group: 'connection' | 's3' | 'target' | 'loading' | 'records' | 'mapping';
 }
 
@@ -39,6 +44,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'Port of the SQL endpoint.',
     default: 443,
     minimum: 1,
+    neededWhen: 'the endpoint listens on another port (the local lakehouse: 10001)',
     group: 'connection',
   },
   {
@@ -48,6 +54,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'Transport scheme: `https` (default) or `http` (local development only).',
     default: 'https',
     enum: ['https', 'http'],
+    neededWhen: 'the endpoint speaks plain HTTP (local development)',
     group: 'connection',
   },
   {
@@ -63,6 +70,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     title: 'CA bundle file',
     description: 'Path of a PEM file with the certificate authorities to trust for the SQL endpoint.',
+    neededWhen: "a private certificate authority signed the endpoint's certificate",
     group: 'connection',
   },
   {
@@ -71,6 +79,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     title: 'Data plane',
     description:
       'iomete data plane (namespace) of the lakehouse. Given, the HTTP path is `/data-plane/{data_plane}/lakehouse/{lakehouse}`.',
+    neededWhen: "the lakehouse runs in an iomete data plane (the console's data plane, often `default`)",
     group: 'connection',
   },
   {
@@ -79,6 +88,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     title: 'Workspace ID',
     description:
       'Legacy iomete workspace ID. Given without `data_plane`, the HTTP path is `/lakehouse/{workspace_id}/{lakehouse}`.',
+    neededWhen: 'the iomete deployment is an older one without data planes',
     group: 'connection',
   },
   {
@@ -93,6 +103,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     title: 'HTTP path',
     description: 'Explicit HTTP path of the SQL endpoint; wins over the path built from `data_plane`/`workspace_id`/`lakehouse`.',
+    neededWhen: "the endpoint's path is not built from `data_plane` and `lakehouse`",
     group: 'connection',
   },
   {
@@ -147,6 +158,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     title: 'S3 endpoint URL',
     description: 'Endpoint of an S3-compatible store (MinIO, Ceph, ...). Used for uploads only; the lakehouse reads through its own S3 settings.',
+    neededWhen: 'the bucket is not on AWS S3 (MinIO, Ceph, ...)',
     group: 's3',
   },
   {
@@ -154,6 +166,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     title: 'S3 region',
     description: 'Region of the staging bucket.',
+    neededWhen: "the bucket is not in the environment's `AWS_REGION` (or `us-east-1` without it)",
     group: 's3',
   },
   {
@@ -162,6 +175,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     title: 'S3 path-style addressing',
     description: 'Address the bucket in the URL path instead of the host name (most S3-compatible stores need this).',
     default: false,
+    neededWhen: 'the S3-compatible store needs path-style URLs (MinIO does)',
     group: 's3',
   },
   {
@@ -177,6 +191,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     title: 'AWS access key ID',
     description: 'S3 access key. Without it the AWS default credential chain is used (env, profile, IAM role).',
     secret: true,
+    neededWhen: 'the AWS default credential chain (environment, profile, IAM role) has no credentials for the bucket',
     group: 's3',
   },
   {
@@ -185,6 +200,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     title: 'AWS secret access key',
     description: 'S3 secret key, used together with `aws_access_key_id`.',
     secret: true,
+    neededWhen: '`aws_access_key_id` is set',
     group: 's3',
   },
   {
@@ -193,6 +209,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     title: 'AWS session token',
     description: 'Session token for temporary credentials.',
     secret: true,
+    neededWhen: 'the access key is temporary (STS)',
     group: 's3',
   },
   {
@@ -471,6 +488,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     title: 'Max flattening depth',
     description: 'Meltano SDK setting: depth of flattening when `flattening_enabled` is true (required then); without `flattening_enabled` it has no effect.',
     minimum: 0,
+    neededWhen: '`flattening_enabled` is `true`',
     group: 'records',
   },
   {

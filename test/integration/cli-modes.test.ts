@@ -85,8 +85,8 @@ describe('--check', () => {
     const result = await runCli(['--config', config, '--check']);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const lines = result.stdout.trim().split('\n');
-    assert.equal(lines.filter((l) => l.startsWith('PASS  ')).length, 8, result.stdout);
-    assert.equal(lines.at(-1), 'Check passed: all 8 steps passed.');
+    assert.equal(lines.filter((l) => l.startsWith('PASS  ')).length, 9, result.stdout);
+    assert.equal(lines.at(-1), 'Check passed: all 9 steps passed.');
   });
 
   it('fails with a clear line when S3 and the lakehouse are unreachable, showing no secret', async () => {
@@ -96,7 +96,7 @@ describe('--check', () => {
     assert.equal(result.code, 1);
     assert.match(result.stdout, /^FAIL {2}s3 write +.*ECONNREFUSED.*check 's3_endpoint_url'/m);
     assert.match(result.stdout, /^FAIL {2}lakehouse session +Cannot reach the lakehouse at http:\/\/127\.0\.0\.1:1\//m);
-    assert.match(result.stdout, /^Check failed: 2 step\(s\) failed, 5 skipped, 1 passed\.$/m);
+    assert.match(result.stdout, /^Check failed: 2 step\(s\) failed, 6 skipped, 1 passed\.$/m);
     assert.doesNotMatch(result.stdout + result.stderr, /check-secret-42/);
     assert.ok(base.host);
   });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { buildWheel } from '../../scripts/build-wheel.js';
-import { quickstartSteps, SETTINGS_TO_SET, stateId, withLoaderPipUrl, type QuickstartValues } from '../../scripts/meltano-quickstart.js';
+import { canonicalSettingName, quickstartSteps, SETTINGS_TO_SET, stateId, TOKEN_SETTING, withLoaderPipUrl, type QuickstartValues } from '../../scripts/meltano-quickstart.js';
 import { ensurePythonTools, type PythonTools } from '../../scripts/python-tools.js';
 import { aboutInfo } from '../../src/cli/about.js';
 import type { MeltanoSetting } from '../../src/cli/meltano-definition.js';
@@ -84,7 +84,8 @@ describe('a Meltano user installs target-iomete from its wheel and loads with it
       definition: join(root, 'plugin-definition.yml'),
       wheel: wheel.path,
       // `meltano config set` takes each value as text and casts it by the setting's kind.
-      settings: Object.fromEntries(Object.entries({ ...lakehouse, default_target_schema: schema }).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+      // By canonical name: the local config may spell the token's setting by its older name.
+      settings: Object.fromEntries(Object.entries({ ...lakehouse, default_target_schema: schema }).map(([k, v]) => [canonicalSettingName(k), typeof v === 'string' ? v : JSON.stringify(v)])),
       tap: TAP,
       tapFrom: ['--from-ref', join(work, `${TAP}.yml`)],
     };
@@ -109,7 +110,7 @@ describe('a Meltano user installs target-iomete from its wheel and loads with it
   });
 
   it('the quickstart sets exactly the settings the local lakehouse needs', () => {
-    assert.deepEqual([...SETTINGS_TO_SET].sort(), Object.keys(lakehouse).sort());
+    assert.deepEqual([...SETTINGS_TO_SET].sort(), Object.keys(lakehouse).map(canonicalSettingName).sort());
   });
 
   it("runs the README's Meltano commands in order, each exits 0", async () => {
@@ -140,8 +141,8 @@ describe('a Meltano user installs target-iomete from its wheel and loads with it
     // Secrets went to .env, not to meltano.yml.
     const yml = await readFile(join(project, 'meltano.yml'), 'utf8');
     const dotenv = await readFile(join(project, '.env'), 'utf8');
-    for (const secret of ['password', 'aws_secret_access_key']) {
-      assert.ok(!yml.includes(String(lakehouse[secret])), `${secret} is not in meltano.yml`);
+    for (const secret of [TOKEN_SETTING, 'aws_secret_access_key']) {
+      assert.ok(!yml.includes(values.settings[secret]!), `${secret} is not in meltano.yml`);
       assert.match(dotenv, new RegExp(`^TARGET_IOMETE_${secret.toUpperCase()}=`, 'm'));
     }
   });
@@ -150,11 +151,12 @@ describe('a Meltano user installs target-iomete from its wheel and loads with it
     const list = output('meltano', 'config', 'list', 'target-iomete').stdout;
     for (const name of SETTINGS_TO_SET) {
       const env = `TARGET_IOMETE_${name.toUpperCase()}`;
-      const line = list.split('\n').find((l) => l.startsWith(`${name} `) && l.includes(`[env: ${env}]`));
+      // A setting with other names lists their variables after its own: `[env: TARGET_IOMETE_TOKEN, TARGET_IOMETE_PASSWORD]`.
+      const line = list.split('\n').find((l) => l.startsWith(`${name} `) && (l.includes(`[env: ${env}]`) || l.includes(`[env: ${env}, `)));
       assert.ok(line, `${name} is listed`);
       assert.match(line, new RegExp(`current value: .+ \\(from (\`meltano\\.yml\`|the ${env} variable in \`\\.env\`)\\)$`), name);
     }
-    for (const secret of ['password', 'aws_secret_access_key']) assert.match(list, new RegExp(`^${secret} .*current value: \\(redacted\\)`, 'm'), secret);
+    for (const secret of [TOKEN_SETTING, 'aws_secret_access_key']) assert.match(list, new RegExp(`^${secret} .*current value: \\(redacted\\)`, 'm'), secret);
     assert.doesNotMatch(list, /local-token/);
   });
 

@@ -54,7 +54,7 @@ describe('npm install -g of the packed package', { timeout: 10 * 60_000 }, () =>
 
   it('packs only the built code and what it needs at runtime', () => {
     const unexpected = packed.filter(
-      (p) => !(['package.json', 'README.md', 'plugin-definition.yml', 'bin/run.js'].includes(p) || /^dist\/.+\.(js|d\.ts)$/.test(p)),
+      (p) => !(['package.json', 'README.md', 'LICENSE', 'plugin-definition.yml', 'bin/run.js'].includes(p) || /^dist\/.+\.(js|d\.ts)$/.test(p)),
     );
     assert.deepEqual(unexpected, []);
     assert.ok(packed.includes('dist/command.js'));

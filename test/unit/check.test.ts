@@ -20,7 +20,7 @@ const { config } = resolveConfig({
 /** An in-memory bucket; `fail` makes one operation throw like the AWS SDK does. */
 class FakeProbe implements S3Probe {
   readonly objects = new Map<string, string>();
-  constructor(private readonly fail: Partial<Record<'put' | 'get' | 'remove', Error>> = {}) {}
+  constructor(private readonly fail: Partial<Record<'put' | 'get' | 'list' | 'remove', Error>> = {}) {}
   async put(key: string, body: string) {
     if (this.fail.put) throw this.fail.put;
     this.objects.set(key, body);
@@ -28,6 +28,10 @@ class FakeProbe implements S3Probe {
   async get(key: string) {
     if (this.fail.get) throw this.fail.get;
     return this.objects.get(key) ?? '';
+  }
+  async list(prefix: string) {
+    if (this.fail.list) throw this.fail.list;
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix));
   }
   async remove(key: string) {
     if (this.fail.remove) throw this.fail.remove;
@@ -81,6 +85,7 @@ describe('--check steps', () => {
     assert.deepEqual(statuses(results), [
       's3 write: pass',
       's3 read: pass',
+      's3 list: pass',
       'lakehouse session: pass',
       'lakehouse query: pass',
       'lakehouse catalog: pass',
@@ -101,6 +106,7 @@ describe('--check steps', () => {
     assert.deepEqual(statuses(results), [
       's3 write: fail',
       's3 read: skip',
+      's3 list: skip',
       'lakehouse session: pass',
       'lakehouse query: pass',
       'lakehouse catalog: pass',
@@ -117,14 +123,33 @@ describe('--check steps', () => {
     assert.deepEqual(statuses(results), [
       's3 write: pass',
       's3 read: pass',
+      's3 list: pass',
       'lakehouse session: fail',
       'lakehouse query: skip',
       'lakehouse catalog: skip',
       'lakehouse reads staging: skip',
       's3 delete: pass',
     ]);
-    assert.match(results[2]!.detail, /Cannot reach the lakehouse/);
+    assert.match(results[3]!.detail, /Cannot reach the lakehouse/);
     assert.equal(probe.objects.size, 0);
+  });
+
+  it('fails the list step when the credentials may not list the prefix, and still deletes the probe', async () => {
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const probe = new FakeProbe({ list: denied });
+    const results = await check(probe, new FakeLakehouse(probe));
+    const list = results.find((r) => r.step === 's3 list');
+    assert.equal(list?.status, 'fail');
+    assert.match(list?.detail ?? '', /S3 denied access to bucket .*s3:ListBucket/);
+    assert.equal(results.find((r) => r.step === 's3 delete')?.status, 'pass');
+    assert.equal(probe.objects.size, 0);
+  });
+
+  it('fails the list step when the listing does not show the probe', async () => {
+    const probe = new FakeProbe();
+    probe.list = async () => [];
+    const results = await check(probe, new FakeLakehouse(probe));
+    assert.match(results.find((r) => r.step === 's3 list')?.detail ?? '', /did not show the probe/);
   });
 
   it('fails the staging step when the lakehouse cannot read what was staged', async () => {

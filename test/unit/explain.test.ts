@@ -91,9 +91,9 @@ describe('explainFailure: S3', () => {
     [s3Error('NoSuchBucket', 404, 'The specified bucket does not exist'), "S3 bucket 'staging' does not exist at http://minio:9000; check 's3_bucket' (and 's3_endpoint_url' / 's3_region_name')"],
     [s3Error('InvalidAccessKeyId', 403), "S3 does not know the access key at http://minio:9000; check 'aws_access_key_id' (or the AWS credential chain: env, 'aws_profile', IAM role)"],
     [s3Error('SignatureDoesNotMatch', 403), "S3 rejected the request signature at http://minio:9000; check 'aws_secret_access_key' (it must belong to 'aws_access_key_id')"],
-    [s3Error('AccessDenied', 403), "S3 denied access to bucket 'staging' at http://minio:9000; the credentials need s3:PutObject, s3:GetObject and s3:DeleteObject on the staging prefix (check 'aws_access_key_id' / 'aws_profile', 's3_key_prefix' and 's3_acl')"],
+    [s3Error('AccessDenied', 403), "S3 denied access to bucket 'staging' at http://minio:9000; the credentials need s3:PutObject, s3:GetObject, s3:DeleteObject and s3:ListBucket on the staging prefix (check 'aws_access_key_id' / 'aws_profile', 's3_key_prefix' and 's3_acl')"],
     [s3Error('PermanentRedirect', 301), "S3 bucket 'staging' is in another region; check 's3_region_name'"],
-    [s3Error('Forbidden', 403), "S3 denied access to bucket 'staging' at http://minio:9000; the credentials need s3:PutObject, s3:GetObject and s3:DeleteObject on the staging prefix (check 'aws_access_key_id' / 'aws_profile', 's3_key_prefix' and 's3_acl')"],
+    [s3Error('Forbidden', 403), "S3 denied access to bucket 'staging' at http://minio:9000; the credentials need s3:PutObject, s3:GetObject, s3:DeleteObject and s3:ListBucket on the staging prefix (check 'aws_access_key_id' / 'aws_profile', 's3_key_prefix' and 's3_acl')"],
     [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9000'), { code: 'ECONNREFUSED', $metadata: { attempts: 3 } }), "Cannot reach S3 at http://minio:9000 (ECONNREFUSED); check 's3_endpoint_url' (and the network)"],
     [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), "No AWS credentials found; set 'aws_access_key_id' and 'aws_secret_access_key', or 'aws_profile'"],
   ];

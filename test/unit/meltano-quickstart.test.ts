@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { QUICKSTART_END, QUICKSTART_START } from '../../scripts/generated-files.js';
-import { README_VALUES, quickstartSteps, renderQuickstart, shellWord, unknownQuickstartSettings, withLoaderPipUrl } from '../../scripts/meltano-quickstart.js';
+import { QUICKSTART_END, QUICKSTART_START, renderQuickstartSection } from '../../scripts/generated-files.js';
+import { IOMETE_SETTINGS, README_VALUES, TOKEN_SETTING, quickstartSteps, shellWord, unknownQuickstartSettings, withLoaderPipUrl } from '../../scripts/meltano-quickstart.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,9 +19,9 @@ describe('the README Meltano commands', () => {
   it('are the commands the Meltano integration test runs (rendered from the same list)', async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8');
     const block = readme.slice(readme.indexOf(QUICKSTART_START) + QUICKSTART_START.length, readme.indexOf(QUICKSTART_END)).trim();
-    assert.equal(block, renderQuickstart(README_VALUES), 'run `npm run generate`');
-    const tested = quickstartSteps(README_VALUES).flatMap((s) => (s.kind === 'command' ? [s.argv.map(shellWord).join(' ')] : []));
-    // No other Meltano command anywhere in the README's code blocks: each one is a tested one.
+    assert.equal(block, renderQuickstartSection(), 'run `npm run generate`');
+    const tested = quickstartSteps(README_VALUES).flatMap((s) => (s.kind === 'command' && s.part !== 'test' ? [s.argv.map(shellWord).join(' ')] : []));
+    // No other Meltano command anywhere in the README's code blocks: each one is a tested one, in the test's order.
     assert.deepEqual(meltanoLines(readme), tested);
   });
 
@@ -37,7 +37,13 @@ describe('the README Meltano commands', () => {
     assert.deepEqual(unknownQuickstartSettings(), []);
     const sets = quickstartSteps(README_VALUES).flatMap((s) => (s.kind === 'command' && s.argv[2] === 'set' ? [s.argv[4]!] : []));
     assert.equal(new Set(sets).size, sets.length);
-    for (const secret of ['password', 'aws_access_key_id', 'aws_secret_access_key']) assert.match(README_VALUES.settings[secret]!, /^\$[A-Z_]+$/, secret);
+    for (const secret of [TOKEN_SETTING, 'aws_access_key_id', 'aws_secret_access_key']) assert.match(README_VALUES.settings[secret]!, /^\$[A-Z_]+$/, secret);
+  });
+
+  it('set on iomete only what has no fitting default: no endpoint setting', () => {
+    const sets = quickstartSteps(README_VALUES).flatMap((s) => (s.kind === 'command' && s.argv[2] === 'set' ? [s.argv[4]!] : []));
+    assert.deepEqual(sets, [...IOMETE_SETTINGS]);
+    for (const name of ['port', 'scheme', 's3_endpoint_url', 's3_force_path_style']) assert.ok(!sets.includes(name), name);
   });
 });
 

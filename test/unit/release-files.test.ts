@@ -19,9 +19,9 @@ async function workflow(name: string): Promise<Workflow> {
 const runs = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
 
 describe('GitHub workflows', () => {
-  it('CI runs the README test command and what .ci/run runs', async () => {
+  it('CI runs the development guide\'s test command and what .ci/run runs', async () => {
     const ci = await workflow('ci.yml');
-    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const readme = await readFile(join(root, 'docs/DEVELOPMENT.md'), 'utf8');
     const ciRun = await readFile(join(root, '.ci/run'), 'utf8');
     assert.ok(readme.includes('npm ci && npm test'));
     assert.ok(ciRun.includes('npm test'));
