@@ -126,6 +126,7 @@ export class Target {
       this.opener?.close();
       await this.pool.close();
       await markers.finish();
+      for (const sink of this.sinks.values()) sink.roundingReport().forEach((line) => log.warn(line));
       log.info(this.progress.summary());
     }
   }
@@ -261,7 +262,7 @@ export class Target {
       slot: false,
       run: async () => {
         const fit = await this.tables.ensure({ stream: sink.stream, table: sink.table, columns, keyColumns: sink.keyColumns });
-        sink.loadColumns = fit.columns;
+        sink.loadColumns = sink.adoptTableTypes(fit.columns);
         sink.wholeTable = fit.wholeTable;
       },
     });

@@ -2,6 +2,7 @@ import AjvModule from 'ajv';
 import { ConfigError } from '../errors.js';
 import { HIVE_NAME } from '../schema/naming.js';
 import { streamMapProblems } from '../mapping/stream-mapper.js';
+import { columnTypeProblems } from '../schema/column-types.js';
 import { resolveFlattening } from './flattening.js';
 import { configSchema } from './schema.js';
 import { SETTINGS, namesOf } from './settings.js';
@@ -64,6 +65,10 @@ export interface TargetConfig {
   data_flattening_max_level: number;
   on_invalid_datetime: 'fail' | 'null';
   on_invalid_utf8: 'fail' | 'replace';
+  on_inexact_number: 'fail' | 'round';
+  /** Stream selector -> property -> Spark type text (validated by columnTypeProblems). */
+  column_types?: Record<string, Record<string, string>>;
+  default_number_type: string;
   flattening_enabled?: boolean;
   flattening_max_depth?: number;
   flattening_max_key_length?: number;
@@ -113,6 +118,7 @@ export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
     problems.push("'default_target_schema' is empty; name the schema the tables go to");
   }
   problems.push(...schemaNameProblems(canonical));
+  problems.push(...columnTypeProblems(canonical));
 
   const flattening = resolveFlattening(raw);
   problems.push(...flattening.problems);

@@ -422,6 +422,33 @@ export const SETTINGS: readonly SettingSpec[] = [
     group: 'records',
   },
   {
+    name: 'on_inexact_number',
+    kind: 'string',
+    title: 'Numbers a DOUBLE cannot hold',
+    description:
+      'What to do with a number for a DOUBLE column whose digits a double cannot keep (e.g. `99999999999999.9999`, an integer beyond 2^53): `fail` (stop at the first, naming line, stream, column and value) or `round` (store the nearest double; one warning per column at the end of the run with the count and the first value). Numbers of at most 15 significant digits always fit.',
+    default: 'fail',
+    enum: ['fail', 'round'],
+    group: 'records',
+  },
+  {
+    name: 'column_types',
+    kind: 'object',
+    title: 'Column types',
+    description:
+      'Column types chosen per stream and property, overriding what the schema gives: `{"<stream or pattern>": {"<property>": "<type>"}}` with types `DECIMAL(p,s)` (p <= 38), `DOUBLE`, `BIGINT`, `STRING`, `TIMESTAMP`, `DATE`, `BOOLEAN`. Streams are selected as in `stream_maps` (name after stream maps, or a `*`/`?`/`[...]` pattern); an entry naming the stream exactly wins over patterns, later patterns over earlier ones. Applied when a table or column is created. See the README section "Column types".',
+    group: 'records',
+  },
+  {
+    name: 'default_number_type',
+    kind: 'string',
+    title: 'Type of a plain number',
+    description:
+      'Column type of a `number` property without `multipleOf` (most SQL taps declare decimals so): `DOUBLE` (values it cannot hold exactly follow `on_inexact_number`), `DECIMAL(p,s)` (exact; a value that does not fit stops the run) or `STRING` (the number\'s text).',
+    default: 'DOUBLE',
+    group: 'records',
+  },
+  {
     name: 'on_invalid_utf8',
     kind: 'string',
     title: 'Invalid UTF-8 input',

@@ -3,7 +3,9 @@ import type { TargetConfig } from '../config/config.js';
 import { BatchKeys } from './batch-keys.js';
 import { InputError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { columnsFor, type Column } from '../schema/columns.js';
+import { columnOf, columnsFor, type Column } from '../schema/columns.js';
+import { normaliseType } from '../schema/evolution.js';
+import { columnTypesFor } from '../schema/column-types.js';
 import { valueAt } from '../schema/flatten.js';
 import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION } from '../schema/metadata.js';
 import { tableRefFor, type TableRef } from '../schema/naming.js';
@@ -24,7 +26,7 @@ import {
   TOKEN_TRUE,
   type ScannedRecord,
 } from '../singer/record-scan.js';
-import type { LoadColumn, LoadMode } from '../sql/statements.js';
+import { tableName, type LoadColumn, type LoadMode } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
 import { SPAN, type Cell, type Spans } from '../staging/row-block.js';
 
@@ -109,6 +111,8 @@ export class StreamSink {
   versioned = false;
   /** With load_method overwrite: the table's old rows were replaced by this run's first batch. */
   overwritten = false;
+  /** Per property: numbers stored as the nearest double (on_inexact_number: round), reported at the end of the run. */
+  private readonly rounded = new Map<string, { count: number; line: number; text: string; stored: number }>();
 
   constructor(
     readonly stream: string,
@@ -138,7 +142,7 @@ export class StreamSink {
         where,
       );
     }
-    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level, line, config.flattening_max_key_length);
+    const dataColumns = columnsFor(message.schema, this.stream, config.data_flattening_max_level, line, config.flattening_max_key_length, columnTypesFor(this.stream, config));
     const keyColumns = keyProperties.map((key) => {
       const column = dataColumns.find((c) => c.property === key);
       if (!column) throw new InputError(`Key property '${key}' is not among the schema's properties`, where);
@@ -168,6 +172,33 @@ export class StreamSink {
     this.stagers = this.columns.map((column) => this.stager(column));
     this.cellMakers = this.columns.map((column, i) => this.cellMaker(column, this.stagers[i]!));
     this.layOutScanning();
+  }
+
+  /**
+   * Takes the table's type for columns that exist with another number type, so values are checked
+   * for the type they are stored in: a DOUBLE column keeps its type and its values follow
+   * on_inexact_number (a DECIMAL staged for it would be rounded by the cast), a DECIMAL column
+   * takes values exactly (a double staged for it would already be rounded). Each change is logged.
+   * Called when the table fits the layout, before any record of it is staged.
+   */
+  adoptTableTypes(fit: readonly LoadColumn[]): LoadColumn[] {
+    const replaced = new Map<Column, Column>();
+    for (const { column, tableType } of fit) {
+      const type = normaliseType(tableType);
+      const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+      let adopted: Column | undefined;
+      if (type === 'DOUBLE' && column.kind === 'decimal') adopted = columnOf(column.path, 'number', 0, undefined, undefined, column);
+      else if (decimal && column.kind === 'number') adopted = columnOf(column.path, 'decimal', Number(decimal[2]), undefined, Number(decimal[1]), column);
+      if (!adopted || !this.dataColumns.includes(column)) continue;
+      replaced.set(column, adopted);
+      const what = `Stream '${this.stream}': column ${column.name} of ${tableName(this.table)} stays ${adopted.type} (the schema or column_types give ${column.type}), so values are stored as ${adopted.type}`;
+      if (adopted.kind === 'number') this.settings.log.warn(`${what}; on_inexact_number decides about those a DOUBLE cannot hold (alter the column to keep them exact)`);
+      else this.settings.log.info(what);
+    }
+    if (replaced.size === 0) return [...fit];
+    this.dataColumns = this.dataColumns.map((c) => replaced.get(c) ?? c);
+    this.layOut();
+    return fit.map(({ column, tableType }) => ({ column: replaced.get(column) ?? column, tableType }));
   }
 
   /** The lookups of addScanned for the current layout, and whether it can be used at all. */
@@ -349,6 +380,20 @@ export class StreamSink {
     return SPAN;
   }
 
+  private countRounded(property: string, value: unknown, stored: number, line: number): void {
+    const seen = this.rounded.get(property);
+    if (seen) seen.count += 1;
+    else this.rounded.set(property, { count: 1, line, text: typeof value === 'bigint' ? value.toString() : String(value), stored });
+  }
+
+  /** One line per column whose numbers were rounded to a double in this run (on_inexact_number: round). */
+  roundingReport(): string[] {
+    return [...this.rounded].map(
+      ([property, r]) =>
+        `Stream '${this.stream}', column '${property}': ${r.count} value(s) had more digits than a DOUBLE holds and were stored rounded (on_inexact_number is round); the first, line ${r.line}: ${r.text} stored as ${String(r.stored)}`,
+    );
+  }
+
   /** Opens the batch when needed, writes the row, counts its key. */
   private append(cells: Cell[], key: string | number | undefined, newHold: () => number, spans?: Spans): number {
     if (!this.batch) {
@@ -422,6 +467,7 @@ export class StreamSink {
       const converted = convertValue(value, column, config);
       if (!converted.ok) throw new InputError(`Column '${column.property}'${from}: ${converted.reason}`, { line, stream: this.stream });
       if (converted.warning) log.warn(`Line ${line}, stream '${this.stream}', column '${column.property}': ${converted.warning}`);
+      if (converted.rounded) this.countRounded(column.property, value, converted.value as number, line);
       return converted.value;
     };
     const fast = fastStaged(column.kind);

@@ -2,7 +2,7 @@ import { SchemaEvolutionError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { Column } from '../schema/columns.js';
 import { retiredColumnName, typeFit } from '../schema/evolution.js';
-import type { TableRef } from '../schema/naming.js';
+import { columnKey, type TableRef } from '../schema/naming.js';
 import type { SqlExecutor } from '../spark/executor.js';
 import {
   addColumns,
@@ -41,7 +41,7 @@ export interface TableRequest {
  */
 export class TableManager {
   private readonly schemas = new Set<string>();
-  /** Per table: upper-cased column name -> column type as the table has it. */
+  /** Per table: column key (naming.ts columnKey) -> column type as the table has it. */
   private readonly known = new Map<string, Map<string, string>>();
 
   constructor(
@@ -60,7 +60,7 @@ export class TableManager {
     }
     const missing: Column[] = [];
     for (const column of request.columns) {
-      const current = existing.get(column.name.toUpperCase());
+      const current = existing.get(columnKey(column.name));
       if (current === undefined) {
         missing.push(column);
         continue;
@@ -69,7 +69,7 @@ export class TableManager {
       if (fit === 'widen') {
         this.log.info(`Widening ${key}.${column.name} from ${current} to ${column.type}`);
         await this.sql.query(alterColumnType(request.table, column.name, column.type));
-        existing.set(column.name.toUpperCase(), column.type);
+        existing.set(columnKey(column.name), column.type);
       } else if (fit === 'conflict') {
         await this.resolveConflict(request, column, current, existing);
         missing.push(column);
@@ -78,11 +78,11 @@ export class TableManager {
     if (missing.length > 0) {
       this.log.info(`Adding ${missing.length} column(s) to ${key}: ${missing.map((c) => c.name).join(', ')}`);
       await this.sql.query(addColumns(request.table, missing));
-      missing.forEach((c) => existing.set(c.name.toUpperCase(), c.type));
+      missing.forEach((c) => existing.set(columnKey(c.name), c.type));
     }
-    const columns = request.columns.map((column) => ({ column, tableType: existing.get(column.name.toUpperCase()) ?? column.type }));
+    const columns = request.columns.map((column) => ({ column, tableType: existing.get(columnKey(column.name)) ?? column.type }));
     // Every requested column is in the table by now, so equal counts mean no column besides them.
-    return { columns, wholeTable: existing.size === new Set(request.columns.map((c) => c.name.toUpperCase())).size };
+    return { columns, wholeTable: existing.size === new Set(request.columns.map((c) => columnKey(c.name))).size };
   }
 
   private async resolveConflict(request: TableRequest, column: Column, current: string, existing: Map<string, string>): Promise<void> {
@@ -96,11 +96,11 @@ export class TableManager {
       throw new SchemaEvolutionError(`${what}. It is a key column, so it is never renamed; alter the table by hand.`);
     }
     let retired = retiredColumnName(column.name, current);
-    for (let n = 2; existing.has(retired.toUpperCase()); n += 1) retired = `${retiredColumnName(column.name, current)}_${n}`;
+    for (let n = 2; existing.has(columnKey(retired)); n += 1) retired = `${retiredColumnName(column.name, current)}_${n}`;
     this.log.warn(`${what}; renaming the old column to ${retired} and adding ${column.name} anew`);
     await this.sql.query(renameColumn(request.table, column.name, retired));
-    existing.delete(column.name.toUpperCase());
-    existing.set(retired.toUpperCase(), current);
+    existing.delete(columnKey(column.name));
+    existing.set(columnKey(retired), current);
   }
 
   /** The table's current columns and types, creating schema and table if absent. */
@@ -116,9 +116,9 @@ export class TableManager {
     if (!exists) {
       this.log.info(`Creating table ${tableName(ref)}`);
       await this.sql.query(createTable(ref, columns));
-      return new Map(columns.map((c) => [c.name.toUpperCase(), c.type]));
+      return new Map(columns.map((c) => [columnKey(c.name), c.type]));
     }
     const described = describedColumns(await this.sql.query(describeTable(ref)));
-    return new Map(described.map(({ name, type }) => [name.toUpperCase(), type]));
+    return new Map(described.map(({ name, type }) => [columnKey(name), type]));
   }
 }

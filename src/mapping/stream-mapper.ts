@@ -108,6 +108,13 @@ export function wildcardPattern(selector: string): RegExp | undefined {
   return new RegExp(`^${source}$`);
 }
 
+/** True when a stream map key (an exact name or a wildcard pattern) selects `stream`. */
+export function selectsStream(selector: string, stream: string): boolean {
+  if (selector === stream) return true;
+  const pattern = wildcardPattern(selector);
+  return pattern !== undefined && pattern.test(stream);
+}
+
 function compileExpression(source: string, where: string, problems: string[]): CompiledExpression | undefined {
   try {
     return { source, expr: parseExpression(source) };
@@ -265,8 +272,7 @@ export class StreamMapper {
     let primary: Output | null = this.dropUnmappedStreams ? null : { stream, schema: message.schema, keyProperties: keys };
     const extra: Output[] = [];
     for (const entry of this.entries) {
-      const pattern = wildcardPattern(entry.selector);
-      if (entry.selector !== stream && !(pattern && pattern.test(stream))) continue;
+      if (!selectsStream(entry.selector, stream)) continue;
       // A wildcard entry without an alias keeps each stream's own name.
       const name = entry.primary ? (entry.alias ?? stream) : entry.key;
       const output = entry.remove ? null : this.mappedOutput(entry, name, message);

@@ -1,9 +1,10 @@
 import { InputError } from '../errors.js';
 import type { JsonSchema } from '../singer/messages.js';
 import { flattenSchema, flattenedKey } from './flatten.js';
-import { columnNameFor } from './naming.js';
+import { columnKey, columnNameFor } from './naming.js';
+import type { StreamColumnTypes } from './column-types.js';
 import { resolveSchema } from './resolve-schema.js';
-import { decimalParts, fractionDigits, integerDigits } from '../singer/decimal-text.js';
+import { decimalParts, fractionDigits, integerDigits, plainText } from '../singer/decimal-text.js';
 
 /** Spark column types the target creates. */
 export type SparkType = 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'STRING' | 'TIMESTAMP' | 'DATE' | DecimalType;
@@ -30,6 +31,8 @@ export interface Column {
   readonly kind: ValueKind;
   /** For `decimal`: digits after the decimal point. */
   readonly scale?: number;
+  /** For `decimal`: digits in all (38 unless a setting or the schema's bounds choose fewer). */
+  readonly precision?: number;
 }
 
 const KIND_TYPES: Record<Exclude<ValueKind, 'decimal'>, SparkType> = {
@@ -42,8 +45,8 @@ const KIND_TYPES: Record<Exclude<ValueKind, 'decimal'>, SparkType> = {
   json: 'STRING',
 };
 
-export function decimalType(scale: number): DecimalType {
-  return `DECIMAL(${DECIMAL_PRECISION},${scale})`;
+export function decimalType(scale: number, precision = DECIMAL_PRECISION): DecimalType {
+  return `DECIMAL(${precision},${scale})`;
 }
 
 /** What a property schema says about its values: JSON types (`null` left out) and the keywords that choose a column type. */
@@ -53,6 +56,8 @@ interface TypeInfo {
   stringFormats: Set<string | undefined>;
   /** The schema that carries the number keywords (multipleOf, maximum, minimum). */
   numberSchema?: JsonSchema;
+  /** The first schema allowing integers that gives a minimum or maximum. */
+  integerBounds?: JsonSchema;
 }
 
 function typesOf(schema: JsonSchema, info: TypeInfo = { types: new Set(), stringFormats: new Set() }): TypeInfo {
@@ -65,6 +70,7 @@ function typesOf(schema: JsonSchema, info: TypeInfo = { types: new Set(), string
   own.forEach((t) => info.types.add(t));
   if (own.has('string')) info.stringFormats.add(typeof schema.format === 'string' ? schema.format : undefined);
   if ((own.has('number') || own.has('integer')) && info.numberSchema === undefined && schema.multipleOf !== undefined) info.numberSchema = schema;
+  if (own.has('integer') && info.integerBounds === undefined && (schema.minimum !== undefined || schema.maximum !== undefined)) info.integerBounds = schema;
   for (const option of [...arrayOf(schema.anyOf), ...arrayOf(schema.oneOf)]) typesOf(option, info);
   return info;
 }
@@ -129,21 +135,59 @@ export function decimalScale(schema: JsonSchema | undefined): number | undefined
   return integer + scale > DECIMAL_PRECISION ? undefined : scale;
 }
 
-export function columnOf(path: readonly string[], kind: ValueKind, scale = 0, maxKeyLength?: number): Column {
-  const property = flattenedKey(path, maxKeyLength);
-  const name = columnNameFor(property);
-  if (kind === 'decimal') return { property, path, name, type: decimalType(scale), kind, scale };
+/** A column of `kind` for the value at `path` (named like `like` when given: the same property, another type). */
+export function columnOf(path: readonly string[], kind: ValueKind, scale = 0, maxKeyLength?: number, precision = DECIMAL_PRECISION, like?: Pick<Column, 'property' | 'name'>): Column {
+  const property = like?.property ?? flattenedKey(path, maxKeyLength);
+  const name = like?.name ?? columnNameFor(property);
+  if (kind === 'decimal') return { property, path, name, type: decimalType(scale, precision), kind, scale, precision };
   return { property, path, name, type: KIND_TYPES[kind], kind };
 }
 
-/** The column of one property schema. */
-export function columnFor(path: readonly string[], schema: JsonSchema, maxKeyLength?: number): Column {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * The digits an integer column needs when its schema's bounds leave the 64-bit range (as
+ * pipelinewise-tap-mysql declares BIGINT UNSIGNED: minimum 0, maximum 18446744073709551615), else
+ * undefined (BIGINT holds every value).
+ */
+export function integerDigitsBeyondInt64(schema: JsonSchema | undefined): number | undefined {
+  if (schema === undefined) return undefined;
+  let digits = 0;
+  let beyond = false;
+  for (const keyword of ['minimum', 'maximum']) {
+    const bound = schema[keyword];
+    const parts = typeof bound === 'number' || typeof bound === 'bigint' || typeof bound === 'object' ? decimalParts(String(bound)) : undefined;
+    if (!parts) continue;
+    const whole = BigInt(plainText(parts).split('.')[0]!);
+    if (whole < INT64_MIN || whole > INT64_MAX) beyond = true;
+    digits = Math.max(digits, integerDigits(parts));
+  }
+  return beyond ? digits : undefined;
+}
+
+/**
+ * The column of one property schema. A type chosen in the settings (`column_types`) wins; else
+ * the schema decides, and a plain `number` takes `default_number_type` when set. An integer whose
+ * bounds leave 64 bits gets DECIMAL(digits,0), or STRING beyond 38 digits (no exact number type).
+ */
+export function columnFor(path: readonly string[], schema: JsonSchema, maxKeyLength?: number, types?: StreamColumnTypes): Column {
   const kind = valueKindFor(schema);
+  const chosen = types?.properties.get(flattenedKey(path, maxKeyLength)) ?? (kind === 'number' ? types?.defaultNumber : undefined);
+  if (chosen) {
+    // Objects and arrays chosen as STRING stay JSON text.
+    const chosenKind = chosen.kind === 'string' && kind === 'json' ? 'json' : chosen.kind;
+    return columnOf(path, chosenKind, chosen.scale, maxKeyLength, chosen.precision);
+  }
+  if (kind === 'integer') {
+    const digits = integerDigitsBeyondInt64(typesOf(schema).integerBounds);
+    if (digits !== undefined) return digits > DECIMAL_PRECISION ? columnOf(path, 'string', 0, maxKeyLength) : columnOf(path, 'decimal', 0, maxKeyLength, digits);
+  }
   return columnOf(path, kind, kind === 'decimal' ? decimalScale(typesOf(schema).numberSchema) : 0, maxKeyLength);
 }
 
 /** The table columns of a stream schema, in the order the tap lists its properties. */
-export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0, line?: number, flatteningMaxKeyLength?: number): Column[] {
+export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLevel = 0, line?: number, flatteningMaxKeyLength?: number, types?: StreamColumnTypes): Column[] {
   const where = line === undefined ? { stream } : { line, stream };
   const columns: Column[] = [];
   const byName = new Map<string, string>();
@@ -151,15 +195,15 @@ export function columnsFor(schema: JsonSchema, stream: string, flatteningMaxLeve
     if (path.some((step) => step === '')) {
       throw new InputError(`The stream schema has a property with an empty name${path.length > 1 ? ` inside '${path.slice(0, -1).join('.')}'` : ''}; a column needs a name, rename it in the tap`, where);
     }
-    const column = columnFor(path, propertySchema, flatteningMaxKeyLength);
-    const clash = byName.get(column.name);
+    const column = columnFor(path, propertySchema, flatteningMaxKeyLength, types);
+    const clash = byName.get(columnKey(column.name));
     if (clash !== undefined) {
       throw new InputError(
         `Properties '${clash}' and '${column.property}' both map to column ${column.name} (Spark column names are case-insensitive); rename one in the tap`,
         where,
       );
     }
-    byName.set(column.name, column.property);
+    byName.set(columnKey(column.name), column.property);
     columns.push(column);
   }
   if (columns.length === 0) throw new InputError('The stream schema has no properties, so its table would have no columns', where);

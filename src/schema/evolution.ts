@@ -29,8 +29,13 @@ export function typeFit(tableType: string, column: Pick<Column, 'type'>): TypeFi
   if (WIDENINGS[current] === wanted) return 'widen';
   const from = DECIMAL.exec(current);
   const to = DECIMAL.exec(wanted);
-  // Iceberg raises a decimal's precision in place; its scale never changes.
-  if (from && to) return from[2] === to[2] && Number(from[1]) < Number(to[1]) ? 'widen' : 'conflict';
+  // Iceberg raises a decimal's precision in place; its scale never changes. A table decimal with
+  // at least the digits on both sides of the point holds every value of the new type.
+  if (from && to) {
+    if (from[2] === to[2] && Number(from[1]) < Number(to[1])) return 'widen';
+    const [p1, s1, p2, s2] = [Number(from[1]), Number(from[2]), Number(to[1]), Number(to[2])];
+    return s1 >= s2 && p1 - s1 >= p2 - s2 ? 'cast' : 'conflict';
+  }
   // Tables created before decimals were derived hold them as DOUBLE and keep doing so; a DECIMAL
   // column takes doubles through a cast that fails the load rather than round a value.
   if ((current === 'DOUBLE' && to) || (from && wanted === 'DOUBLE')) return 'cast';

@@ -89,7 +89,38 @@ export function tableRefFor(stream: string, config: NamingConfig): TableRef {
   return { catalog: config.catalog, schema, table: hiveName(table) };
 }
 
-/** Column names are the property names upper-cased, as the original target created them (Spark column names are free text). */
+/**
+ * Pure: the column name of a property, upper case as the original target created them, but only
+ * where upper-casing keeps the letter: Spark finds a column by comparing names ignoring case
+ * character by character (Java's equalsIgnoreCase), so `ß` must stay `ß` (`toUpperCase` spells it
+ * `SS`, and `SELECT größe` would no longer find `GRÖSSE`). A character is upper-cased when its
+ * upper case is one character that lower-cases back to the character's own lower case (`ö` -> `Ö`,
+ * not `ß` -> `SS`, `ı` -> `I` or `ﬁ` -> `FI`); characters beyond the Basic Multilingual Plane are
+ * kept as they are. ASCII names come out exactly as before.
+ */
 export function columnNameFor(property: string): string {
-  return property.toUpperCase();
+  let out = '';
+  for (const char of property) {
+    const upper = char.toUpperCase();
+    out += upper.length === 1 && char.length === 1 && upper.toLowerCase() === char.toLowerCase() ? upper : char;
+  }
+  return out;
+}
+
+/**
+ * Pure: the key under which Spark sees a column name: two names with the same key are one column
+ * to Spark (names compared ignoring case one UTF-16 unit at a time, as Java's equalsIgnoreCase
+ * does: a unit's upper case, then its lower case). Used to find a property's column among a
+ * table's columns and to refuse properties that would share one.
+ */
+export function columnKey(name: string): string {
+  let out = '';
+  for (let i = 0; i < name.length; i += 1) {
+    const unit = name[i]!;
+    const upper = unit.toUpperCase();
+    const folded = upper.length === 1 ? upper : unit;
+    const lower = folded.toLowerCase();
+    out += lower.length === 1 ? lower : folded;
+  }
+  return out;
 }

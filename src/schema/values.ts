@@ -1,4 +1,4 @@
-import { decimalParts, fractionDigits, integerDigits, plainText } from '../singer/decimal-text.js';
+import { decimalParts, exactAsDouble, fractionDigits, integerDigits, plainText } from '../singer/decimal-text.js';
 import { isExactNumber, stringifyJson } from '../singer/json.js';
 import { MAX_DATE, MAX_TIMESTAMP, fastUtcTimestamp, normaliseDate, normaliseTimestamp } from './datetime.js';
 import { DECIMAL_PRECISION, type Column, type ValueKind } from './columns.js';
@@ -12,12 +12,19 @@ import { DELETED_AT } from './metadata.js';
  */
 export type StagedValue = string | number | boolean | null | Uint8Array | bigint;
 
-export type Conversion = { ok: true; value: StagedValue; warning?: string } | { ok: false; reason: string };
+/**
+ * The result of converting one value. `rounded` marks a number stored as the nearest double
+ * although its text had more digits (on_inexact_number: round): the caller counts those and
+ * reports them once per column at the end of the run.
+ */
+export type Conversion = { ok: true; value: StagedValue; warning?: string; rounded?: true } | { ok: false; reason: string };
 
 /** Settings that change how values are converted. */
 export interface ConversionOptions {
   /** `fail` (default): an invalid date or date-time stops the run; `null`: it is stored as NULL with a warning. */
   on_invalid_datetime?: 'fail' | 'null';
+  /** `fail` (default): a number a DOUBLE cannot hold exactly stops the run; `round`: it is stored as the nearest double (counted). */
+  on_inexact_number?: 'fail' | 'round';
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -29,15 +36,15 @@ const INT64_MAX = 2n ** 63n - 1n;
  * than silently changed; the one exception is a date after the year 9999, which becomes the
  * largest storable value with a warning (the original target's documented treatment).
  */
-export function convertValue(value: unknown, column: Pick<Column, 'kind'> & Partial<Pick<Column, 'scale' | 'name'>>, options: ConversionOptions = {}): Conversion {
+export function convertValue(value: unknown, column: Pick<Column, 'kind'> & Partial<Pick<Column, 'scale' | 'precision' | 'name'>>, options: ConversionOptions = {}): Conversion {
   if (value === null || value === undefined) return { ok: true, value: null };
   switch (column.kind) {
     case 'integer':
       return integerValue(value);
     case 'number':
-      return numberValue(value);
+      return numberValue(value, options.on_inexact_number ?? 'fail');
     case 'decimal':
-      return decimalValue(value, column.scale ?? 0);
+      return decimalValue(value, column.precision ?? DECIMAL_PRECISION, column.scale ?? 0);
     case 'boolean':
       if (typeof value === 'boolean') return { ok: true, value };
       return refuse(value, 'a boolean');
@@ -101,34 +108,41 @@ function integerValue(value: unknown): Conversion {
   if (typeof value === 'bigint') big = value;
   else if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) big = BigInt(value.trim());
   else return refuse(value, 'an integer');
-  if (big < INT64_MIN || big > INT64_MAX) return { ok: false, reason: `${big} does not fit a 64-bit BIGINT column` };
+  if (big < INT64_MIN || big > INT64_MAX) return { ok: false, reason: `${big} does not fit a 64-bit BIGINT column; declare the property's minimum/maximum in the tap's schema, or give the column an exact type with the column_types setting (e.g. DECIMAL(20,0))` };
   return { ok: true, value: Number.isSafeInteger(Number(big)) ? Number(big) : big.toString() };
 }
 
 /**
- * A DOUBLE column holds the nearest double of a decimal, as DOUBLE means. An integer the double
- * cannot hold exactly (beyond 2^53, in an `["integer", "number"]` column) is refused instead: an
- * id changing its last digits is data loss, not rounding. Declare such properties `integer`, or
- * give them `multipleOf: 1` for an exact DECIMAL(38,0).
+ * A DOUBLE column holds a number when the double prints back as the same decimal value: the
+ * shortest text that reads back as the double (what JavaScript and Spark print) has the digits of
+ * the input. `0.1`, `1e300`, `0E-10` and every number of at most 15 significant digits in the
+ * double's range are exact in this sense; `99999999999999.9999` (stored as 100000000000000) and an
+ * id beyond 2^53 are not, and are refused unless on_inexact_number is `round`. parseJson keeps the
+ * text of every number that is not exact (ExactNumber, BigInt), so a plain number here is exact.
  */
-function numberValue(value: unknown): Conversion {
+function numberValue(value: unknown, onInexact: 'fail' | 'round'): Conversion {
   if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value } : refuse(value, 'a finite number');
   const text = typeof value === 'bigint' ? value.toString() : isExactNumber(value) ? value.value : typeof value === 'string' ? value.trim() : undefined;
   const parts = text === undefined ? undefined : decimalParts(text);
   if (text === undefined || !parts) return refuse(value, 'a number');
   const n = Number(text);
   if (!Number.isFinite(n)) return refuse(value, 'a number a DOUBLE can hold');
-  if (fractionDigits(parts) === 0 && !Number.isSafeInteger(n) && BigInt(plainText(parts)) !== BigInt(n)) {
-    return {
-      ok: false,
-      reason: `integer ${plainText(parts)} cannot be stored exactly in this DOUBLE column (more than 15 digits); declare the property as integer, or give it multipleOf: 1 for an exact DECIMAL(38,0) column`,
-    };
-  }
-  return { ok: true, value: n };
+  if (exactAsDouble(text)) return { ok: true, value: n };
+  if (onInexact === 'round') return { ok: true, value: n, rounded: true };
+  return { ok: false, reason: inexactReason(text, n) };
 }
 
-/** Exact decimal text, checked against the column's scale and DECIMAL(38) range before it is staged. */
-function decimalValue(value: unknown, scale: number): Conversion {
+/** The error of a number a DOUBLE cannot hold, with the three ways out. */
+export function inexactReason(text: string, n: number): string {
+  return (
+    `${shownText(text)} cannot be stored exactly in a DOUBLE column (it would become ${String(n)}); ` +
+    `give the column an exact type with the column_types setting (e.g. DECIMAL(38,10)) or default_number_type, ` +
+    `add multipleOf to the property with the extractor's schema extra, or set on_inexact_number to round`
+  );
+}
+
+/** Exact decimal text, checked against the column's DECIMAL(precision, scale) before it is staged. */
+function decimalValue(value: unknown, precision: number, scale: number): Conversion {
   const text =
     typeof value === 'number' ? (Number.isFinite(value) ? String(value) : undefined)
     : typeof value === 'bigint' ? value.toString()
@@ -137,18 +151,22 @@ function decimalValue(value: unknown, scale: number): Conversion {
     : undefined;
   const parts = text === undefined ? undefined : decimalParts(text);
   if (!parts) return refuse(value, 'a decimal number');
-  const type = `DECIMAL(${DECIMAL_PRECISION},${scale})`;
+  const type = `DECIMAL(${precision},${scale})`;
   if (fractionDigits(parts) > scale) {
-    return { ok: false, reason: `${plainText(parts)} has more than ${scale} digits after the decimal point, so it does not fit ${type} (the schema's multipleOf); fix the tap's schema or value` };
+    return { ok: false, reason: `${shownText(plainText(parts))} has more than ${scale} digits after the decimal point, so it does not fit ${type}; fix the tap's value, or give the column a larger scale (column_types, or the schema's multipleOf)` };
   }
-  if (integerDigits(parts) > DECIMAL_PRECISION - scale) {
-    return { ok: false, reason: `${plainText(parts)} has more than ${DECIMAL_PRECISION - scale} digits before the decimal point, so it does not fit ${type}` };
+  if (integerDigits(parts) > precision - scale) {
+    return { ok: false, reason: `${shownText(plainText(parts))} has more than ${precision - scale} digits before the decimal point, so it does not fit ${type}; fix the tap's value, or give the column a larger precision (column_types, or the schema's maximum)` };
   }
   return { ok: true, value: plainText(parts) };
 }
 
 function shown(value: unknown): string {
-  const text = typeof value === 'bigint' ? value.toString() : stringifyJson(value);
+  return shownText(typeof value === 'bigint' ? value.toString() : stringifyJson(value));
+}
+
+/** A value's text in an error line, cut after 60 characters. */
+function shownText(text: string): string {
   return text.length > 60 ? text.slice(0, 60) + '…' : text;
 }
 

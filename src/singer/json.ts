@@ -18,7 +18,8 @@ export class ExactNumber extends LosslessNumber {
  * 9007199254740993 would load as ...992) and decimals of more than 15 significant digits, so
  * lines that contain a run of 16 or more digits (a decimal point may sit inside it) are parsed with
  * lossless-json: such integers become BigInt, such decimals ExactNumber. Other lines take the fast
- * native path, where every number is exact as a double.
+ * native path, where every number is exact as a double (so are lines with an exponent of three
+ * or more digits: hasLongExponent).
  */
 /** Characters a long digit run is made of: 0-9 and '.'. */
 function inRun(code: number): boolean {
@@ -76,8 +77,21 @@ function parseNumber(text: string): number | bigint | ExactNumber {
   return exactAsDouble(text) ? value : new ExactNumber(text);
 }
 
+/**
+ * True when the text holds an exponent of three or more digits (`1e-400`, `2E+308`). A number of
+ * at most 15 digits is exact as a double only within the double's normal range (about 1e-308 to
+ * 1e308): beyond it JSON.parse gives a rounded subnormal, 0 or Infinity. An exponent of at most two
+ * digits cannot leave that range without a run of 16 digits (hasLongDigitRun) to shift it, so
+ * such lines are parsed losslessly too. Digits of text (`"id e123"`) only cost the slower parse.
+ */
+export function hasLongExponent(text: string): boolean {
+  return LONG_EXPONENT.test(text);
+}
+
+const LONG_EXPONENT = /[eE][+-]?\d{3}/;
+
 export function parseJson(text: string): unknown {
-  return hasLongDigitRun(text) ? parseLossless(text, null, parseNumber) : JSON.parse(text);
+  return hasLongDigitRun(text) || hasLongExponent(text) ? parseLossless(text, null, parseNumber) : JSON.parse(text);
 }
 
 /** True for numbers kept as text by parseJson. */

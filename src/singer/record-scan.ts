@@ -18,7 +18,8 @@ import { hasLongDigitRunIn } from './json.js';
  *  K3  A field's span holds exactly its value: a string token's bytes between the quotes are its
  *      UTF-8 text when it has no escapes; any other token parses (JSON.parse) to the value.
  *  K4  `canonical` is only set for a token whose text is what JSON.stringify writes for its value.
- *  K5  Lines the ordinary path reads differently are refused: numbers of 16 or more digits
+ *  K5  Lines the ordinary path reads differently are refused: numbers of 16 or more digits or an
+ *      exponent of three or more digits
  *      (parsed exactly there, see json.ts), nesting deeper than SCAN_MAX_DEPTH, a `version`, a
  *      string `time_extracted` with escapes, keys with escapes, a repeated top-level key.
  */
@@ -365,7 +366,8 @@ class Scanner {
       if (i < end && (b[i] === 0x2b || b[i] === 0x2d)) i += 1;
       const digitsStart = i;
       while (i < end && isDigit(b[i]!)) i += 1;
-      if (i === digitsStart) throw GIVE_UP;
+      // Three exponent digits may leave the double's range: parseJson reads such lines losslessly (hasLongExponent).
+      if (i === digitsStart || i - digitsStart >= 3) throw GIVE_UP;
     }
     this.pos = i;
     // hasLongNumber ruled out 16 or more digits, so a plain integer is exact as a double.

@@ -1,6 +1,6 @@
-import type { Column, SparkType } from '../schema/columns.js';
+import { decimalType, type Column, type SparkType } from '../schema/columns.js';
 import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, TABLE_VERSION } from '../schema/metadata.js';
-import type { TableRef } from '../schema/naming.js';
+import { columnKey, type TableRef } from '../schema/naming.js';
 import { stageField } from '../staging/parquet-layout.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
 
@@ -94,8 +94,8 @@ const COMPLEX_TYPE = /^(struct|array|map)</i;
  * message carries neither), so the file's own fields of those names are not read.
  */
 export function matchFileFields(columns: readonly Column[], fields: readonly FileField[], keyColumns: readonly string[]): Array<FileField | undefined> | undefined {
-  const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  const matched = columns.map((column) => (column.name === EXTRACTED_AT || column.name === TABLE_VERSION ? undefined : byName.get(column.property.toLowerCase())));
+  const byName = new Map(fields.map((f) => [columnKey(f.name), f]));
+  const matched = columns.map((column) => (column.name === EXTRACTED_AT || column.name === TABLE_VERSION ? undefined : byName.get(columnKey(column.property))));
   for (const [i, column] of columns.entries()) {
     const field = matched[i];
     if (field && COMPLEX_TYPE.test(field.type) && column.kind !== 'json') return undefined;
@@ -146,9 +146,17 @@ export function checkedCast(expression: string, from: string, to: string, column
 
 function stagedExpression(batch: StagedBatch, index: number, stream?: string): string {
   const { column, tableType } = batch.columns[index]!;
-  const expression = batch.format === 'parquet' ? fileExpression(column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
-  // A staged field has the column's type; a table column of another (wider) type gets a checked cast.
-  return sameType(tableType, column.type) ? expression : checkedCast(expression, column.type, tableType, column.name, stream);
+  const direct = batch.format === 'parquet';
+  const expression = direct ? fileExpression(column, batch.fileFields?.[index], stream) : quoteIdentifier(stageField(index));
+  // A staged field has the column's type (decimals are staged as DECIMAL(38,s)); a table column of
+  // another type gets a checked cast.
+  const from = direct ? column.type : stagedType(column);
+  return sameType(tableType, from) ? expression : checkedCast(expression, from, tableType, column.name, stream);
+}
+
+/** The type of a column's field in the target's own batch file (parquet-layout.ts). */
+function stagedType(column: Pick<Column, 'kind' | 'type' | 'scale'>): string {
+  return column.kind === 'decimal' ? decimalType(column.scale ?? 0) : column.type;
 }
 
 export type LoadMode = 'merge' | 'insert' | 'overwrite';

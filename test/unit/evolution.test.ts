@@ -20,6 +20,14 @@ describe('typeFit', () => {
     ['timestamp', 'STRING', 'conflict'],
     ['boolean', 'BIGINT', 'conflict'],
     ['array<int>', 'STRING', 'conflict'],
+    ['decimal(18,4)', 'DECIMAL(38,4)', 'widen'],
+    ['decimal(38,10)', 'DECIMAL(18,4)', 'cast'],
+    ['decimal(38,4)', 'DECIMAL(18,4)', 'cast'],
+    ['decimal(18,4)', 'DECIMAL(18,6)', 'conflict'],
+    ['decimal(18,4)', 'DECIMAL(38,10)', 'conflict'],
+    ['double', 'DECIMAL(18,4)', 'cast'],
+    ['decimal(18,4)', 'DOUBLE', 'cast'],
+    ['bigint', 'DECIMAL(20,0)', 'conflict'],
   ];
   for (const [table, wanted, fit] of cases) {
     it(`${table} column, ${wanted} values -> ${fit}`, () => assert.equal(typeFit(table, { type: wanted }), fit));

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config/config.js';
-import { hiveName, tableRefFor } from '../../src/schema/naming.js';
+import fc from 'fast-check';
+import { columnsFor } from '../../src/schema/columns.js';
+import { columnKey, columnNameFor, hiveName, tableRefFor } from '../../src/schema/naming.js';
 import { TableRegistry } from '../../src/schema/table-registry.js';
 import { describedColumns } from '../../src/sql/described-columns.js';
 
@@ -83,4 +85,43 @@ describe('schema names in the config', () => {
     );
   });
   it('accepts letters, digits and _', () => assert.equal(resolveConfig({ ...base, default_target_schema: 'Raw_2024' }).config.default_target_schema, 'Raw_2024'));
+});
+
+describe('columnNameFor', () => {
+  const cases: Array<[string, string]> = [
+    ['order_id', 'ORDER_ID'],
+    ['Größe', 'GRÖßE'],
+    ['straße', 'STRAßE'],
+    ['ﬁle', 'ﬁLE'],
+    ['ıd', 'ıD'],
+    ['ſum', 'ſUM'],
+    ['naïve', 'NAÏVE'],
+    ['𐐨x', '𐐨X'],
+    ['a b.c', 'A B.C'],
+  ];
+  for (const [property, name] of cases) it(`${property} -> ${name}`, () => assert.equal(columnNameFor(property), name));
+
+  it('gives a name Spark finds from the property name: same key, same length, ASCII upper-cased as before', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 12 }), (property) => {
+        const name = columnNameFor(property);
+        assert.equal(columnKey(name), columnKey(property));
+        assert.equal(name.length, property.length);
+        if (/^[\x00-\x7f]*$/.test(property)) assert.equal(name, property.toUpperCase());
+      }),
+    );
+  });
+
+  it('keys names as Spark compares them: ignoring case per character, not spelling', () => {
+    assert.equal(columnKey('GRÖßE'), columnKey('größe'));
+    assert.notEqual(columnKey('GRÖSSE'), columnKey('größe'));
+    assert.equal(columnKey('ıd'), columnKey('ID'));
+  });
+
+  it('refuses properties that would be one column to Spark, and keeps apart what Spark keeps apart', () => {
+    const schema = (...names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
+    assert.throws(() => columnsFor(schema('größe', 'GRÖßE'), 's'), { message: "Properties 'größe' and 'GRÖßE' both map to column GRÖßE (Spark column names are case-insensitive); rename one in the tap (stream 's')" });
+    assert.throws(() => columnsFor(schema('ıd', 'ID'), 's'), /Properties 'ıd' and 'ID' both map to column ID/);
+    assert.deepEqual(columnsFor(schema('größe', 'grösse'), 's').map((c) => c.name), ['GRÖßE', 'GRÖSSE']);
+  });
 });

@@ -37,6 +37,9 @@ const SCHEMA = {
     j: { type: ['null', 'object'] },
     a: { type: ['null', 'array'] },
     m: { type: ['null', 'number'], multipleOf: 0.01 },
+    // A plain number made DECIMAL(18,4) by column_types, and an integer beyond 64 bits by its bounds.
+    p: { type: ['null', 'number'] },
+    u: { type: ['null', 'integer'], minimum: 0, maximum: 18446744073709551615n },
     _sdc_deleted_at: { type: ['null', 'string'], format: 'date-time' },
   },
 };
@@ -72,6 +75,8 @@ const fieldValues: Record<string, fc.Arbitrary<unknown>> = {
   j: fc.oneof(fc.dictionary(fc.constantFrom('source', 'score', 'tags', '2'), json, { maxKeys: 3 }), fc.constantFrom('{"a":1}', 'text')),
   a: fc.array(json, { maxLength: 3 }),
   m: fc.oneof(fc.integer({ min: -1000, max: 1000 }).map((c) => c / 100), fc.constantFrom(0.001, 5)),
+  p: fc.oneof(fc.integer({ min: -1e9, max: 1e9 }).map((c) => c / 10000), fc.constantFrom(0.00001, 1e14, 1e15)),
+  u: fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(-1)),
   _sdc_deleted_at: fc.oneof(timestamp, fc.constant(null)),
 };
 
@@ -79,10 +84,14 @@ const fieldValues: Record<string, fc.Arbitrary<unknown>> = {
 class Raw {
   constructor(readonly text: string) {}
 }
+/** Number texts a double cannot hold (or holds only in a JSON-parsing path that keeps their text), and ones it can. */
+const numberText = fc
+  .constantFrom('99999999999999.9999', '6000000000000.0000000006', '0.10000000000000001', '1e-400', '1.2345678901234e-320', '1e400', '0E-10', '1.5e+300', '-1.5e300', '9007199254740993', '18446744073709551615', '123.4500')
+  .map((t) => new Raw(t));
 const rawJson = fc.constantFrom('{"a": 1}', '{"b":1,"2":0}', '{"a":1,"a":2}', '[1.50]', '["a\\nb"]', '[-0]', '[1e3]', '{ }', '[0.1 ]', '"\\u0041"').map((t) => new Raw(t));
 
 const field = fc.constantFrom(...Object.keys(fieldValues)).chain((key) =>
-  fc.tuple(fc.constant(key), fc.oneof({ weight: 6, arbitrary: fieldValues[key]! }, { weight: 1, arbitrary: json }, { weight: 1, arbitrary: rawJson })),
+  fc.tuple(fc.constant(key), fc.oneof({ weight: 6, arbitrary: fieldValues[key]! }, { weight: 1, arbitrary: json }, { weight: 1, arbitrary: rawJson }, { weight: 1, arbitrary: numberText })),
 );
 
 const line = fc
@@ -104,6 +113,7 @@ const line = fc
 const settings = fc.record({
   add_metadata_columns: fc.boolean(),
   on_invalid_datetime: fc.constantFrom('fail', 'null'),
+  on_inexact_number: fc.constantFrom('fail', 'round'),
   primary_key_required: fc.boolean(),
   keyed: fc.boolean(),
 });
@@ -118,7 +128,7 @@ interface Outcome {
   staged: number;
 }
 
-async function stage(lines: readonly string[], s: { add_metadata_columns: boolean; on_invalid_datetime: string; primary_key_required: boolean; keyed: boolean }, scanned: boolean): Promise<Outcome> {
+async function stage(lines: readonly string[], s: { add_metadata_columns: boolean; on_invalid_datetime: string; on_inexact_number: string; primary_key_required: boolean; keyed: boolean }, scanned: boolean): Promise<Outcome> {
   const tempDir = await mkdtemp(join(tmpdir(), 'target-iomete-scan-'));
   const warnings: string[] = [];
   const log = { error: () => log, warn: (m: string) => (warnings.push(m), log), info: () => log, debug: () => log } as unknown as Logger;
@@ -132,6 +142,8 @@ async function stage(lines: readonly string[], s: { add_metadata_columns: boolea
     temp_dir: tempDir,
     add_metadata_columns: s.add_metadata_columns,
     on_invalid_datetime: s.on_invalid_datetime,
+    on_inexact_number: s.on_inexact_number,
+    column_types: { 'ord*': { p: 'DECIMAL(18,4)' } },
     primary_key_required: s.primary_key_required && s.keyed,
   });
   const schema: SchemaMessage = { type: 'SCHEMA', stream: 'orders', schema: SCHEMA, key_properties: s.keyed ? ['id'] : [] };
@@ -155,6 +167,7 @@ async function stage(lines: readonly string[], s: { add_metadata_columns: boolea
       outcome.staged += 1;
     });
     outcome.batchRows = sink.openBatch?.rows;
+    warnings.push(...sink.roundingReport());
     const batch = sink.close();
     if (batch) {
       await batch.file.finish();
