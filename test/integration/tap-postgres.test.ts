@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,8 @@ const DECLARED: Record<string, unknown> = {
 describe('tap-postgres from a real Postgres into the lakehouse, every cell compared', { timeout: 30 * 60_000 }, () => {
   let pg: Postgres | undefined;
   let tap: Tap;
+  /** The tap's config and catalogs, removed at the end. */
+  let tapDir: string | undefined;
   let catalog: Catalog;
   const schemas: string[] = [];
   /** The override run's schema and its last state, for the second run. */
@@ -146,11 +148,13 @@ describe('tap-postgres from a real Postgres into the lakehouse, every cell compa
     await pg.psql(`CREATE DATABASE ${DATABASE}`);
     await pg.psql(await readFile(join(fixtures, 'seed.sql'), 'utf8'), DATABASE);
     tap = await tapFor(executable, { port: pg.port, user: pg.user, database: DATABASE, schemas: ['public', 'shop'] });
+    tapDir = tap.dir;
     catalog = selectAll(await discover(tap), { 'shop-Order Items': { method: 'INCREMENTAL', key: 'updated_at' } });
   });
 
   after(async () => {
     await pg?.stop();
+    if (tapDir) await rm(tapDir, { recursive: true, force: true });
     for (const schema of schemas) await dropSchema(schema);
   });
 
