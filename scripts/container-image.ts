@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { NODE_LTS_VERSION, nodeDistribution } from './node-lts.js';
+import { asRoot, ensureAptPackages, ensureRoot, runAsRoot } from './apt-packages.js';
 import { runCommand, type Output } from './run-command.js';
 
 /**
@@ -46,24 +47,8 @@ export const PODMAN_FLAGS = ['--runtime', 'runc', '--cgroup-manager=cgroupfs'];
  * podman runs rootful (rootless podman needs subuid ranges these sandboxes lack): as root, or
  * through passwordless sudo (GitHub's runners); anything else fails with a one-line reason.
  */
-function asRoot(command: string, args: readonly string[]): [string, string[]] {
-  if (process.getuid?.() === 0) return [command, [...args]];
-  return ['sudo', ['-n', '--preserve-env=DEBIAN_FRONTEND', command, ...args]];
-}
+const ROOT_NEEDED = 'The container test runs rootful podman';
 
-async function ensureRoot(): Promise<void> {
-  if (process.getuid?.() === 0) return;
-  const sudo = await run('sudo', ['-n', 'true']).then(
-    () => true,
-    () => false,
-  );
-  if (!sudo) throw new Error('The container test runs rootful podman: run it as root or with passwordless sudo');
-}
-
-function runAsRoot(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}) {
-  const [cmd, argv] = asRoot(command, args);
-  return run(cmd, argv, { env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
-}
 /**
  * `podman run` flags: the host network (the lakehouse listens on 127.0.0.1), and ulimits within
  * the sandbox's hard limits (podman's defaults ask for more and the container fails to start).
@@ -83,37 +68,22 @@ async function podmanOk(args: readonly string[]): Promise<string> {
   return result.stdout;
 }
 
-async function missingPackages(): Promise<string[]> {
-  const missing: string[] = [];
-  // A runc from another package (Docker's containerd.io on GitHub's runners) conflicts with
-  // Debian's runc package, and serves as well.
-  const runcOnPath = await run('sh', ['-c', 'command -v runc']).then(
+/**
+ * A runc from another package (Docker's containerd.io on GitHub's runners) conflicts with Debian's
+ * runc package, and serves as well.
+ */
+async function providedElsewhere(pkg: string): Promise<boolean> {
+  if (pkg !== 'runc') return false;
+  return run('sh', ['-c', 'command -v runc']).then(
     () => true,
     () => false,
   );
-  for (const pkg of APT_PACKAGES) {
-    if (pkg === 'runc' && runcOnPath) continue;
-    const status = await run('dpkg-query', ['-W', '-f=${Status}', pkg]).then(
-      (r) => r.stdout,
-      () => '',
-    );
-    if (!status.includes('install ok installed')) missing.push(pkg);
-  }
-  return missing;
 }
 
 /** Installs the Debian packages podman needs here, if any is missing. */
-export async function ensureAptPackages(log: (line: string) => void = () => undefined): Promise<void> {
-  if (!existsSync('/usr/bin/dpkg-query')) throw new Error(`The container test needs a Debian-like machine with ${APT_PACKAGES.join(', ')}; dpkg-query is missing`);
-  await ensureRoot();
-  const missing = await missingPackages();
-  if (missing.length === 0) return;
-  log(`Installing ${missing.join(', ')} with apt-get (first run only)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await runAsRoot('apt-get', ['update'], { env });
-  await runAsRoot('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
-  const still = await missingPackages();
-  if (still.length > 0) throw new Error(`apt-get install did not install ${still.join(', ')}`);
+export async function ensurePodmanPackages(log: (line: string) => void = () => undefined): Promise<void> {
+  await ensureAptPackages({ purpose: 'The container test', packages: APT_PACKAGES, provided: providedElsewhere }, log);
+  await ensureRoot(ROOT_NEEDED);
 }
 
 async function imageExists(image: string): Promise<boolean> {
@@ -181,7 +151,7 @@ export interface BuiltImage {
 
 /** Builds the unmodified Dockerfile on the stand-in Node image (layers are cached by podman). */
 export async function buildImage(log: (line: string) => void = () => undefined): Promise<BuiltImage> {
-  await ensureAptPackages(log);
+  await ensurePodmanPackages(log);
   const base = await ensureNodeImage(log);
   const started = Date.now();
   log(`Building ${IMAGE} from the Dockerfile on ${base}`);

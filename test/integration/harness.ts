@@ -4,6 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
 import { after } from 'node:test';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
@@ -41,13 +42,14 @@ export async function configFileFor(base: object, overrides: Record<string, unkn
 }
 
 /**
- * Runs the real CLI (bin/run.js) as a user would, feeding `input` on stdin. An array of parts is
+ * Runs the real CLI (bin/run.js) as a user would, feeding `input` on stdin; a stream (another
+ * process's stdout) is piped in as a shell pipe would. An array of parts is
  * written with `pause.ms` between parts, like a tap that goes quiet; with `pause.after`, the pause
  * starts only once the target's log matches it (startup time must not eat into the quiet time).
  */
 export function runTarget(
   args: readonly string[],
-  input: string | Buffer | string[],
+  input: string | Buffer | string[] | Readable,
   pause: { ms: number; after?: RegExp } = { ms: 0 },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunResult> {
@@ -66,6 +68,10 @@ export function runTarget(
       resolvePromise({ code, stdout, stderr, states });
     });
     child.stdin.on('error', () => undefined);
+    if (input instanceof Readable) {
+      input.pipe(child.stdin);
+      return;
+    }
     if (!Array.isArray(input)) {
       child.stdin.end(input);
       return;
