@@ -315,7 +315,11 @@ export function keyRangeCondition(bounds: readonly KeyBounds[], tableTypes: Read
 function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKeys, wholeTable, keyBounds }: LoadPlan): string {
   if (keyColumns.length === 0) throw new Error('A merge needs key columns');
   const within = keyBounds ? keyRangeCondition(keyBounds, new Map(batch.columns.map((c) => [c.column.name, c.tableType]))) : undefined;
-  const on = keyColumns.map((k) => `t.${quoteIdentifier(k)} <=> s.${quoteIdentifier(k)}`).join(' AND ') + (within ? ` AND ${within}` : '');
+  // Null-safe equality matches NULL keys (primary_key_required false). A column without NULLs in
+  // the batch matches the same rows with plain equality, which Spark plans faster (docs/benchmarks.md).
+  const nullFree = new Set((keyBounds ?? []).filter((b) => !b.nulls && b.min !== undefined).map((b) => b.column));
+  const on =
+    keyColumns.map((k) => `t.${quoteIdentifier(k)} ${nullFree.has(k) ? '=' : '<=>'} s.${quoteIdentifier(k)}`).join(' AND ') + (within ? ` AND ${within}` : '');
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name));
   const star = namesNoColumn({ mode: 'merge', batch, wholeTable });
   const set = star ? '*' : names.map((n) => `t.${n} = s.${n}`).join(', ');
