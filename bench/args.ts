@@ -3,6 +3,13 @@ import { parseArgs } from 'node:util';
 /** `full`: the CLI against the lakehouse; `stage-only`: bare read vs engine, no lakehouse; `bare-merge`: one flush vs a hand-written MERGE. */
 export type BenchMode = 'full' | 'stage-only' | 'bare-merge';
 
+/**
+ * Which existing keys the updates of --bare-merge hit: the oldest (the first rows loaded), the
+ * newest (as an incremental tap sends them: recently changed rows), or any, at random.
+ */
+export type KeyDistribution = 'oldest' | 'recent' | 'random';
+export const KEY_DISTRIBUTIONS: readonly KeyDistribution[] = ['oldest', 'recent', 'random'];
+
 export interface BenchOptions {
   mode: BenchMode;
   records: number;
@@ -19,8 +26,13 @@ export interface BenchOptions {
   keepSchema: boolean;
   /** Runs of each side (stage-only, bare-merge); medians are reported. */
   repeat: number;
-  /** Rows the table holds before the measured flush (bare-merge). */
-  initialRows: number;
+  /**
+   * Rows the table holds before the measured flush (bare-merge): one size, or several measured in
+   * one invocation (ascending), whose flush times are compared with the first.
+   */
+  initialRows: number[];
+  /** Which existing keys the updates of --bare-merge hit. */
+  keys: KeyDistribution;
   /** Extra target settings (`--set key=value`, value read as JSON when it parses). */
   overrides: Record<string, unknown>;
 }
@@ -34,7 +46,11 @@ export const USAGE = `Usage: npm run bench -- [--stage-only | --bare-merge] [opt
   --bare-merge           one keyed stream: the target's flush of --records rows into a table of
                          --initial-rows rows against a hand-written MERGE of the same staged file
   --repeat N             runs of each side in --stage-only and --bare-merge (default 3), medians
-  --initial-rows K       rows loaded before the measured flush in --bare-merge (default 100k)
+  --initial-rows K[,L]   rows loaded before the measured flush in --bare-merge (default 100k); two or
+                         more sizes (e.g. 100k,3M) are measured in one invocation and their flush
+                         times compared (larger / smaller)
+  --keys D               which existing keys the updates of --bare-merge hit: oldest (default),
+                         recent (the newest keys, as incremental taps send), random
   --records N            records to send (suffix k or M allowed; default 100k)
   --streams M            streams the records are spread over (default 4)
   --keyed | --append     keyed streams merged on 'id' with 10% updates (default), or append-only
@@ -71,6 +87,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
       'bare-merge': { type: 'boolean' },
       repeat: { type: 'string' },
       'initial-rows': { type: 'string' },
+      keys: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -80,6 +97,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
   if (values['stage-only'] && values['bare-merge']) throw new Error('--stage-only and --bare-merge exclude each other');
   const mode: BenchMode = values['stage-only'] ? 'stage-only' : values['bare-merge'] ? 'bare-merge' : 'full';
   if (mode === 'bare-merge' && values.append) throw new Error('--bare-merge measures a MERGE: it needs a keyed stream (drop --append)');
+  if (mode !== 'bare-merge' && values.keys !== undefined) throw new Error('--keys applies to --bare-merge only');
   if (mode !== 'full' && values.ratio) throw new Error('--ratio applies to the full run only');
   const options: BenchOptions = {
     mode,
@@ -93,7 +111,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
     countStatements: !values['no-statements'],
     keepSchema: values['keep-schema'] ?? false,
     repeat: count(values.repeat ?? '3', '--repeat'),
-    initialRows: count(values['initial-rows'] ?? '100k', '--initial-rows'),
+    initialRows: sizes(values['initial-rows'] ?? '100k', '--initial-rows'),
+    keys: keyDistribution(values.keys),
     overrides: Object.fromEntries((values.set ?? []).map(setting)),
   };
   // One stream, so that the measured flush is a single batch of a single table.
@@ -112,6 +131,20 @@ export function count(text: string, flag: string): number {
   const value = m ? Number(m[1]) * ({ k: 1e3, m: 1e6 }[(m[2] ?? '').toLowerCase() as 'k' | 'm'] ?? 1) : Number.NaN;
   if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer (e.g. 400k, 1M), got '${text}'`);
   return value;
+}
+
+/** One or more counts separated by commas, strictly ascending. */
+export function sizes(text: string, flag: string): number[] {
+  const values = text.split(',').map((part) => count(part, flag));
+  if (values.some((v, i) => i > 0 && v <= values[i - 1]!)) throw new Error(`${flag} sizes must be ascending, got '${text}'`);
+  return values;
+}
+
+function keyDistribution(text: string | undefined): KeyDistribution {
+  if (text === undefined) return 'oldest';
+  const found = KEY_DISTRIBUTIONS.find((d) => d === text);
+  if (!found) throw new Error(`--keys needs one of ${KEY_DISTRIBUTIONS.join(', ')}, got '${text}'`);
+  return found;
 }
 
 function setting(text: string): [string, unknown] {

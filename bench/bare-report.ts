@@ -62,3 +62,33 @@ export function formatBareMerge(s: BareMergeSummary): { ok: boolean; text: strin
   ].join('\n');
   return { ok: problems.length === 0, text };
 }
+
+/**
+ * Acceptance goals of the size ratio (flush into the largest table / flush into the smallest):
+ * a flush costs what its batch holds, not what the table holds. Updates of random keys may hit
+ * any file, so the key column of the whole table is read; updates of the newest keys touch only
+ * the files of the newest rows.
+ */
+export const SIZE_GOALS: Readonly<Record<string, number>> = { recent: 1.5, random: 3 };
+
+/** Every size's table, then the flush of the largest size against the smallest one's. */
+export function formatBareMergeSizes(keys: string, sizes: readonly BareMergeSummary[]): { ok: boolean; text: string } {
+  const parts = sizes.map((s) => formatBareMerge(s));
+  const lines = parts.map((p) => p.text);
+  const first = sizes[0];
+  const last = sizes[sizes.length - 1];
+  if (first && last && sizes.length > 1) {
+    const flush = (s: BareMergeSummary) => median(s.runs.map((r) => r.flushMs));
+    const bare = (s: BareMergeSummary) => median(s.runs.map((r) => r.bareMs));
+    const ratio = flush(last) / flush(first);
+    const goal = SIZE_GOALS[keys];
+    lines.push(
+      `sizes (updates of ${keys} keys): ` +
+        sizes.map((s) => `${s.initialRows.toLocaleString('en-US')} rows: flush ${flush(s).toFixed(0)} ms, bare ${bare(s).toFixed(0)} ms, flush/bare ${(flush(s) / bare(s)).toFixed(2)}`).join('; '),
+      `flush at ${last.initialRows.toLocaleString('en-US')} / at ${first.initialRows.toLocaleString('en-US')} rows: ${ratio.toFixed(2)}` +
+        (goal !== undefined ? ` (goal <= ${goal}) ${ratio <= goal ? 'met' : 'NOT met'}` : '') +
+        `; bare ${(bare(last) / bare(first)).toFixed(2)}`,
+    );
+  }
+  return { ok: parts.every((p) => p.ok), text: lines.join('\n\n') };
+}

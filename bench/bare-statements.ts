@@ -19,6 +19,11 @@ export interface BareMergeInput {
   key: string;
   /** s3a:// URL of the staged file. */
   location: string;
+  /**
+   * Smallest and largest key of the batch: the MERGE then matches only target rows in that range,
+   * as the target's MERGE does, so that Iceberg skips files that cannot hold a batch key.
+   */
+  keyRange?: { min: number; max: number };
 }
 
 export interface TimedStatement {
@@ -40,8 +45,9 @@ function sameType(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-function merge(table: string, key: string, source: string): string {
-  return `MERGE INTO ${table} t USING (${source}) s ON t.${ident(key)} = s.${ident(key)} WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *`;
+function merge(table: string, key: string, source: string, range?: BareMergeInput['keyRange']): string {
+  const within = range ? ` AND t.${ident(key)} BETWEEN ${range.min} AND ${range.max}` : '';
+  return `MERGE INTO ${table} t USING (${source}) s ON t.${ident(key)} = s.${ident(key)}${within} WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *`;
 }
 
 /** The last row of each key: MERGE takes at most one source row per target row. */
@@ -64,7 +70,7 @@ export function jsonLinesMerge(input: BareMergeInput, view = 'bare_stage'): Time
   if (keyIndex < 0) throw new Error(`key column ${input.key} is not a column of ${input.table}`);
   return [
     { sql: `CREATE OR REPLACE TEMPORARY VIEW ${ident(view)} (${[...fields, '`seq` BIGINT'].join(', ')}) USING json OPTIONS (path ${literal(input.location)}, mode 'FAILFAST')`, isMerge: false },
-    { sql: merge(input.table, input.key, lastPerKey(projection, ident(view), ident(`c${keyIndex}`), '`seq`')), isMerge: true },
+    { sql: merge(input.table, input.key, lastPerKey(projection, ident(view), ident(`c${keyIndex}`), '`seq`'), input.keyRange), isMerge: true },
     { sql: `DROP VIEW IF EXISTS ${ident(view)}`, isMerge: false },
   ];
 }
@@ -94,6 +100,6 @@ export function parquetMerge(input: BareMergeInput, fields: readonly TableColumn
     })
     .join(', ');
   const keyField = matched[input.columns.findIndex((c) => c.name === input.key)] as TableColumn;
-  return [{ sql: merge(input.table, input.key, lastPerKey(projection, `parquet.${ident(input.location)}`, ident(keyField.name), '_metadata.row_index')), isMerge: true }];
+  return [{ sql: merge(input.table, input.key, lastPerKey(projection, `parquet.${ident(input.location)}`, ident(keyField.name), '_metadata.row_index'), input.keyRange), isMerge: true }];
 }
 

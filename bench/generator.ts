@@ -20,6 +20,8 @@ export interface InputSpec {
    * of keys of this one: a second batch with 10% updates of existing rows (--bare-merge).
    */
   existingPerStream?: number;
+  /** Which existing keys the updates hit (with existingPerStream): the oldest by default. */
+  updates?: 'oldest' | 'recent' | 'random';
 }
 
 /** What the input should leave behind; filled in as the lines are generated. */
@@ -29,6 +31,8 @@ export interface ExpectedOutcome {
   statesSent: number;
   /** The value of the last STATE message sent. */
   lastState: unknown;
+  /** Smallest and largest key sent (keyed streams). */
+  keyRange?: { min: number; max: number };
 }
 
 interface Property {
@@ -118,6 +122,18 @@ export function* singerLines(spec: InputSpec, expected: ExpectedOutcome): Genera
   }
   const perStream = new Array<number>(spec.streams).fill(0);
   const random = mulberry32(42);
+  // Its own sequence, so that the values are those of the other distributions.
+  const pickKey = mulberry32(7);
+  const updated = (u: number, keys: number): number => {
+    switch (spec.updates ?? 'oldest') {
+      case 'oldest':
+        return u % keys;
+      case 'recent':
+        return keys - 1 - (u % keys);
+      case 'random':
+        return Math.floor(pickKey() * keys);
+    }
+  };
   for (let n = 0; n < spec.records; n += 1) {
     const s = n % spec.streams;
     const stream = names[s] as string;
@@ -125,8 +141,9 @@ export function* singerLines(spec: InputSpec, expected: ExpectedOutcome): Genera
     perStream[s] = index + 1;
     const repeat = spec.keyed && isRepeat(index);
     // Keys are 1-based; a repeat reuses the key of record index-5, which is never itself a repeat,
-    // or with existing rows one of their keys (spread over them, wrapping when there are more updates).
-    const id = existing > 0 ? (repeat ? existingKey(Math.floor(index / 10) % distinctKeys(existing)) : existing + index + 1) : repeat ? index - 4 : index + 1;
+    // or with existing rows one of their keys (the oldest, the newest or any: spec.updates).
+    const id = existing > 0 ? (repeat ? existingKey(updated(Math.floor(index / 10), distinctKeys(existing))) : existing + index + 1) : repeat ? index - 4 : index + 1;
+    if (spec.keyed) expected.keyRange = { min: Math.min(id, expected.keyRange?.min ?? id), max: Math.max(id, expected.keyRange?.max ?? id) };
     if (!repeat) expected.rowsPerStream.set(stream, (expected.rowsPerStream.get(stream) ?? 0) + 1);
     const ctx: ValueContext = { id, n, random };
     const record: Record<string, unknown> = {};

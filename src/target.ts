@@ -469,6 +469,7 @@ export class Target {
           columns: batch.columns,
           wholeTable: batch.wholeTable,
           keyColumns: batch.keyColumns,
+          keyBounds: batch.keyBounds,
           mode: batch.mode,
           hardDelete: this.deps.config.hard_delete,
           file: batch.file,

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { TargetConfig } from '../config/config.js';
 import { BatchKeys } from './batch-keys.js';
+import { KeyRange } from './key-range.js';
 import { InputError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { columnOf, columnsFor, type Column } from '../schema/columns.js';
@@ -26,7 +27,7 @@ import {
   TOKEN_TRUE,
   type ScannedRecord,
 } from '../singer/record-scan.js';
-import { tableName, type LoadColumn, type LoadMode } from '../sql/statements.js';
+import { tableName, type KeyBounds, type LoadColumn, type LoadMode } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
 import { SPAN, type Cell, type Spans } from '../staging/row-block.js';
 
@@ -59,6 +60,8 @@ export interface ClosedBatch {
   /** The table had exactly these columns when the batch's layout was fitted to it. */
   wholeTable: boolean;
   keyColumns: readonly string[];
+  /** The smallest and largest value of each key column whose type has a range (see KeyRange). */
+  keyBounds: readonly KeyBounds[];
   mode: LoadMode;
 }
 
@@ -113,6 +116,8 @@ export class StreamSink {
   private batchHold = 0;
   /** Distinct keys in the open batch: duplicates of a key count once towards batch_size_rows. */
   private batchKeys = new BatchKeys();
+  /** The open batch's range of each key column that has one (the MERGE then reads only files that may hold its keys). */
+  private keyRanges: KeyRange[] = [];
   private readonly measures = { rows: 0, bytes: 0, startedAt: 0 };
   private batchFiles = 0;
   /** The stream carries table versions (ACTIVATE_VERSION or versioned records), so rows record theirs. */
@@ -178,6 +183,11 @@ export class StreamSink {
     // A tap's own `_sdc_*` properties give way to the values the target sets.
     this.columns = [...this.dataColumns.filter((c) => !metadataNames.has(c.name)), ...metadata];
     this.stagers = this.columns.map((column) => this.stager(column));
+    this.keyRanges = this.keyColumns.flatMap((name) => {
+      const index = this.columns.findIndex((c) => c.name === name);
+      const range = index < 0 ? undefined : new KeyRange(this.columns[index]!, index);
+      return range?.tracked ? [range] : [];
+    });
     this.cellMakers = this.columns.map((column, i) => this.cellMaker(column, this.stagers[i]!));
     this.layOutScanning();
   }
@@ -413,6 +423,7 @@ export class StreamSink {
     }
     this.batch.append(cells, spans);
     if (key !== undefined) this.batchKeys.add(key);
+    for (const range of this.keyRanges) range.add(cells[range.index]!, spans);
     return this.batchHold;
   }
 
@@ -421,12 +432,14 @@ export class StreamSink {
     const file = this.batch;
     this.batch = undefined;
     this.batchKeys = new BatchKeys();
+    const keyBounds = this.keyRanges.flatMap((range) => range.bounds() ?? []);
+    this.keyRanges = this.keyRanges.map((range) => new KeyRange(range.column, range.index));
     if (!file) return undefined;
     if (file.rowCount === 0) {
       void file.discard().catch(() => undefined);
       return undefined;
     }
-    return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, wholeTable: this.wholeTable, keyColumns: this.keyColumns, mode: this.nextLoadMode() };
+    return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, wholeTable: this.wholeTable, keyColumns: this.keyColumns, keyBounds, mode: this.nextLoadMode() };
   }
 
   /** After a failure or signal: removes the open batch file. */

@@ -55,7 +55,7 @@ export class TableManager {
     const key = tableName(request.table);
     let existing = this.known.get(key);
     if (existing === undefined) {
-      existing = await this.discover(request.table, request.columns);
+      existing = await this.discover(request.table, request.columns, request.keyColumns.length > 0);
       this.known.set(key, existing);
     }
     const missing: Column[] = [];
@@ -104,7 +104,7 @@ export class TableManager {
   }
 
   /** The table's current columns and types, creating schema and table if absent. */
-  private async discover(ref: TableRef, columns: readonly Column[]): Promise<Map<string, string>> {
+  private async discover(ref: TableRef, columns: readonly Column[], keyed: boolean): Promise<Map<string, string>> {
     const schemaKey = `${ref.catalog}.${ref.schema}`.toLowerCase();
     if (!this.schemas.has(schemaKey)) {
       await this.sql.query(createSchema(ref));
@@ -115,7 +115,7 @@ export class TableManager {
     const exists = tables.some((row) => String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase() && row.isTemporary !== true);
     if (!exists) {
       this.log.info(`Creating table ${tableName(ref)}`);
-      await this.sql.query(createTable(ref, columns));
+      await this.sql.query(createTable(ref, columns, keyed));
       return new Map(columns.map((c) => [columnKey(c.name), c.type]));
     }
     const described = describedColumns(await this.sql.query(describeTable(ref)));

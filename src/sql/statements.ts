@@ -21,8 +21,17 @@ function columnList(columns: readonly Pick<Column, 'name' | 'type'>[]): string {
   return columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
 }
 
-export function createTable(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[]): string {
-  return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${columnList(columns)}) USING iceberg`;
+/**
+ * Properties of a table created for a keyed stream, whose every load is a MERGE: merge-on-read
+ * (format version 2) writes the updated rows and small delete files instead of rewriting every
+ * data file that holds an updated row (copy-on-write), so a flush costs what its batch holds,
+ * not what the table holds (docs/benchmarks.md). Reads apply the delete files until compaction.
+ */
+export const KEYED_TABLE_PROPERTIES: Readonly<Record<string, string>> = { 'format-version': '2', 'write.merge.mode': 'merge-on-read' };
+
+export function createTable(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[], keyed = false): string {
+  const properties = keyed ? ` TBLPROPERTIES (${Object.entries(KEYED_TABLE_PROPERTIES).map(([k, v]) => `${quoteString(k)}=${quoteString(v)}`).join(', ')})` : '';
+  return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${columnList(columns)}) USING iceberg${properties}`;
 }
 
 export function addColumns(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[]): string {
@@ -176,6 +185,11 @@ export interface LoadPlan {
   /** Named in the errors of values that do not fit their column. */
   stream?: string;
   /**
+   * The smallest and largest value of key columns in the batch (see KeyRange): a merge then
+   * matches only target rows within them (keyRangeCondition). Absent: the whole table is matched.
+   */
+  keyBounds?: readonly KeyBounds[];
+  /**
    * For a tap's Parquet file: a row whose key is null fails the load (primary_key_required), as
    * the record path refuses such a record. Batches the target staged were checked row by row.
    */
@@ -241,13 +255,80 @@ export function loadStatement(plan: LoadPlan): string {
   }
 }
 
+/** The smallest and largest value of one key column in a batch, in the column's type, and whether the batch has NULL keys. */
+export interface KeyBounds {
+  /** Column name in the table. */
+  column: string;
+  /** The staged column's type; a bound is used only where the table column has the same type. */
+  type: SparkType;
+  /** BIGINT: the integer; TIMESTAMP: microseconds since the epoch; DATE: days since the epoch; DECIMAL: the unscaled integer; STRING: the text. Absent when every key is NULL. */
+  min?: number | bigint | string;
+  max?: number | bigint | string;
+  nulls: boolean;
+}
+
+const DECIMAL_TYPE = /^DECIMAL\((\d+),(\d+)\)$/;
+
+/** `value` (as KeyBounds holds it) as a Spark literal of `type`, or undefined for a type without ranges. */
+export function keyLiteral(type: SparkType, value: number | bigint | string): string | undefined {
+  const integer = (v: number | bigint | string): string => {
+    if (typeof v === 'string' || (typeof v === 'number' && !Number.isSafeInteger(v))) throw new Error(`Key bound ${String(v)} of a ${type} column is not an integer`);
+    return String(v);
+  };
+  if (type === 'STRING') {
+    if (typeof value !== 'string') throw new Error(`Key bound ${String(value)} of a STRING column is not text`);
+    return quoteString(value);
+  }
+  if (type === 'BIGINT') return integer(value);
+  // Typed by functions of integers: no time zone or calendar text involved; Spark folds them into literals before pruning files.
+  if (type === 'TIMESTAMP') return `TIMESTAMP_MICROS(${integer(value)})`;
+  if (type === 'DATE') return `DATE_FROM_UNIX_DATE(${integer(value)})`;
+  const decimal = DECIMAL_TYPE.exec(type);
+  if (decimal) {
+    const scale = Number(decimal[2]);
+    const unscaled = BigInt(integer(value));
+    const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+    const text = `${unscaled < 0n ? '-' : ''}${digits.slice(0, digits.length - scale)}${scale > 0 ? `.${digits.slice(digits.length - scale)}` : ''}`;
+    return `CAST(${quoteString(text)} AS ${type})`;
+  }
+  return undefined;
+}
+
+/**
+ * Pure: the condition on the target (alias `alias`) that keeps every row whose key could match a
+ * batch row: per key column with bounds, its value between the batch's smallest and largest
+ * (or NULL when the batch has a NULL key: the MERGE matches keys with `<=>`). A static predicate,
+ * so Iceberg skips data files (and row groups) whose column statistics lie outside it. Columns
+ * without bounds, or whose table type is not the staged type (a value cast into a wider column
+ * may order differently, e.g. numbers into text), get no condition. Undefined when no column has one.
+ */
+export function keyRangeCondition(bounds: readonly KeyBounds[], tableTypes: ReadonlyMap<string, string>, alias = 't'): string | undefined {
+  const parts = bounds.flatMap((b) => {
+    const tableType = tableTypes.get(b.column);
+    if (tableType === undefined || !sameType(tableType, b.type)) return [];
+    const column = `${alias}.${quoteIdentifier(b.column)}`;
+    if (b.min === undefined || b.max === undefined) return b.nulls ? [`${column} IS NULL`] : [];
+    const [low, high] = [keyLiteral(b.type, b.min), keyLiteral(b.type, b.max)];
+    if (low === undefined || high === undefined) return [];
+    const range = `${column} BETWEEN ${low} AND ${high}`;
+    return [b.nulls ? `(${range} OR ${column} IS NULL)` : range];
+  });
+  return parts.length > 0 ? parts.join(' AND ') : undefined;
+}
+
 /**
  * Upsert a keyed batch: update matching rows (only the columns the batch carries), insert the rest.
- * See namesNoColumn for the wide form (`UPDATE SET *` / `INSERT *`).
+ * See namesNoColumn for the wide form (`UPDATE SET *` / `INSERT *`). With key bounds, only target
+ * rows within them are matched: the same rows (no other can equal a batch key), fewer files read.
  */
-function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKeys, wholeTable }: LoadPlan): string {
+function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKeys, wholeTable, keyBounds }: LoadPlan): string {
   if (keyColumns.length === 0) throw new Error('A merge needs key columns');
-  const on = keyColumns.map((k) => `t.${quoteIdentifier(k)} <=> s.${quoteIdentifier(k)}`).join(' AND ');
+  const within = keyBounds ? keyRangeCondition(keyBounds, new Map(batch.columns.map((c) => [c.column.name, c.tableType]))) : undefined;
+  // Null-safe equality matches NULL keys (primary_key_required false). A column without NULLs in
+  // the batch matches the same rows with plain equality, which Spark plans faster (docs/benchmarks.md).
+  const nullFree = new Set((keyBounds ?? []).filter((b) => !b.nulls && b.min !== undefined).map((b) => b.column));
+  const on =
+    keyColumns.map((k) => `t.${quoteIdentifier(k)} ${nullFree.has(k) ? '=' : '<=>'} s.${quoteIdentifier(k)}`).join(' AND ') + (within ? ` AND ${within}` : '');
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name));
   const star = namesNoColumn({ mode: 'merge', batch, wholeTable });
   const set = star ? '*' : names.map((n) => `t.${n} = s.${n}`).join(', ');

@@ -10,7 +10,8 @@ describe('bench arguments', () => {
     const o = parse();
     assert.equal(o.mode, 'full');
     assert.equal(o.repeat, 3);
-    assert.equal(o.initialRows, 100_000);
+    assert.deepEqual(o.initialRows, [100_000]);
+    assert.equal(o.keys, 'oldest');
     assert.equal(o.records, 100_000);
   });
 
@@ -18,8 +19,18 @@ describe('bench arguments', () => {
     assert.equal(parse('--stage-only', '--repeat', '5').repeat, 5);
     assert.equal(parse('--stage-only').mode, 'stage-only');
     const bare = parse('--bare-merge', '--initial-rows', '1M', '--records', '50k');
-    assert.deepEqual([bare.mode, bare.initialRows, bare.records, bare.streams], ['bare-merge', 1_000_000, 50_000, 1]);
+    assert.deepEqual([bare.mode, bare.initialRows, bare.records, bare.streams], ['bare-merge', [1_000_000], 50_000, 1]);
     assert.equal(parse('--schema-width', '1000', '--stage-only').schemaWidth, 1000);
+  });
+
+  it('reads --keys and several table sizes for --bare-merge', () => {
+    const o = parse('--bare-merge', '--keys', 'recent', '--initial-rows', '100k,3M');
+    assert.deepEqual([o.keys, o.initialRows], ['recent', [100_000, 3_000_000]]);
+    assert.equal(parse('--bare-merge', '--keys', 'random').keys, 'random');
+    assert.throws(() => parse('--bare-merge', '--keys', 'newest'), /^Error: --keys needs one of oldest, recent, random, got 'newest'$/);
+    assert.throws(() => parse('--keys', 'recent'), /^Error: --keys applies to --bare-merge only$/);
+    assert.throws(() => parse('--bare-merge', '--initial-rows', '3M,100k'), /^Error: --initial-rows sizes must be ascending, got '3M,100k'$/);
+    assert.throws(() => parse('--bare-merge', '--initial-rows', '100k,'), /^Error: --initial-rows needs a positive integer \(e\.g\. 400k, 1M\), got ''$/);
   });
 
   it('refuses combinations that measure nothing sensible', () => {
@@ -58,5 +69,23 @@ describe('bench input with existing rows', () => {
     assert.equal(ids.filter((id) => first.has(id)).length, 5);
     assert.equal(expected.rowsPerStream.get('stream_0'), first.size + 45);
     assert.equal(new Set([...first, ...ids]).size, first.size + 45);
+  });
+
+  it('updates the newest, the oldest or random existing keys as asked, and tallies the key range', () => {
+    const first = [...new Set(records({ ...base, records: 1000 }).ids)].sort((a, b) => a - b);
+    const updates = (updates: 'oldest' | 'recent' | 'random') => {
+      const { ids, expected } = records({ ...base, records: 200, existingPerStream: 1000, updates });
+      const old = ids.filter((id) => id <= 1000);
+      assert.deepEqual(expected.keyRange, { min: Math.min(...ids), max: Math.max(...ids) });
+      assert.equal(expected.rowsPerStream.get('stream_0'), first.length + 180);
+      return old;
+    };
+    assert.deepEqual(updates('oldest'), first.slice(0, 20));
+    assert.deepEqual(updates('recent'), first.slice(-20).reverse());
+    const random = updates('random');
+    assert.equal(random.length, 20);
+    assert.ok(random.every((id) => first.includes(id)));
+    // Spread over the table: neither only the oldest nor only the newest keys.
+    assert.ok(Math.min(...random) < first[first.length - 200]! && Math.max(...random) > first[199]!);
   });
 });

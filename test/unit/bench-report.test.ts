@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { formatBareMerge, type BareMergeRun } from '../../bench/bare-report.js';
+import { formatBareMerge, formatBareMergeSizes, type BareMergeRun } from '../../bench/bare-report.js';
 import { jsonLinesMerge, matchFields, parquetMerge } from '../../bench/bare-statements.js';
 import { addLogLine, emptyLogStats, parseSummary } from '../../bench/log-stats.js';
 import { formatFlush, formatLoadTimes, formatPhases } from '../../bench/report.js';
@@ -126,5 +126,18 @@ describe('bare-merge', () => {
     const bad = formatBareMerge({ ...summary, runs: [run(3000, 2000, 26_999)] });
     assert.equal(bad.ok, false);
     assert.match(bad.text, /PROBLEMS: run 1: rows target 26999, bare 26999, expected 27000/);
+  });
+
+  it('compares the flush at the largest table size with the smallest one, against the goal of the key distribution', () => {
+    const run = (flushMs: number, bareMs: number): BareMergeRun => ({ flushMs, bareMs, mergeMs: bareMs, bareStatements: 1, targetStatements: 6, targetLoadStatements: 1, targetCalls: 20, targetRows: 9, bareRows: 9 });
+    const size = (initialRows: number, runs: BareMergeRun[]) => ({ records: 10, initialRows, schemaWidth: 8, format: 'parquet' as const, uploadMs: 5, expectedRows: 9, file: '/tmp/f', runs });
+    const sizes = [size(100_000, [run(1000, 900), run(1200, 1000)]), size(3_000_000, [run(1400, 1300), run(1600, 1300)])];
+    const recent = formatBareMergeSizes('recent', sizes);
+    assert.equal(recent.ok, true);
+    assert.match(recent.text, /\nsizes \(updates of recent keys\): 100,000 rows: flush 1100 ms, bare 950 ms, flush\/bare 1\.16; 3,000,000 rows: flush 1500 ms, bare 1300 ms, flush\/bare 1\.15\n/);
+    assert.match(recent.text, /\nflush at 3,000,000 \/ at 100,000 rows: 1\.36 \(goal <= 1\.5\) met; bare 1\.37$/);
+    assert.match(formatBareMergeSizes('random', [sizes[0]!, size(3_000_000, [run(3500, 3000)])]).text, /rows: 3\.18 \(goal <= 3\) NOT met; bare 3\.16$/);
+    assert.match(formatBareMergeSizes('oldest', sizes).text, /rows: 1\.36; bare 1\.37$/);
+    assert.doesNotMatch(formatBareMergeSizes('recent', [sizes[0]!]).text, /flush at/);
   });
 });

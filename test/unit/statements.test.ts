@@ -15,6 +15,8 @@ import {
   retireOldVersions,
   showTables,
   checkedCast,
+  keyLiteral,
+  keyRangeCondition,
   type LoadPlan,
   type StagedBatch,
 } from '../../src/sql/statements.js';
@@ -40,6 +42,12 @@ describe('SQL builders', () => {
     assert.equal(
       createTable(table, columns),
       'CREATE TABLE IF NOT EXISTS `spark_catalog`.`singer`.`TEST_TABLE_ONE` (`C_PK` BIGINT, `C_VARCHAR` STRING, `C_DATE` TIMESTAMP) USING iceberg',
+    ));
+  it('createTable of a keyed stream makes a merge-on-read table', () =>
+    assert.equal(
+      createTable(table, columns, true),
+      "CREATE TABLE IF NOT EXISTS `spark_catalog`.`singer`.`TEST_TABLE_ONE` (`C_PK` BIGINT, `C_VARCHAR` STRING, `C_DATE` TIMESTAMP) USING iceberg " +
+        "TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read')",
     ));
   it('addColumns adds all new columns in one statement', () =>
     assert.equal(
@@ -85,6 +93,57 @@ describe('SQL builders', () => {
     const sql = loadStatement(plan({ keyColumns: ['C_PK', 'C_VARCHAR'] }));
     assert.match(sql, /PARTITION BY `c0`, `c1` ORDER BY/);
     assert.match(sql, / ON t\.`C_PK` <=> s\.`C_PK` AND t\.`C_VARCHAR` <=> s\.`C_VARCHAR` WHEN/);
+  });
+  it('merge with key bounds matches only target rows within them, NULL keys null-safely', () =>
+    assert.equal(
+      loadStatement(plan({ keyBounds: [{ column: 'C_PK', type: 'BIGINT', min: -3, max: 9_007_199_254_740_993n, nulls: false }] })),
+      'MERGE INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` t USING (' +
+        'SELECT `c0` AS `C_PK`, `c1` AS `C_VARCHAR`, `c2` AS `C_DATE` FROM (' +
+        'SELECT *, ROW_NUMBER() OVER (PARTITION BY `c0` ORDER BY _metadata.row_index DESC) AS `__rank` FROM parquet.`s3a://staging/stage/x.parquet`) ' +
+        'WHERE `__rank` = 1) s ON t.`C_PK` = s.`C_PK` AND t.`C_PK` BETWEEN -3 AND 9007199254740993 ' +
+        'WHEN MATCHED THEN UPDATE SET t.`C_PK` = s.`C_PK`, t.`C_VARCHAR` = s.`C_VARCHAR`, t.`C_DATE` = s.`C_DATE` ' +
+        'WHEN NOT MATCHED THEN INSERT (`C_PK`, `C_VARCHAR`, `C_DATE`) VALUES (s.`C_PK`, s.`C_VARCHAR`, s.`C_DATE`)',
+    ));
+  it('merge with bounds of composite keys, text, timestamps and NULL keys', () =>
+    assert.equal(
+      loadStatement(
+        plan({
+          keyColumns: ['C_PK', 'C_VARCHAR', 'C_DATE'],
+          hardDelete: true,
+          batch: withDeletes,
+          keyBounds: [
+            { column: 'C_PK', type: 'BIGINT', nulls: true },
+            { column: 'C_VARCHAR', type: 'STRING', min: "O'Brien\\", max: 'Zürich', nulls: true },
+            { column: 'C_DATE', type: 'TIMESTAMP', min: -62135596800000000n, max: 1704067200000001, nulls: false },
+          ],
+        }),
+      ),
+      'MERGE INTO `spark_catalog`.`singer`.`TEST_TABLE_ONE` t USING (' +
+        'SELECT `c0` AS `C_PK`, `c1` AS `C_VARCHAR`, `c2` AS `C_DATE`, `c3` AS `_SDC_DELETED_AT` FROM (' +
+        'SELECT *, ROW_NUMBER() OVER (PARTITION BY `c0`, `c1`, `c2` ORDER BY _metadata.row_index DESC) AS `__rank` FROM parquet.`s3a://staging/stage/x.parquet`) ' +
+        'WHERE `__rank` = 1) s ON t.`C_PK` <=> s.`C_PK` AND t.`C_VARCHAR` <=> s.`C_VARCHAR` AND t.`C_DATE` = s.`C_DATE` ' +
+        "AND t.`C_PK` IS NULL AND (t.`C_VARCHAR` BETWEEN 'O\\'Brien\\\\' AND 'Zürich' OR t.`C_VARCHAR` IS NULL) " +
+        'AND t.`C_DATE` BETWEEN TIMESTAMP_MICROS(-62135596800000000) AND TIMESTAMP_MICROS(1704067200000001) ' +
+        'WHEN MATCHED AND s.`_SDC_DELETED_AT` IS NOT NULL THEN DELETE ' +
+        'WHEN MATCHED THEN UPDATE SET t.`C_PK` = s.`C_PK`, t.`C_VARCHAR` = s.`C_VARCHAR`, t.`C_DATE` = s.`C_DATE`, t.`_SDC_DELETED_AT` = s.`_SDC_DELETED_AT` ' +
+        'WHEN NOT MATCHED AND NOT s.`_SDC_DELETED_AT` IS NOT NULL THEN INSERT (`C_PK`, `C_VARCHAR`, `C_DATE`, `_SDC_DELETED_AT`) VALUES (s.`C_PK`, s.`C_VARCHAR`, s.`C_DATE`, s.`_SDC_DELETED_AT`)',
+    ));
+  it('key bounds give no condition where the table column has another type than the staged one', () => {
+    const widened: StagedBatch = { ...batch, columns: batch.columns.map((c) => (c.column.name === 'C_PK' ? { ...c, tableType: 'STRING' } : c)) };
+    const sql = loadStatement(plan({ batch: widened, keyBounds: [{ column: 'C_PK', type: 'BIGINT', min: 9, max: 10, nulls: false }] }));
+    // No condition, but the batch has no NULL key: plain equality.
+    assert.match(sql, / s ON t\.`C_PK` = s\.`C_PK` WHEN MATCHED /);
+    assert.equal(keyRangeCondition([{ column: 'C_PK', type: 'BIGINT', min: 9, max: 10, nulls: false }], new Map([['C_PK', 'bigint']])), 't.`C_PK` BETWEEN 9 AND 10');
+    assert.equal(keyRangeCondition([{ column: 'X', type: 'BIGINT', min: 9, max: 10, nulls: false }], new Map([['C_PK', 'BIGINT']])), undefined);
+  });
+  it('key literals are typed in the column type', () => {
+    assert.equal(keyLiteral('DATE', -719162), 'DATE_FROM_UNIX_DATE(-719162)');
+    assert.equal(keyLiteral('DECIMAL(38,2)', -5n), "CAST('-0.05' AS DECIMAL(38,2))");
+    assert.equal(keyLiteral('DECIMAL(38,2)', 12345n), "CAST('123.45' AS DECIMAL(38,2))");
+    assert.equal(keyLiteral('DECIMAL(38,0)', 7n), "CAST('7' AS DECIMAL(38,0))");
+    assert.equal(keyLiteral('STRING', "a'\\\nb"), "'a\\'\\\\\\nb'");
+    assert.equal(keyLiteral('DOUBLE', 1.5), undefined);
+    assert.throws(() => keyLiteral('BIGINT', 1.5), /^Error: Key bound 1\.5 of a BIGINT column is not an integer$/);
   });
   it('merge with hard delete deletes matched deleted rows and never inserts them', () => {
     const sql = loadStatement(plan({ batch: withDeletes, hardDelete: true }));

@@ -25,6 +25,12 @@ const name = columnOf(['name'], 'string');
 const price = columnOf(['price'], 'number');
 
 describe('TableManager', () => {
+  it('creates an append-only table with Iceberg defaults', async () => {
+    const sql = new RecordingExecutor();
+    await new TableManager(sql, 'fail', silent).ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: [] });
+    assert.equal(sql.statements.at(-1), 'CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING) USING iceberg');
+  });
+
   it('creates schema and table once, then sends no DDL', async () => {
     const sql = new RecordingExecutor();
     const tables = new TableManager(sql, 'fail', silent);
@@ -33,7 +39,7 @@ describe('TableManager', () => {
     assert.deepEqual(sql.statements, [
       'CREATE SCHEMA IF NOT EXISTS `spark_catalog`.`s`',
       'SHOW TABLES IN `spark_catalog`.`s`',
-      'CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING) USING iceberg',
+      "CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read')",
     ]);
   });
 
