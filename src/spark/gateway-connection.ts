@@ -98,7 +98,9 @@ function post(connection: ThriftHttpConnection, data: Buffer): Promise<http.Inco
     const options = connection.nodeOptions;
     options.headers['Content-length'] = data.length;
     options.headers['Content-Type'] ??= 'application/x-thrift';
+    let answered = false;
     const onResponse = (response: http.IncomingMessage) => {
+      answered = true;
       if (response.statusCode !== 429) {
         resolve(response);
         return;
@@ -107,7 +109,8 @@ function post(connection: ThriftHttpConnection, data: Buffer): Promise<http.Inco
       reject(new RateLimited(retryAfterMs(response.headers['retry-after'], Date.now())));
     };
     const request = connection.https ? https.request(options, onResponse) : http.request(options, onResponse);
-    request.on('error', reject);
+    // Before an answer: this attempt failed. After it: the connection's trouble, as thrift reports it.
+    request.on('error', (e) => (answered ? connection.emit('error', e) : reject(e)));
     request.end(data);
   });
 }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ensureLakehouse } from '../../lakehouse/index.js';
 import { busiestWindow, seededRefusals, startFakeGateway, type FakeGateway, type RefusalRule } from '../support/fake-gateway.js';
 import { replayLines, type ReplaySpec } from '../support/replay-input.js';
-import { configFile, freshSchema, query, schemaScope } from './harness.js';
+import { configFile, freshSchema, query, removeStagedObjects, schemaScope } from './harness.js';
 import { countMatches, liveRun, stackFrames, type LiveRunResult } from './live-run.js';
 import { compareAll, totals } from './replay-tables.js';
 
@@ -34,6 +34,7 @@ describe('behind a gateway that answers HTTP 429', { concurrency: 1 }, () => {
   let upstream: { host: string; port: number };
   const gateways: FakeGateway[] = [];
   const tempDirs: string[] = [];
+  const prefixes: string[] = [];
 
   before(async () => {
     const lakehouse = await ensureLakehouse();
@@ -42,6 +43,7 @@ describe('behind a gateway that answers HTTP 429', { concurrency: 1 }, () => {
   after(async () => {
     for (const gateway of gateways) await gateway.close();
     for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+    for (const prefix of prefixes) await removeStagedObjects(prefix).catch(() => undefined);
   });
 
   async function runBehind(rule: RefusalRule, settings: Record<string, unknown>): Promise<{ run: LiveRunResult; gateway: FakeGateway; schema: string }> {
@@ -50,8 +52,10 @@ describe('behind a gateway that answers HTTP 429', { concurrency: 1 }, () => {
     const schema = track(await freshSchema('gw'));
     const tempDir = await mkdtemp(join(tmpdir(), 'target-iomete-gw-'));
     tempDirs.push(tempDir);
+    prefixes.push(`gw-${schema}/`);
     // Small batches and two loads at a time: several sessions and many statements meet the gateway.
-    const config = await configFile({ port: gateway.port, default_target_schema: schema, temp_dir: tempDir, batch_size_rows: 500, parallelism: 2, ...settings });
+    // A prefix of its own keeps other runs' leftover sweeps away from its staged files.
+    const config = await configFile({ port: gateway.port, default_target_schema: schema, temp_dir: tempDir, s3_key_prefix: `gw-${schema}/`, batch_size_rows: 750, parallelism: 2, ...settings });
     const run = await liveRun(['--config', config], replayLines(SPEC), { env: INFO, timeoutMs: 600_000 });
     return { run, gateway, schema };
   }
