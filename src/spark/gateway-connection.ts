@@ -68,8 +68,8 @@ export class GatewayConnection {
           sleep: (ms) => this.holding(delay(ms)),
         },
         async () => {
-          await this.holding(this.gateway.pace());
-          return post(connection, data);
+          const left = await this.holding(this.gateway.pace());
+          return post(connection, data, left);
         },
       );
     } catch (e) {
@@ -92,8 +92,11 @@ export class GatewayConnection {
   }
 }
 
-/** One POST of a thrift message, as thrift's own write sends it; a 429 answer rejects (body discarded). */
-function post(connection: ThriftHttpConnection, data: Buffer): Promise<http.IncomingMessage> {
+/**
+ * One POST of a thrift message, as thrift's own write sends it; a 429 answer rejects (body
+ * discarded). `left` is told when the request has been handed to the network (for the pacer).
+ */
+function post(connection: ThriftHttpConnection, data: Buffer, left: () => void): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const options = connection.nodeOptions;
     options.headers['Content-length'] = data.length;
@@ -111,6 +114,7 @@ function post(connection: ThriftHttpConnection, data: Buffer): Promise<http.Inco
     const request = connection.https ? https.request(options, onResponse) : http.request(options, onResponse);
     // Before an answer: this attempt failed. After it: the connection's trouble, as thrift reports it.
     request.on('error', (e) => (answered ? connection.emit('error', e) : reject(e)));
+    request.on('finish', left);
     request.end(data);
   });
 }

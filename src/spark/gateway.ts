@@ -50,11 +50,18 @@ export class LakehouseGateway {
 
   /**
    * Resolves when the next request may be sent, counting it as sent (at once without
-   * `max_requests_per_second`). The caller sends it synchronously after this resolves.
+   * `max_requests_per_second`); the caller sends it synchronously and calls the function it
+   * resolves to once the request has left (its bytes handed to the network).
    */
-  async pace(): Promise<void> {
-    if (!this.pacer) return;
-    for (let now = this.now(); !this.pacer.trySend(now); now = this.now()) await delay(this.pacer.earliest(now) - now);
+  async pace(): Promise<() => void> {
+    const pacer = this.pacer;
+    if (!pacer) return () => undefined;
+    for (;;) {
+      const now = this.now();
+      const send = pacer.trySend(now);
+      if (send) return () => void (send.at = Math.max(send.at, this.now()));
+      await delay(pacer.earliest(now) - now);
+    }
   }
 
   /** Told of each refused request that will be repeated: the first of a burst is logged. */

@@ -145,8 +145,11 @@ describe('request pacing (max_requests_per_second)', () => {
         for (const gap of gaps) {
           arrival += gap;
           let now = arrival;
-          while (!pacer.trySend(now)) now = pacer.earliest(now);
-          sent.push(now);
+          let send = pacer.trySend(now);
+          for (; !send; send = pacer.trySend(now)) now = pacer.earliest(now);
+          // Some requests leave late (a new connection, a busy event loop): counted from then.
+          send.at = now + (gap % 7 === 0 ? gap % 300 : 0);
+          sent.push(send.at);
         }
         assert.ok(busiestWindow(sent, 1000) <= Math.max(1, Math.floor(perSecond)));
         if (perSecond < 1) for (let i = 1; i < sent.length; i += 1) assert.ok((sent[i] as number) - (sent[i - 1] as number) >= 1000 / perSecond);
@@ -156,7 +159,7 @@ describe('request pacing (max_requests_per_second)', () => {
 
   it('requests under the limit are not delayed', () => {
     const pacer = new RequestPacer(10);
-    for (let at = 0; at < 5_000; at += 200) assert.equal(pacer.trySend(at), true);
+    for (let at = 0; at < 5_000; at += 200) assert.deepEqual(pacer.trySend(at), { at });
   });
 });
 
