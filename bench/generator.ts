@@ -197,7 +197,7 @@ function pick<T>(values: readonly T[], random: () => number): T {
 }
 
 /** Small seeded PRNG: the same flags always produce the same input. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

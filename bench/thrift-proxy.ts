@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadTableOf, type StatementRecord } from './flush-stats.js';
-import { decodeExecuteReply, decodeThriftCall, statementKind } from './thrift-messages.js';
+import { decodeExecuteReply, decodeThriftCall, statementKind, type ThriftCall } from './thrift-messages.js';
 
 /** What went through the proxy. */
 export interface ThriftTraffic {
@@ -18,6 +18,9 @@ export interface ThriftTraffic {
   operations: Map<string, StatementRecord>;
 }
 
+/** An answer given in place of the endpoint's (e.g. a gateway's 429); undefined forwards the request. */
+export type Intercept = (call: ThriftCall | undefined) => { status: number; headers?: Record<string, string> } | undefined;
+
 export interface ThriftProxy {
   port: number;
   traffic: ThriftTraffic;
@@ -27,10 +30,11 @@ export interface ThriftProxy {
 /**
  * An HTTP proxy on 127.0.0.1 in front of the lakehouse's thrift endpoint. The target is pointed at
  * it instead of the endpoint, and every request body (one thrift call, small) is decoded before it
- * is forwarded unchanged; responses are streamed back untouched. This counts statements exactly
+ * is forwarded unchanged (or answered by `intercept`: test/support/fake-gateway.ts); responses are
+ * streamed back untouched. This counts statements exactly
  * without a debug hook in the target.
  */
-export async function startThriftProxy(upstream: { host: string; port: number }): Promise<ThriftProxy> {
+export async function startThriftProxy(upstream: { host: string; port: number }, intercept?: Intercept): Promise<ThriftProxy> {
   const traffic: ThriftTraffic = { calls: 0, statements: 0, statementKinds: new Map(), methods: new Map(), log: [], operations: new Map() };
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
@@ -38,7 +42,14 @@ export async function startThriftProxy(upstream: { host: string; port: number })
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const statement = record(traffic, body);
+      const call = decodeThriftCall(body);
+      const answer = intercept?.(call);
+      if (answer) {
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+        res.end(`HTTP ${answer.status}`);
+        return;
+      }
+      const statement = record(traffic, call);
       const forward = http.request(
         { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: `${upstream.host}:${upstream.port}` }, agent },
         (answer) => {
@@ -80,9 +91,8 @@ export async function startThriftProxy(upstream: { host: string; port: number })
 }
 
 /** Counts one call; returns the new statement's record when it is an ExecuteStatement. */
-function record(traffic: ThriftTraffic, body: Buffer): StatementRecord | undefined {
+function record(traffic: ThriftTraffic, call: ThriftCall | undefined): StatementRecord | undefined {
   traffic.calls += 1;
-  const call = decodeThriftCall(body);
   const method = call?.method ?? 'undecoded';
   traffic.methods.set(method, (traffic.methods.get(method) ?? 0) + 1);
   if (call?.method === 'ExecuteStatement') {

@@ -123,8 +123,8 @@ export default class TargetIomete extends Command {
   }
 
   private async check(configValues: readonly string[], json: boolean): Promise<void> {
-    const [{ createLogger, logSettingsFromEnv, redactor }, { checkPassed, configFailure, configStep, formatStep, formatSummary, runChecks, skippedAfterConfig }, { S3ProbeClient }, { HiveServer2Executor }] =
-      await Promise.all([import('./logging.js'), import('./cli/check.js'), import('./cli/s3-probe.js'), import('./spark/hiveserver2-executor.js')]);
+    const [{ createLogger, logSettingsFromEnv, redactor }, { checkPassed, configFailure, configStep, formatStep, formatSummary, runChecks, skippedAfterConfig }, { S3ProbeClient }, { HiveServer2Executor }, { LakehouseGateway }] =
+      await Promise.all([import('./logging.js'), import('./cli/check.js'), import('./cli/s3-probe.js'), import('./spark/hiveserver2-executor.js'), import('./spark/gateway.js')]);
     const logging = logSettingsFromEnv();
     let log: Logger = createLogger({ level: logging.level, format: logging.format });
     let redact = redactor([]);
@@ -149,11 +149,12 @@ export default class TargetIomete extends Command {
       const { config, unknownKeys, warnings } = resolved;
       report(configStep(config, unknownKeys, warnings));
       const probe = new S3ProbeClient(config);
+      const gateway = new LakehouseGateway(config, (message) => log.warn(message));
       try {
         const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
         await runChecks(config, {
           probe,
-          connect: () => new HiveServer2Executor({ ...config, ca, rpcTimeoutMs: 60_000 }),
+          connect: () => new HiveServer2Executor({ ...config, ca, rpcTimeoutMs: 60_000, gateway }),
           report: (r) => {
             report(r);
             log.debug(`check ${r.step}: ${r.status}`);
@@ -175,8 +176,9 @@ export default class TargetIomete extends Command {
   }
 
   private async load(config: TargetConfig, inputPath: string | undefined, log: Logger): Promise<LoadSummary> {
-    const [{ HiveServer2Executor }, { S3ObjectStore }, { StateWriter }, { Target }, { Metrics }, { endpointUrl }] = await Promise.all([
+    const [{ HiveServer2Executor }, { LakehouseGateway }, { S3ObjectStore }, { StateWriter }, { Target }, { Metrics }, { endpointUrl }] = await Promise.all([
       import('./spark/hiveserver2-executor.js'),
+      import('./spark/gateway.js'),
       import('./storage/s3-object-store.js'),
       import('./state/state-writer.js'),
       import('./target.js'),
@@ -184,10 +186,13 @@ export default class TargetIomete extends Command {
       import('./spark/endpoint.js'),
     ]);
     const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
+    // One for the run: every session's requests share the pacing and the 429 budget.
+    const gateway = new LakehouseGateway(config, (message) => log.warn(message));
     const connect = () =>
       new HiveServer2Executor({
         ...config,
         ca,
+        gateway,
         // Timestamps are written and read as UTC whatever the lakehouse's default zone.
         sessionStatements: ['SET spark.sql.session.timeZone=UTC'],
         onRetry: (message) => log.warn(message),

@@ -13,7 +13,8 @@ import { jsonSyntaxError } from '../json-syntax.js';
 import { ConfigError, InputError, TargetError, TransientError, asError } from '../errors.js';
 import { parseJson } from '../singer/json.js';
 import { parquetFileRecords } from '../staging/parquet-reader.js';
-import { s3ClientConfig, type S3Settings } from '../storage/s3-object-store.js';
+import { RetryBudget, withRetries } from '../retry-policy.js';
+import { S3_BACKOFF, s3ClientConfig, s3Verdict, type S3Settings } from '../storage/s3-object-store.js';
 
 /**
  * Singer BATCH messages as the Meltano SDK sends them: instead of RECORD lines, a stream's records
@@ -302,9 +303,11 @@ function errorCode(thrown: unknown): string | undefined {
  */
 export function s3ObjectOpener(settings: S3Settings): { open: OpenS3Object; close: () => void } {
   const client = new S3Client(s3ClientConfig(settings));
+  // Opening an object is safe to repeat; reading its body is not retried (the rows are half read).
+  const policy = { classify: s3Verdict, backoff: S3_BACKOFF, budget: new RetryBudget((settings.s3_retry_seconds ?? 60) * 1000) };
   return {
     open: async (bucket, key) => {
-      const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const answer = await withRetries(policy, () => client.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
       if (!answer.Body) throw new Error(`S3 returned no body for s3://${bucket}/${key}`);
       // In Node the SDK's body is an http.IncomingMessage, a Readable.
       return answer.Body as Readable;

@@ -15,8 +15,9 @@ export interface S3Probe {
 }
 
 /**
- * A probe client with the staging store's settings (same credentials, endpoint and addressing),
- * but one attempt and short timeouts: a check should say "unreachable" in seconds, not retry.
+ * A probe client with the staging store's settings (same credentials, endpoint and addressing,
+ * one attempt per request), short timeouts and no retries: a check should say "unreachable" in
+ * seconds.
  */
 export class S3ProbeClient implements S3Probe {
   private readonly client: S3Client;
@@ -27,7 +28,6 @@ export class S3ProbeClient implements S3Probe {
   ) {
     this.client = new S3Client({
       ...s3ClientConfig(settings),
-      maxAttempts: 1,
       requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs },
     });
   }

@@ -29,6 +29,8 @@ export interface TargetConfig {
   password: string;
   connect_timeout_seconds: number;
   statement_timeout_seconds: number;
+  max_requests_per_second?: number;
+  rate_limit_retry_seconds: number;
   s3_timeout_seconds: number;
   s3_retry_seconds: number;
   progress_interval_seconds: number;

@@ -261,6 +261,25 @@ export const SETTINGS: readonly SettingSpec[] = [
     group: 'connection',
   },
   {
+    name: 'max_requests_per_second',
+    kind: 'number',
+    title: 'Max requests per second',
+    description:
+      "Paces every request to the lakehouse (all sessions of the run together) to at most this many per second. Set it at or under the access token's Max RPS so iomete's gateway never refuses a request with HTTP 429. Unset: no pacing.",
+    schema: { exclusiveMinimum: 0 },
+    group: 'connection',
+  },
+  {
+    name: 'rate_limit_retry_seconds',
+    kind: 'number',
+    title: 'Rate limit retry budget (seconds)',
+    description:
+      "How long requests the lakehouse's gateway refuses with HTTP 429 (a token's rate limit) are waited out (its `Retry-After`, else a backoff) and sent again before the run fails. A 429 means the request never reached Spark, so statements are repeated too.",
+    default: 300,
+    minimum: 0,
+    group: 'connection',
+  },
+  {
     name: 's3_timeout_seconds',
     kind: 'number',
     title: 'S3 request timeout (seconds)',

@@ -1,7 +1,11 @@
 import hive from 'hive-driver';
-import { LoadError, TransientError, asError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LoadError, TargetError, TransientError, asError } from '../errors.js';
+import { withRetries, type Backoff } from '../retry-policy.js';
 import { qualifiedName, quoteIdentifier } from '../sql/quote.js';
 import { endpointUrl, httpPath, type EndpointSettings } from './endpoint.js';
+import { LakehouseGateway } from './gateway.js';
+import { GatewayConnection } from './gateway-connection.js';
 import { rowsOf, type ThriftColumnDesc, type ThriftRowSet } from './result-rows.js';
 import type { Row, SqlExecutor } from './executor.js';
 
@@ -26,9 +30,16 @@ export interface HiveServer2Settings extends EndpointSettings {
   onRetry?: (message: string) => void;
   /** Told of every statement before it runs (logged at DEBUG by the caller; statements hold no secrets). */
   onStatement?: (sql: string) => void;
-  /** Waits before each new attempt to open a session after a transient failure (compute starting, network). */
-  connectRetryDelaysMs?: readonly number[];
+  /** The run's pacing and 429 handling, shared by all its sessions (one of its own when not given). */
+  gateway?: LakehouseGateway;
 }
+
+/** Session opens are tried at most this often; the waits grow from these (retry-policy.ts). */
+const SESSION_OPEN_ATTEMPTS = 4;
+/** 502/503/504 (and 405 from some gateways) while compute starts: about 2-4, 4-8, 8-16 s. */
+const BUSY_BACKOFF: Backoff = { firstMs: 4_000, maxMs: 16_000, jitter: 'equal' };
+/** A dropped connection or a restarting server: about 0.5-1, 1-2, 2-4 s. */
+const NETWORK_BACKOFF: Backoff = { firstMs: 1_000, maxMs: 4_000, jitter: 'equal' };
 
 // TOperationState of the HiveServer2 protocol.
 const FINISHED = 2;
@@ -63,8 +74,11 @@ export class HiveServer2Executor implements SqlExecutor {
   private readonly rpcTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly statementTimeoutMs: number;
+  private readonly gateway: LakehouseGateway;
+  private transport?: GatewayConnection;
 
   constructor(private readonly settings: HiveServer2Settings) {
+    this.gateway = settings.gateway ?? new LakehouseGateway();
     this.rpcTimeoutMs = settings.rpcTimeoutMs ?? 120_000;
     this.connectTimeoutMs = (settings.connect_timeout_seconds ?? 30) * 1000;
     this.statementTimeoutMs = (settings.statement_timeout_seconds ?? 10_800) * 1000;
@@ -106,28 +120,40 @@ export class HiveServer2Executor implements SqlExecutor {
   }
 
   /**
-   * A lakehouse that is scaling up answers 502/503/504 for a while: wait it out. A refused
+   * A lakehouse that is scaling up answers 502/503/504 for a while: wait it out. A dropped
    * connection is retried briefly (a restarting server), a connect that hangs is not retried at
    * all: it already took the connect timeout. Opening a session changes nothing, so it is safe
-   * to repeat; statements are never retried here.
+   * to repeat; statements are never retried here (a 429 is, below thrift: gateway-connection.ts).
    */
   private async connectWithRetries(): Promise<HiveSessionLike> {
-    const busyDelays = this.settings.connectRetryDelaysMs ?? [2_000, 5_000, 10_000];
-    const refusedDelays = [500, 1_000, 2_000];
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await this.connect();
-      } catch (e) {
-        this.client?.close();
-        this.client = undefined;
-        if (!(e instanceof TransientError) || e instanceof TimeoutError) throw e;
-        // 502/503/504 (and 405 from some gateways) while compute starts: wait longer.
-        const delays = /HTTP (5\d\d|405)/.test(e.message) ? busyDelays : refusedDelays;
-        const delay = delays[attempt];
-        if (delay === undefined) throw attempt === 0 ? e : new TransientError(`${e.message} (gave up after ${attempt + 1} attempts)`);
-        this.settings.onRetry?.(`Opening a lakehouse session failed (attempt ${attempt + 1}), retrying in ${delay / 1000} s: ${e.message}`);
-        await sleep(delay);
-      }
+    let attempts = 1;
+    try {
+      return await withRetries(
+        {
+          classify: (e) => {
+            if (!(e instanceof TransientError) || e instanceof TimeoutError) return undefined;
+            return { backoff: /HTTP (5\d\d|405)/.test(e.message) ? BUSY_BACKOFF : NETWORK_BACKOFF };
+          },
+          backoff: NETWORK_BACKOFF,
+          budget: this.gateway.sessionOpenBudget,
+          maxAttempts: SESSION_OPEN_ATTEMPTS,
+          onRetry: (e, attempt, delay) => {
+            attempts = attempt + 1;
+            this.settings.onRetry?.(`Opening a lakehouse session failed (attempt ${attempt}), retrying in ${(delay / 1000).toFixed(1)} s: ${asError(e).message}`);
+          },
+        },
+        async () => {
+          try {
+            return await this.connect();
+          } catch (e) {
+            this.client?.close();
+            this.client = undefined;
+            throw e;
+          }
+        },
+      );
+    } catch (e) {
+      throw attempts > 1 && e instanceof TransientError ? new TransientError(`${e.message} (gave up after ${attempts} attempts)`) : e;
     }
   }
 
@@ -151,7 +177,7 @@ export class HiveServer2Executor implements SqlExecutor {
               : {},
           },
         },
-        new hive.connections.HttpConnection(),
+        (this.transport = new GatewayConnection(this.gateway, endpointUrl(this.settings))),
         new hive.auth.PlainHttpAuthentication({ username: this.settings.user, password: this.settings.password }),
       ),
       this.connectTimeoutMs,
@@ -216,24 +242,35 @@ export class HiveServer2Executor implements SqlExecutor {
     return rows;
   }
 
-  /** Races a thrift call against its timeout (the RPC timeout unless given) and connection errors. */
+  /**
+   * Races a thrift call against its timeout (the RPC timeout unless given) and connection errors.
+   * Time the request spent held by the gateway's pacing or 429 waits does not count.
+   */
   private call<T>(what: string, promise: Promise<T>, timeoutMs = this.rpcTimeoutMs): Promise<T> {
+    const transport = this.transport;
+    const heldAtStart = transport?.heldMs() ?? 0;
+    let granted = 0;
     return new Promise<T>((resolve, reject) => {
       const fail = (e: Error) => {
         clearTimeout(timer);
         this.pending.delete(fail);
         reject(e);
       };
-      const timer = setTimeout(
-        () =>
-          fail(
-            new TimeoutError(
-              `No answer from ${endpointUrl(this.settings)} to '${what}' within ${timeoutMs / 1000} s` +
-                (timeoutMs === this.connectTimeoutMs ? " (connect_timeout_seconds); check 'host', 'port' and 'scheme'" : ''),
-            ),
+      const expire = () => {
+        const extra = (transport?.heldMs() ?? 0) - heldAtStart - granted;
+        if (extra > 0) {
+          granted += extra;
+          timer = setTimeout(expire, extra);
+          return;
+        }
+        fail(
+          new TimeoutError(
+            `No answer from ${endpointUrl(this.settings)} to '${what}' within ${timeoutMs / 1000} s` +
+              (timeoutMs === this.connectTimeoutMs ? " (connect_timeout_seconds); check 'host', 'port' and 'scheme'" : ''),
           ),
-        timeoutMs,
-      );
+        );
+      };
+      let timer = setTimeout(expire, timeoutMs);
       this.pending.add(fail);
       promise.then(
         (value) => {
@@ -254,6 +291,8 @@ export class HiveServer2Executor implements SqlExecutor {
   }
 
   private describeConnectionError(e: Error): Error {
+    // Already the run's line (the gateway's rate limit outlasted its budget).
+    if (e instanceof TargetError) return e;
     const where = endpointUrl(this.settings);
     const status = /status code: (\d{3})/.exec(e.message)?.[1];
     if (status === '401' || status === '403') {
@@ -316,7 +355,3 @@ function abbreviate(sql: string, max = 2000): string {
 
 /** A call got no answer in time; retrying would only wait as long again. */
 class TimeoutError extends TransientError {}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -45,6 +45,8 @@ export class RunMarkers {
   private readonly staleAfterMs: number;
   private readonly now: () => number;
   private readonly started: number;
+  /** Whether the S3 marker was written: one never written is not deleted (nor retried) at the end. */
+  private remoteWritten = false;
 
   constructor(private readonly options: LeftoverOptions) {
     this.staleAfterMs = options.staleAfterMs ?? 15 * 60_000;
@@ -71,6 +73,7 @@ export class RunMarkers {
       throw new StagingError(`Cannot write in temp_dir ${tempDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check 'temp_dir' (free space, permissions, path length)`);
     }
     await store.putText(this.remoteMarker, JSON.stringify({ host: hostname(), pid: process.pid, started: new Date(this.started).toISOString() }));
+    this.remoteWritten = true;
     await this.sweepLocal().catch((e: Error) => log.warn(`Could not check temp_dir for leftovers of killed runs: ${e.message}`));
     await this.sweepRemote().catch((e: Error) => log.warn(`Could not check the S3 prefix for leftovers of killed runs: ${e.message}`));
     const heartbeat = this.options.heartbeatMs ?? 60_000;
@@ -82,6 +85,9 @@ export class RunMarkers {
   async finish(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await rm(this.localMarker, { force: true }).catch(() => undefined);
+    // A write that failed may still have landed (its answer lost); such a marker goes stale and the
+    // next run removes it (L1, L3).
+    if (!this.remoteWritten) return;
     await this.options.store.remove([this.remoteMarker]).catch((e: Error) => this.options.log.warn(`Could not remove the run marker ${this.remoteMarker}: ${e.message}`));
   }
 

@@ -4,7 +4,7 @@ import { fromIni } from '@aws-sdk/credential-providers';
 import { Upload } from '@aws-sdk/lib-storage';
 import { TargetError } from '../errors.js';
 import type { ObjectStore } from './object-store.js';
-import { withRetries } from './retry.js';
+import { RetryBudget, withRetries, type Backoff } from '../retry-policy.js';
 import { PERMANENT_S3_ERRORS } from './s3-errors.js';
 
 export interface S3Settings {
@@ -61,6 +61,10 @@ export function s3ClientConfig(settings: S3Settings): S3ClientConfig {
     // servers, corrupting the file; checksums only where the API requires them work everywhere.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // One attempt per send: our retry policy (retry-policy.ts) repeats what is safe to repeat within
+    // one budget; the SDK's default 3 attempts inside each of ours multiplied the requests and
+    // stretched the budget.
+    maxAttempts: 1,
   };
   if (settings.s3_endpoint_url) config.endpoint = settings.s3_endpoint_url;
   // Without these a request to an S3 endpoint that accepts the connection and never answers waits forever.
@@ -80,15 +84,26 @@ export function s3ClientConfig(settings: S3Settings): S3ClientConfig {
   return config;
 }
 
+/** Waits between S3 retries: doubling from 0.5 s to 8 s, never shorter than the one before (SlowDown asks for that). */
+export const S3_BACKOFF: Backoff = { firstMs: 500, maxMs: 8_000, jitter: 'equal' };
+
+/** The retry verdict for an S3 failure (retry-policy.ts decides the waits). */
+export function s3Verdict(error: unknown): { backoff: Backoff } | undefined {
+  return isTransientS3Error(error) ? { backoff: S3_BACKOFF } : undefined;
+}
+
 /** Staging on S3 (or any S3-compatible store) with multipart uploads for large batches. */
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
+  /** One failure burst for every call of the run: cleanup after an outage gets no budget of its own. */
+  private readonly budget: RetryBudget;
 
   constructor(
     private readonly settings: S3Settings,
     private readonly onRetry?: (message: string) => void,
   ) {
     this.client = new S3Client(s3ClientConfig(settings));
+    this.budget = new RetryBudget((settings.s3_retry_seconds ?? 60) * 1000);
   }
 
   /** Uploads are retried (a fixed key: repeating one is harmless) while S3 is unreachable or busy. */
@@ -153,8 +168,9 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await withRetries(
         {
-          budgetMs: (this.settings.s3_retry_seconds ?? 60) * 1000,
-          isTransient: isTransientS3Error,
+          classify: s3Verdict,
+          backoff: S3_BACKOFF,
+          budget: this.budget,
           onRetry: (e, attempt, delay) => this.onRetry?.(`${describeS3Error(action, e)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
         },
         operation,

@@ -225,7 +225,7 @@ describe('endpoints that refuse, are busy or never answer', { concurrency: 1 }, 
       reports.push({ fault: 'endpoint answers HTTP 503', point: 'session open', runs: 1, exitCodes: [run.code], lost: 0, duplicateKeys: 0, secondsToFail: run.seconds, warnings: countMatches(run.stderr, / WARN /) });
       t.diagnostic(`${run.seconds} s, ${requests()} request(s): ${errorLines(run.stderr)[0]}`);
       assertCleanEnd(run, [1]);
-      assert.equal(countMatches(run.stderr, / WARN Opening a lakehouse session failed \(attempt \d\), retrying in \d+ s: .*HTTP 503/), 3);
+      assert.equal(countMatches(run.stderr, / WARN Opening a lakehouse session failed \(attempt \d\), retrying in [\d.]+ s: .*HTTP 503/), 3);
       assert.match(errorLines(run.stderr)[0] ?? '', /answered HTTP 503: it is starting, stopped or overloaded; start it \(or wait\) and run again/);
       assert.equal(requests(), 4, 'one request per attempt');
     });

@@ -22,6 +22,13 @@ describe('resolveConfig', () => {
     assert.equal(config.batch_size_rows, 100000);
     assert.equal(config.primary_key_required, true);
     assert.equal(config.s3_key_prefix, '');
+    assert.equal(config.rate_limit_retry_seconds, 300);
+    assert.equal(config.max_requests_per_second, undefined, 'no pacing unless asked');
+  });
+
+  it('max_requests_per_second takes any positive rate, fractions included, and refuses 0', () => {
+    assert.equal(resolveConfig({ ...minimal, max_requests_per_second: 2.5 }).config.max_requests_per_second, 2.5);
+    assert.throws(() => resolveConfig({ ...minimal, max_requests_per_second: 0 }), /'max_requests_per_second' must be > 0/);
   });
 
   it('reports every problem at once', () => {

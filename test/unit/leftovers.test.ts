@@ -75,4 +75,20 @@ describe('leftovers of killed runs', () => {
     assert.deepEqual((await readdir(dir)).sort(), ['9999aaaa0000-legacy-1.jsonl.gz', 'bbbbbbbbbbbb-orders-1.jsonl.gz', 'bbbbbbbbbbbb.run', 'notes.txt']);
     assert.ok(![...objects.keys()].some((k) => k.includes('0123456789ab')));
   });
+
+  it('a run marker that could not be written is not deleted at the end (nothing is retried for an object never written)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'target-iomete-leftovers-'));
+    dirs.push(dir);
+    const removed: string[][] = [];
+    const store: ObjectStore = {
+      ...memoryStore(new Map()),
+      putText: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9')),
+      remove: async (keys) => void removed.push([...keys]),
+    };
+    const markers = new RunMarkers({ runId: 'aaaabbbbcccc', tempDir: dir, store, prefix: 'p/', log: quiet });
+    await assert.rejects(markers.start(), /ECONNREFUSED/);
+    await markers.finish();
+    assert.deepEqual(removed, []);
+    assert.deepEqual(await readdir(dir), [], 'the local marker is removed');
+  });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { open } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -37,6 +38,33 @@ describe('S3 staging errors', () => {
       assert.deepEqual(retries, []);
     } finally {
       store.close();
+    }
+  });
+
+  it("a 503 SlowDown: one request per attempt (the SDK's own retries are off), retried with growing waits, then one failure", async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(503, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const retries: string[] = [];
+    const store = new S3ObjectStore(
+      { s3_bucket: 'b', s3_endpoint_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, s3_force_path_style: true, aws_access_key_id: 'k', aws_secret_access_key: 's', s3_retry_seconds: 3 },
+      (message) => retries.push(message),
+    );
+    try {
+      await assert.rejects(store.putText('k.json', '{}'), (e: Error) => /^Writing s3:\/\/b\/k\.json failed: SlowDown: /.test(e.message));
+      assert.ok(retries.length >= 3, retries.join('\n'));
+      assert.equal(requests, retries.length + 1, 'one request per attempt');
+      const waits = retries.map((m) => Number(/; retry \d+ in ([\d.]+) s$/.exec(m)?.[1]));
+      // Before the last (cut to the budget's end), each wait is at least the one before.
+      for (let i = 1; i < waits.length - 1; i += 1) assert.ok((waits[i] as number) >= (waits[i - 1] as number), waits.join(', '));
+      assert.ok((waits[0] as number) >= 0.2 && (waits[0] as number) <= 0.5, waits.join(', '));
+    } finally {
+      store.close();
+      server.close();
     }
   });
 });
