@@ -63,7 +63,7 @@ export default class TargetIomete extends Command {
     const { flags } = await this.parseUsage();
     const mode: Mode = MODES.find((m) => flags[m]) ?? 'load';
     const formatWrong = formatProblem(mode, flags.format);
-    if (formatWrong) this.error(formatWrong, { exit: EXIT.usage });
+    if (formatWrong) this.usage(formatWrong);
     const format = (flags.format?.toLowerCase() ?? 'text') as AboutFormat;
     switch (mode) {
       case 'version': {
@@ -83,6 +83,15 @@ export default class TargetIomete extends Command {
     }
   }
 
+  /**
+   * A usage error: one line on stderr, exit 2. (oclif's own error print wraps long lines at the
+   * terminal's width, which splits the one line a user or a log parser reads.)
+   */
+  private usage(message: string): never {
+    process.stderr.write(`Error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return this.exit(EXIT.usage);
+  }
+
   /** Parses the flags; every parse failure is a usage error (exit 2), unknown flags with the flag meant. */
   private async parseUsage(): Promise<{ flags: Interfaces.InferredFlags<typeof TargetIomete.flags> }> {
     try {
@@ -91,7 +100,7 @@ export default class TargetIomete extends Command {
       const unknown = (e as { flags?: unknown }).flags;
       const names = Object.entries(TargetIomete.flags).flatMap(([name, flag]) => [`--${name}`, ...('char' in flag && flag.char ? [`-${flag.char}`] : [])]);
       const message = Array.isArray(unknown) ? unknownFlagsMessage(unknown.map(String), [...names, '--help']) : asError(e).message;
-      return this.error(message, { exit: EXIT.usage });
+      return this.usage(message);
     }
   }
 
@@ -101,13 +110,13 @@ export default class TargetIomete extends Command {
    */
   private checkFiles(configValues: readonly string[], input?: string): void {
     const sources = configSources(configValues);
-    if (sources.files.length === 0 && !sources.env) this.error(NO_CONFIG, { exit: EXIT.usage });
+    if (sources.files.length === 0 && !sources.env) this.usage(NO_CONFIG);
     for (const file of sources.files) {
       const reason = unreadableFile(file);
-      if (reason) this.error(`Cannot read config file ${file}: ${reason}`, { exit: EXIT.usage });
+      if (reason) this.usage(`Cannot read config file ${file}: ${reason}`);
     }
     const reason = input === undefined ? undefined : unreadableFile(input);
-    if (reason) this.error(`Cannot read --input ${input}: ${reason}`, { exit: EXIT.usage });
+    if (reason) this.usage(`Cannot read --input ${input}: ${reason}`);
   }
 
   /**
@@ -179,7 +188,7 @@ export default class TargetIomete extends Command {
       });
     } catch (e) {
       const error = asError(e);
-      if (error instanceof UsageError) this.error(error.message, { exit: EXIT.usage });
+      if (error instanceof UsageError) this.usage(error.message);
       const detail = error instanceof ConfigError ? `Invalid configuration: ${error.problems.join('; ')}` : error instanceof TargetError ? error.message : `Unexpected failure: ${error.message}`;
       report(configFailure(detail));
       for (const skipped of skippedAfterConfig()) report(skipped);
