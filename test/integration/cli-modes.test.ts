@@ -109,9 +109,12 @@ describe('usage errors: one line, exit 2', () => {
   });
 });
 
-/** stderr without the time stamps of its log lines. */
-function untimed(stderr: string): string {
-  return stderr.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /gm, '');
+/** A failed start: exit 1, nothing on stdout, and on stderr only the one ERROR block listing `problems`. */
+function assertConfigErrors(result: { code: number; stdout: string; stderr: string }, problems: readonly string[]): void {
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, '');
+  const untimed = result.stderr.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /gm, '');
+  assert.equal(untimed, `ERROR Invalid configuration (${problems.length} problems):\n${problems.map((p) => `  - ${p}\n`).join('')}`);
 }
 
 describe('configuration errors: every problem in one ERROR block, nothing after it, exit 1', () => {
@@ -119,19 +122,11 @@ describe('configuration errors: every problem in one ERROR block, nothing after 
     const base = await ensureConfig();
     const { s3_bucket: bucket, ...rest } = base;
     const config = await tempFile('typo.json', JSON.stringify({ ...rest, s3_buket: bucket, port: '443a', stage: 'x' }));
-    const result = await runCli(['--config', config]);
-    assert.equal(result.code, 1);
-    assert.equal(
-      untimed(result.stderr),
-      [
-        'ERROR Invalid configuration (3 problems):',
-        "  - unknown key 's3_buket' — did you mean 's3_bucket'? (a required setting)",
-        '  - \'port\' must be an integer, got "443a"',
-        "  - unknown key 'stage' ignored (no setting has a similar name)",
-        '',
-      ].join('\n'),
-    );
-    assert.equal(result.stdout, '');
+    assertConfigErrors(await runCli(['--config', config]), [
+      "unknown key 's3_buket' — did you mean 's3_bucket'? (a required setting)",
+      '\'port\' must be an integer, got "443a"',
+      "unknown key 'stage' ignored (no setting has a similar name)",
+    ]);
   });
 
   it('from the environment: a misspelt variable names the variable meant; the value of a secret is never shown', async () => {
@@ -139,16 +134,10 @@ describe('configuration errors: every problem in one ERROR block, nothing after 
     const { password, port: _port, ...rest } = base;
     const env = { PATH: process.env.PATH, ...envOf(rest), TARGET_IOMETE_PASWORD: String(password), TARGET_IOMETE_PORT: '443a' };
     const result = await runCli(['--config', 'ENV'], env);
-    assert.equal(result.code, 1);
-    assert.equal(
-      untimed(result.stderr),
-      [
-        'ERROR Invalid configuration (2 problems):',
-        '  - unknown variable TARGET_IOMETE_PASWORD — did you mean TARGET_IOMETE_PASSWORD? (a required setting)',
-        '  - TARGET_IOMETE_PORT must be an integer, got "443a"',
-        '',
-      ].join('\n'),
-    );
+    assertConfigErrors(result, [
+      'unknown variable TARGET_IOMETE_PASWORD — did you mean TARGET_IOMETE_PASSWORD? (a required setting)',
+      'TARGET_IOMETE_PORT must be an integer, got "443a"',
+    ]);
     assert.doesNotMatch(result.stderr, new RegExp(String(password)));
   });
 
