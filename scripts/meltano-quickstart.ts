@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 import { packageInfo } from '../src/cli/package-info.js';
-import { SETTINGS } from '../src/config/settings.js';
+import { SETTINGS, namesOf } from '../src/config/settings.js';
 
 /**
  * The Meltano commands a user runs to load data with target-iomete, in one list: the README's
@@ -132,9 +132,12 @@ export function renderQuickstart(values: QuickstartValues = README_VALUES): stri
   return ['```sh', ...lines, '```'].join('\n');
 }
 
-/** Every name in SETTINGS_TO_SET is a setting (a renamed setting fails here, not in Meltano). */
+/**
+ * Every name in SETTINGS_TO_SET is a setting or one of its aliases, which the plugin definition
+ * declares to Meltano (a renamed setting without its old name as alias fails here, not in Meltano).
+ */
 export function unknownQuickstartSettings(): string[] {
-  const names = new Set(SETTINGS.map((s) => s.name));
+  const names = new Set(SETTINGS.flatMap((s) => namesOf(s)));
   return SETTINGS_TO_SET.filter((n) => !names.has(n));
 }
 
