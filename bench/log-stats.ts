@@ -18,8 +18,9 @@ export interface LogStats {
 
 /**
  * Seconds of the run by phase, from the target's closing summary (src/engine/progress.ts): reading
- * is waiting for input, staging turns messages into batch files; upload and load are summed over
- * parallel loads, so they may add up to more than the wall time.
+ * is waiting for input, staging turns messages into batch files (the reader's waits for table
+ * set-up and loads are apart from it); upload and load are summed over parallel loads, so they may
+ * add up to more than the wall time.
  */
 export interface Phases {
   wall: number;
@@ -29,7 +30,7 @@ export interface Phases {
   load: number;
 }
 
-const SUMMARY = /Processed \d+ line\(s\) of input .* in ([\d.]+) s; .*time: read ([\d.]+) s, stage ([\d.]+) s, upload ([\d.]+) s, load ([\d.]+) s/;
+const SUMMARY = /Run finished in ([\d.]+) s: .*time: reading input ([\d.]+) s, staging ([\d.]+) s, .*; upload ([\d.]+) s, load ([\d.]+) s/;
 // Detail after the milliseconds (e.g. a split into upload and statements) is allowed and ignored.
 const LOADED = /Loaded (\d+) row\(s\) of stream .* \((?:\w+), (\d+) ms(?:[,;:][^)]*)?\)/;
 const TAIL_LINES = 30;

@@ -1,28 +1,31 @@
-import { accessSync, constants, createReadStream, readFileSync, statSync } from 'node:fs';
-import { Command, Flags } from '@oclif/core';
-import { ABOUT_FORMATS, aboutInfo, formatAbout, type AboutFormat } from './cli/about.js';
+import { createReadStream, readFileSync } from 'node:fs';
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { aboutInfo, formatAbout, type AboutFormat } from './cli/about.js';
 import type { StepResult } from './cli/check.js';
 import { capabilitiesDocument, formatCapabilities } from './cli/discover-capabilities.js';
 import { packageInfo } from './cli/package-info.js';
+import { formatProblem, unknownFlagsMessage, type Mode } from './cli/usage.js';
 import type { ResolvedConfig, TargetConfig } from './config/config.js';
-import { ENV_CONFIG, ENV_PREFIX, configFromEnv, configSources, overlayEnv } from './config/env.js';
-import { readConfigFiles } from './config/load.js';
+import { ENV_CONFIG, ENV_PREFIX, configFromEnv, configSources } from './config/env.js';
+import { fileErrorReason, readConfigFiles, unreadableFile } from './config/load.js';
 import { SETTINGS, namesOf } from './config/settings.js';
-import { ConfigError, TargetError, asError } from './errors.js';
+import { ConfigError, TargetError, UsageError, asError } from './errors.js';
 import type { FailureContext } from './cli/explain.js';
 import type { Logger } from './logging.js';
-import type { RunSummary } from './target.js';
+import type { RunSummary, Target } from './target.js';
 
 // The load and check paths import their modules when they start (winston, ajv, the engine, the
 // thrift client, the AWS SDK, hyparquet): --help, --version and --about load none of them and
 // start in a fraction of the time.
 
-type Mode = 'load' | 'about' | 'discover-capabilities' | 'check' | 'version';
 const MODES = ['about', 'discover-capabilities', 'check', 'version'] as const;
 
 export default class TargetIomete extends Command {
-  static override description =
-    'Load Singer messages from stdin (or --input) into Apache Iceberg tables of an iomete lakehouse. STATE lines go to stdout once the data before them is committed.';
+  // The summary heads the help; the description is its DESCRIPTION section (package.json's
+  // helpOptions keeps oclif from printing the summary there a second time).
+  static override summary = 'Load Singer messages from stdin (or --input) into Apache Iceberg tables of an iomete lakehouse.';
+
+  static override description = 'STATE lines go to stdout once the data before them is committed; logs go to stderr.';
 
   static override examples = [
     'tap-postgres --config tap.json | <%= config.bin %> --config target.json > state.json',
@@ -42,15 +45,9 @@ export default class TargetIomete extends Command {
       description: 'Print name, version, capabilities and the settings JSON Schema, then exit. Needs no config (any given is ignored).',
       exclusive: MODES.filter((m) => m !== 'about'),
     }),
-    format: Flags.string({
-      description: 'Output format of --about (text, json, markdown) and of --check (text, json).',
-      // Case-insensitive like the SDK's click.Choice (oclif's `options` would be case-sensitive).
-      parse: async (value) => {
-        const format = value.toLowerCase();
-        if (!(ABOUT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be one of ${ABOUT_FORMATS.join(', ')}`);
-        return format;
-      },
-    }),
+    // Checked against the mode in run() (case-insensitive like the SDK's click.Choice), so every
+    // wrong --format gets the same message and exit code.
+    format: Flags.string({ description: 'Output format of --about (text, json, markdown), --check (text, json) and --discover-capabilities (json).' }),
     'discover-capabilities': Flags.boolean({
       description: 'Print the implemented Meltano capabilities and a ready-to-paste meltano.yml loader definition as JSON, then exit. Needs no config.',
       exclusive: MODES.filter((m) => m !== 'discover-capabilities'),
@@ -63,9 +60,11 @@ export default class TargetIomete extends Command {
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(TargetIomete);
+    const { flags } = await this.parseUsage();
     const mode: Mode = MODES.find((m) => flags[m]) ?? 'load';
-    const format = (flags.format ?? 'text') as AboutFormat;
+    const formatWrong = formatProblem(mode, flags.format);
+    if (formatWrong) this.usage(formatWrong);
+    const format = (flags.format?.toLowerCase() ?? 'text') as AboutFormat;
     switch (mode) {
       case 'version': {
         const { name, version } = packageInfo();
@@ -74,21 +73,58 @@ export default class TargetIomete extends Command {
       case 'about':
         return writeOut(formatAbout(aboutInfo(), format));
       case 'discover-capabilities':
-        if (flags.format !== undefined && format !== 'json') this.error('--discover-capabilities prints JSON only; drop --format', { exit: 2 });
         return writeOut(formatCapabilities(capabilitiesDocument()));
       case 'check':
-        if (format === 'markdown') this.error('--check prints text or json; use --format text or --format json', { exit: 2 });
+        this.checkFiles(flags.config ?? []);
         return this.check(flags.config ?? [], format === 'json');
       case 'load':
-        if (flags.format !== undefined) this.error('--format applies to --about, --check and --discover-capabilities only', { exit: 2 });
-        if (flags.input !== undefined) {
-          const problem = unreadableInput(flags.input);
-          if (problem) this.error(problem, { exit: 2 });
-        }
+        this.checkFiles(flags.config ?? [], flags.input);
         return this.runLoad(flags.config ?? [], flags.input);
     }
   }
 
+  /**
+   * A usage error: one line on stderr, exit 2. (oclif's own error print wraps long lines at the
+   * terminal's width, which splits the one line a user or a log parser reads.)
+   */
+  private usage(message: string): never {
+    process.stderr.write(`Error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return this.exit(EXIT.usage);
+  }
+
+  /** Parses the flags; every parse failure is a usage error (exit 2), unknown flags with the flag meant. */
+  private async parseUsage(): Promise<{ flags: Interfaces.InferredFlags<typeof TargetIomete.flags> }> {
+    try {
+      return await this.parse(TargetIomete);
+    } catch (e) {
+      const unknown = (e as { flags?: unknown }).flags;
+      const names = Object.entries(TargetIomete.flags).flatMap(([name, flag]) => [`--${name}`, ...('char' in flag && flag.char ? [`-${flag.char}`] : [])]);
+      const message = Array.isArray(unknown) ? unknownFlagsMessage(unknown.map(String), [...names, '--help']) : asError(e).message;
+      return this.usage(message);
+    }
+  }
+
+  /**
+   * The files a run needs, checked before anything starts: a missing or unreadable one is a
+   * usage error (exit 2), as is no configuration at all.
+   */
+  private checkFiles(configValues: readonly string[], input?: string): void {
+    const sources = configSources(configValues);
+    if (sources.files.length === 0 && !sources.env) this.usage(NO_CONFIG);
+    for (const file of sources.files) {
+      const reason = unreadableFile(file);
+      if (reason) this.usage(`Cannot read config file ${file}: ${reason}`);
+    }
+    const reason = input === undefined ? undefined : unreadableFile(input);
+    if (reason) this.usage(`Cannot read --input ${input}: ${reason}`);
+  }
+
+  /**
+   * A load, and what it prints at the end: a failed start (the config, a CA file) prints its
+   * ERROR and nothing after it; a run prints its METRIC lines, then, having failed, the error
+   * and a "Run failed after" line, else the "Run finished in" line. The summary and the
+   * sync_duration metric give the one duration.
+   */
   private async runLoad(configValues: readonly string[], inputPath: string | undefined): Promise<void> {
     const [{ createLogger, logSettingsFromEnv }, { METRIC, Metrics }, { failureContext, failureLines }] = await Promise.all([
       import('./logging.js'),
@@ -99,26 +135,36 @@ export default class TargetIomete extends Command {
     let log: Logger = createLogger({ level: logging.level, format: logging.format });
     for (const notice of logging.notices) log.warn(notice);
     const started = performance.now();
+    const run: { target?: Target } = {};
     let summary: LoadSummary | undefined;
+    let failure: unknown;
     let context: FailureContext | undefined;
     try {
-      const { config, unknownKeys, warnings } = await readConfig(configValues, (secrets) => {
+      const { config, warnings } = await readConfig(configValues, (secrets) => {
         log = createLogger({ level: logging.level, format: logging.format, secrets });
       });
       context = failureContext(config);
-      if (unknownKeys.length > 0) log.warn(`Ignoring unknown config keys: ${unknownKeys.join(', ')}`);
       for (const warning of warnings) log.warn(warning);
-      summary = await this.load(config, inputPath, log);
+      summary = await this.load(config, inputPath, log, run);
     } catch (e) {
-      for (const line of failureLines(e, context)) log.error(line);
-      log.debug(`Failure details: ${asError(e).stack ?? asError(e).message}`);
+      failure = e;
     }
+    const seconds = (performance.now() - started) / 1000;
+    const fail = (code: number) => {
+      log.debug(`Failure details: ${asError(failure).stack ?? asError(failure).message}`);
+      for (const line of failureLines(failure, context)) log.error(line);
+      if (run.target) log.error(run.target.progress.summary(seconds, true));
+      this.exit(code);
+    };
+    if (!run.target) return fail(failure instanceof UsageError ? EXIT.usage : EXIT.failed);
     const metrics = new Metrics(log);
     if (summary) {
       metrics.counter(METRIC.recordCount, summary.records, { scope: 'run' });
       metrics.counter(METRIC.batchCount, summary.batches, { scope: 'run' });
     }
-    metrics.timer(METRIC.syncDuration, (performance.now() - started) / 1000, { status: summary ? 'succeeded' : 'failed' });
+    metrics.timer(METRIC.syncDuration, seconds, { status: summary ? 'succeeded' : 'failed' });
+    if (!summary) return fail(EXIT.failed);
+    log.info(run.target.progress.summary(seconds));
     this.exit(exitCodeOf(summary));
   }
 
@@ -142,19 +188,21 @@ export default class TargetIomete extends Command {
       });
     } catch (e) {
       const error = asError(e);
-      report(configFailure(error instanceof TargetError ? error.message : `Unexpected failure: ${error.message}`));
+      if (error instanceof UsageError) this.usage(error.message);
+      const detail = error instanceof ConfigError ? `Invalid configuration: ${error.problems.join('; ')}` : error instanceof TargetError ? error.message : `Unexpected failure: ${error.message}`;
+      report(configFailure(detail));
       for (const skipped of skippedAfterConfig()) report(skipped);
     }
     if (resolved) {
-      const { config, unknownKeys, warnings } = resolved;
-      report(configStep(config, unknownKeys, warnings));
+      const { config, warnings } = resolved;
+      report(configStep(config, warnings));
       const probe = new S3ProbeClient(config);
       const gateway = new LakehouseGateway(config, (message) => log.warn(message));
       try {
         const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
         await runChecks(config, {
           probe,
-          connect: () => new HiveServer2Executor({ ...config, ca, rpcTimeoutMs: 60_000, gateway }),
+          connect: () => new HiveServer2Executor({ ...config, password: config.token, ca, rpcTimeoutMs: 60_000, gateway }),
           report: (r) => {
             report(r);
             log.debug(`check ${r.step}: ${r.status}`);
@@ -175,7 +223,8 @@ export default class TargetIomete extends Command {
     if (!ok) this.exit(1);
   }
 
-  private async load(config: TargetConfig, inputPath: string | undefined, log: Logger): Promise<LoadSummary> {
+  /** Runs the load; `run.target` is set once the run has started (a failure after it is a failed run). */
+  private async load(config: TargetConfig, inputPath: string | undefined, log: Logger, run: { target?: Target }): Promise<LoadSummary> {
     const [{ HiveServer2Executor }, { LakehouseGateway }, { S3ObjectStore }, { StateWriter }, { Target }, { Metrics }, { endpointUrl }] = await Promise.all([
       import('./spark/hiveserver2-executor.js'),
       import('./spark/gateway.js'),
@@ -191,6 +240,7 @@ export default class TargetIomete extends Command {
     const connect = () =>
       new HiveServer2Executor({
         ...config,
+        password: config.token,
         ca,
         gateway,
         // Timestamps are written and read as UTC whatever the lakehouse's default zone.
@@ -214,6 +264,7 @@ export default class TargetIomete extends Command {
     log.info(`${name} v${version}, Node.js ${process.version}; loading into ${endpointUrl(config)}, staging in s3://${config.s3_bucket}/${config.s3_key_prefix}`);
     try {
       const target = new Target({ config, connect, store, state: new StateWriter(process.stdout), log, metrics: new Metrics(log) });
+      run.target = target;
       const summary = await target.run(input, stop.signal);
       if (signal) log.warn(`Stopped early on ${signal}: the rows received were loaded`);
       return { ...summary, signal };
@@ -230,6 +281,8 @@ interface LoadSummary extends RunSummary {
   signal?: NodeJS.Signals;
 }
 
+const NO_CONFIG = `No configuration: pass --config FILE (JSON), or --config ${ENV_CONFIG} with ${ENV_PREFIX}<SETTING> variables`;
+
 /** The documented exit codes: 0 done, 1 failed, 128 + signal number after a signal stopped the run (data received was loaded). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -240,24 +293,11 @@ function exitCodeOf(summary: LoadSummary | undefined): number {
   return EXIT.ok;
 }
 
-/** Why `--input` cannot be read, checked before anything starts (a usage error, not a failed run). */
-function unreadableInput(path: string): string | undefined {
-  try {
-    if (statSync(path).isDirectory()) return `--input ${path} is a directory; name a file of Singer messages`;
-    accessSync(path, constants.R_OK);
-    return undefined;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message);
-    return `Cannot read --input ${path}: ${reason}`;
-  }
-}
-
 function readCaFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`Cannot read 'tls_ca_file' ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ConfigError(`Cannot read 'tls_ca_file' ${path}: ${fileErrorReason(e)}`);
   }
 }
 
@@ -269,13 +309,11 @@ function readCaFile(path: string): string {
  */
 async function readConfig(values: readonly string[], onSecrets: (secrets: string[]) => void): Promise<ResolvedConfig> {
   const sources = configSources(values);
-  if (sources.files.length === 0 && !sources.env) {
-    throw new ConfigError(`No configuration: pass --config FILE (JSON), or --config ${ENV_CONFIG} with ${ENV_PREFIX}<SETTING> variables`);
-  }
+  if (sources.files.length === 0 && !sources.env) throw new UsageError(NO_CONFIG);
   const [fromFiles, { resolveConfig }] = await Promise.all([readConfigFiles(sources.files), import('./config/config.js')]);
-  const raw = sources.env ? overlayEnv(fromFiles, configFromEnv(process.env)) : fromFiles;
-  onSecrets(secretValues(raw));
-  return resolveConfig(raw);
+  const env = sources.env ? configFromEnv(process.env) : undefined;
+  onSecrets(secretValues({ ...fromFiles, ...env?.values }));
+  return resolveConfig(fromFiles, env);
 }
 
 /**

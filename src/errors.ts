@@ -20,6 +20,9 @@ export class ConfigError extends TargetError {
   }
 }
 
+/** The command line cannot start anything (a missing or unreadable file, a wrong flag): exit 2. */
+export class UsageError extends TargetError {}
+
 /** A Singer message is malformed or out of order; the run stops before loading anything after it. */
 export class InputError extends TargetError {
   constructor(

@@ -20,7 +20,7 @@ import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type Rec
 import { ScannedRecord, scanRecordLine } from './singer/record-scan.js';
 import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
-import { retireOldVersions, tableName } from './sql/statements.js';
+import { countOldVersions, retireOldVersions, tableName } from './sql/statements.js';
 import { TableRegistry } from './schema/table-registry.js';
 import { StateTracker } from './state/state-tracker.js';
 import type { StateWriter } from './state/state-writer.js';
@@ -110,9 +110,9 @@ export class Target {
       await this.readAll(input, signal);
       const interrupted = signal?.aborted ?? false;
       if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
-      await this.exclusive(() => this.flushAll());
+      await this.exclusive(() => this.flushAll(true));
       await this.emitState(true);
-      return { records: this.progress.counts.records, batches: this.progress.counts.batches, interrupted };
+      return { records: this.progress.counts.records + this.progress.counts.batchRecords, batches: this.progress.counts.batches, interrupted };
     } catch (e) {
       this.coordinator.fail(asError(e));
       throw this.coordinator.failure;
@@ -127,7 +127,6 @@ export class Target {
       await this.pool.close();
       await markers.finish();
       for (const sink of this.sinks.values()) sink.alterationReport().forEach((line) => log.warn(line));
-      log.info(this.progress.summary());
     }
   }
 
@@ -146,13 +145,15 @@ export class Target {
     const options: LineOptions = { onInvalidUtf8: this.deps.config.on_invalid_utf8, warn: (m) => this.deps.log.warn(m) };
     // Stream maps see parsed messages only; without them RECORD lines are staged from their bytes.
     const scan = this.mapper ? undefined : new ScannedRecord();
-    let waited = Date.now();
+    // Staging is the chunk's time less the waits inside it (table set-up, a free load slot).
+    let done = performance.now();
     for await (const chunk of chunks) {
-      const read = Date.now();
-      this.progress.spent('read', read - waited);
+      const read = performance.now();
+      this.progress.spent('read', read - done);
+      const waited = this.progress.waited;
       await this.exclusive(async () => this.handleChunk(chunk, options, chunk.clean ? scan : undefined));
-      waited = Date.now();
-      this.progress.spent('stage', waited - read);
+      done = performance.now();
+      this.progress.spent('stage', done - read - (this.progress.waited - waited) * 1000);
     }
     this.coordinator.throwIfFailed();
   }
@@ -254,18 +255,22 @@ export class Target {
     this.sinkNames.push({ name: Buffer.from(message.stream), sink });
   }
 
-  /** Makes the table fit the sink's layout: a DDL job in the table's lane, awaited. */
-  private async shapeTable(sink: StreamSink): Promise<void> {
+  /**
+   * Makes the table fit the sink's layout: a DDL job in the table's lane, awaited (the reader's
+   * wait for table set-up). `reason` says why columns are added, when it is not the SCHEMA.
+   */
+  private async shapeTable(sink: StreamSink, reason?: string): Promise<void> {
     const columns = sink.columns;
-    await this.coordinator.run({
+    const job = this.coordinator.run({
       lane: tableName(sink.table),
       slot: false,
       run: async () => {
-        const fit = await this.tables.ensure({ stream: sink.stream, table: sink.table, columns, keyColumns: sink.keyColumns });
+        const fit = await this.tables.ensure({ stream: sink.stream, table: sink.table, columns, keyColumns: sink.keyColumns, ...(reason ? { reason } : {}) });
         sink.loadColumns = sink.adoptTableTypes(fit.columns);
         sink.wholeTable = fit.wholeTable;
       },
     });
+    await this.progress.wait('setup', job);
   }
 
   // --- RECORD -------------------------------------------------------------------------------
@@ -274,7 +279,7 @@ export class Target {
   private onRecord(message: RecordMessage, line: number, source: string, file?: string): Promise<void> | void {
     const sink = this.sinkFor(message.stream, line, file ? 'BATCH' : 'RECORD');
     if (message.version !== undefined && !sink.versioned && this.deps.config.process_activate_version_messages) {
-      return this.startVersioning(sink).then(() => this.addRecord(sink, message, line, source, file));
+      return this.startVersioning(sink, `the versioned ${file ? 'BATCH row' : 'RECORD'} at line ${line}`).then(() => this.addRecord(sink, message, line, source, file));
     }
     return this.addRecord(sink, message, line, source, file);
   }
@@ -351,10 +356,11 @@ export class Target {
     const hold = ++this.holds;
     this.tracker.hold(hold, sink.stream, line);
     let loaded = false;
-    await this.coordinator.run({
+    const job = this.coordinator.run({
       lane: tableName(sink.table),
       slot: true,
       run: async () => {
+        await this.tables.create(sink.table);
         loaded = await this.loader.loadParquetFile(
           {
             stream: sink.stream,
@@ -372,6 +378,7 @@ export class Target {
       // Loaded or not, nothing of this file is pending any more (if not, its rows follow as records).
       onCommitted: () => this.tracker.commit(hold),
     });
+    await this.progress.wait('loads', job);
     if (!loaded && mode === 'overwrite') sink.overwritten = false;
     return loaded;
   }
@@ -394,7 +401,7 @@ export class Target {
       log.warn(`Line ${line}: ACTIVATE_VERSION for stream '${message.stream}' before its SCHEMA; ignored`);
       return;
     }
-    if (!sink.versioned) await this.startVersioning(sink);
+    if (!sink.versioned) await this.startVersioning(sink, `ACTIVATE_VERSION at line ${line}`);
     // Rows of this version still pending go into the table before older ones are retired: the
     // retirement is the next job in the table's lane, and holds state like any change.
     this.closeBatch(sink);
@@ -405,20 +412,29 @@ export class Target {
       lane: tableName(table),
       slot: false,
       run: async () => {
+        await this.tables.create(table);
         const now = new Date().toISOString().replace('T', ' ');
-        await this.pool.query(retireOldVersions(table, message.version, config.hard_delete, now));
-        log.info(`Version ${message.version} of stream '${sink.stream}' is active: older rows ${config.hard_delete ? 'deleted' : `marked in ${DELETED_AT}`}`);
+        // Spark returns no row count for UPDATE and DELETE on Iceberg: the rows are counted first.
+        const [counted] = await this.pool.query(countOldVersions(table, message.version, config.hard_delete));
+        const rows = Number(counted?.n ?? 0);
+        if (rows > 0) await this.pool.query(retireOldVersions(table, message.version, config.hard_delete, now));
+        log.info(
+          `Version ${message.version} of stream '${sink.stream}' is active: ${rows} row(s) of older versions ${config.hard_delete ? 'deleted' : `marked in ${DELETED_AT}`}`,
+        );
       },
       onCommitted: () => this.tracker.commit(hold),
     });
   }
 
-  /** From now on rows record their table version (loading what was staged without it first). */
-  private async startVersioning(sink: StreamSink): Promise<void> {
+  /**
+   * From now on rows record their table version (loading what was staged without it first). A
+   * table not created yet gets the version columns in its CREATE.
+   */
+  private async startVersioning(sink: StreamSink, reason: string): Promise<void> {
     this.closeBatch(sink);
     sink.versioned = true;
     sink.layOut();
-    await this.shapeTable(sink);
+    await this.shapeTable(sink, `table versions (${reason})`);
   }
 
   // --- flushing -----------------------------------------------------------------------------
@@ -430,18 +446,24 @@ export class Target {
       return;
     }
     for (const sink of sinks) this.closeBatch(sink);
-    await this.coordinator.waitForCapacity();
+    await this.progress.wait('loads', this.coordinator.waitForCapacity());
   }
 
-  /** Loads every stream's pending rows and waits for every job; the latest state becomes safe. */
-  private async flushAll(): Promise<void> {
+  /**
+   * Loads every stream's pending rows and waits for every job; the latest state becomes safe. At
+   * the end of the input (`last`), tables of streams that loaded no rows are created too.
+   */
+  private async flushAll(last = false): Promise<void> {
     // With flush_all_streams, loads committing during a full flush write no state of their own:
     // the one written after the drain covers them all, so every stream advances together. Else
     // each commit writes what it made safe, which keeps the replay after a crash short.
     this.draining = this.deps.config.flush_all_streams;
     try {
-      for (const sink of this.sinks.values()) this.closeBatch(sink);
-      await this.coordinator.drain();
+      for (const sink of this.sinks.values()) {
+        this.closeBatch(sink);
+        if (last) this.submit({ lane: tableName(sink.table), slot: false, run: () => this.tables.create(sink.table) });
+      }
+      await this.progress.wait('loads', this.coordinator.drain());
     } finally {
       this.draining = false;
     }
@@ -462,8 +484,9 @@ export class Target {
       lane: tableName(batch.table),
       slot: true,
       // The columns are those the file was written with; DDL for a newer layout runs after this job (C3).
-      run: () =>
-        this.loader.load({
+      run: async () => {
+        await this.tables.create(batch.table);
+        await this.loader.load({
           stream: batch.stream,
           table: batch.table,
           columns: batch.columns,
@@ -473,7 +496,8 @@ export class Target {
           mode: batch.mode,
           hardDelete: this.deps.config.hard_delete,
           file: batch.file,
-        }),
+        });
+      },
       discard: () => batch.file.discard(),
       onCommitted: () => {
         this.tracker.commit(batch.hold);

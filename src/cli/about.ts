@@ -3,7 +3,8 @@ import { configSchema } from '../config/schema.js';
 import { SETTINGS } from '../config/settings.js';
 import { CAPABILITIES } from './capabilities.js';
 import { packageInfo, type PackageInfo } from './package-info.js';
-import { settingsTable } from './settings-table.js';
+import { requirementLabel, requirementsOf } from './requirements.js';
+import { defaultText, settingsTable } from './settings-table.js';
 
 export type AboutFormat = 'text' | 'json' | 'markdown';
 export const ABOUT_FORMATS: readonly AboutFormat[] = ['text', 'json', 'markdown'];
@@ -59,8 +60,19 @@ function aboutText(info: AboutInfo): string {
     ...info.capabilities.map((c) => `  - ${c}`),
     'Settings:',
   ];
+  const requirements = requirementsOf(info.settings);
   for (const [name, schema] of Object.entries(properties)) {
-    lines.push(`  - Name: ${name}`, `    Type: ${settingType(schema)}`, `    Environment Variable: ${envVarName(name)}`);
+    const spec = SETTINGS.find((s) => s.name === name);
+    const required = requirementLabel(name, requirements).replace(/`/g, "'");
+    const defaultValue = spec ? defaultText(spec) : undefined;
+    lines.push(
+      `  - Name: ${name}`,
+      `    Type: ${settingType(schema)}`,
+      ...(required ? [`    Required: ${required}`] : []),
+      ...(defaultValue !== undefined ? [`    Default: ${defaultValue}`] : []),
+      ...(spec?.aliases?.length ? [`    Also accepted as: ${spec.aliases.join(', ')}`] : []),
+      `    Environment Variable: ${envVarName(name)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

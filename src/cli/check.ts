@@ -43,8 +43,8 @@ export const STEPS = {
 } as const;
 
 /** Pure: the first step's result once the config resolved (or failed to). */
-export function configStep(config: TargetConfig, unknownKeys: readonly string[], warnings: readonly string[] = []): StepResult {
-  const extra = (unknownKeys.length > 0 ? `; ignoring unknown key(s) ${unknownKeys.join(', ')}` : '') + warnings.map((w) => `; ${w}`).join('');
+export function configStep(config: TargetConfig, warnings: readonly string[] = []): StepResult {
+  const extra = warnings.map((w) => `; ${w}`).join('');
   return {
     step: STEPS.config,
     status: 'pass',

@@ -104,7 +104,7 @@ function explainLakehouse(facts: ErrorFacts, context: FailureContext): string | 
     return `Cannot reach the lakehouse at ${url}: the connection timed out or was dropped; check 'host', 'port' and the network (firewall, VPN, proxy)`;
   }
   if (facts.status === 401 || facts.status === 403) {
-    return `The lakehouse at ${url} refused the credentials (HTTP ${facts.status}); check 'user' and 'password' (a personal access token that has not expired)`;
+    return `The lakehouse at ${url} refused the credentials (HTTP ${facts.status}); check 'user' and 'token' (a personal access token that has not expired)`;
   }
   if (facts.status === 404 || facts.status === 405) {
     // iomete's ingress answers 405 for a path that names no lakehouse, and maybe while one starts.
@@ -146,13 +146,14 @@ function explainS3(facts: ErrorFacts, context: FailureContext): string | undefin
 }
 
 /**
- * The ERROR lines a failed run prints: one per config problem; known connection and S3 failures
+ * The ERROR lines a failed run prints: the config's problems as one block; known connection and S3 failures
  * explained; other failures the target raised on purpose as they are; anything else as
  * "Unexpected failure" with its message (the stack trace is for debug level only).
  */
 export function failureLines(e: unknown, context?: FailureContext): string[] {
   const error = asError(e);
-  if (error instanceof ConfigError) return [...error.problems];
+  // All problems of a config in one block (one log event), so they are read and fixed together.
+  if (error instanceof ConfigError) return [error.message];
   // Input, schema and statement failures carry their own fix; only connection failures are explained.
   const explainable = !(error instanceof InputError || error instanceof SchemaEvolutionError || (error instanceof LoadError && error.sql !== undefined));
   const explained = explainable ? explainFailure(e, context) : undefined;

@@ -4,7 +4,9 @@ import { HIVE_NAME } from '../schema/naming.js';
 import { streamMapProblems } from '../mapping/stream-mapper.js';
 import { columnTypeProblems } from '../schema/column-types.js';
 import { resolveFlattening } from './flattening.js';
-import { configSchema } from './schema.js';
+import { type EnvConfig, overlayEnv, valueHidden } from './env.js';
+import { REQUIRED_SETTINGS, configSchema } from './schema.js';
+import { reviewUnknownNames } from './unknown-keys.js';
 import { SETTINGS, namesOf } from './settings.js';
 
 // ajv is published as CommonJS with a default export; under NodeNext the class sits on .default.
@@ -26,7 +28,8 @@ export interface TargetConfig {
   lakehouse: string;
   http_path?: string;
   user: string;
-  password: string;
+  /** The personal access token (`password` in configs written for the first target). */
+  token: string;
   connect_timeout_seconds: number;
   statement_timeout_seconds: number;
   max_requests_per_second?: number;
@@ -80,40 +83,61 @@ export interface TargetConfig {
 
 export interface ResolvedConfig {
   config: TargetConfig;
-  /** Keys no setting knows; reported, not fatal, so configs for newer versions still run. */
-  unknownKeys: string[];
-  /** Settings that are valid but will not do what they may seem to; logged as warnings. */
+  /**
+   * Settings that are valid but will not do what they may seem to, and unknown names that are
+   * ignored (configs for newer versions still run); logged as warnings.
+   */
   warnings: string[];
 }
 
+const TARGET_SCHEMA_SETTINGS = ['default_target_schema', 'schema_mapping'];
+
 /**
- * Folds aliases into canonical names, fills defaults and validates. Every problem is reported at
- * once in one ConfigError, so a user fixes the config in one round.
+ * Folds aliases into canonical names, fills defaults and validates. `raw` is what the config
+ * files hold; `env` what `--config ENV` read (it wins over the files). Every problem is reported
+ * at once in one ConfigError, typos of setting names first, so a user fixes the config in one
+ * round; values are shown in problems except those of secrets.
  */
-export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
+export function resolveConfig(raw: Record<string, unknown>, env?: EnvConfig): ResolvedConfig {
+  const merged = env ? overlayEnv(raw, env.values) : raw;
   const problems: string[] = [];
   const canonical: Record<string, unknown> = {};
-  const known = new Set<string>();
+  /** How each given setting is named in messages: the key as written, or its variable. */
+  const labels = new Map<string, string>();
+  const knownNames = new Set(SETTINGS.flatMap((spec) => namesOf(spec)));
 
   for (const spec of SETTINGS) {
-    const given = namesOf(spec).filter((n) => raw[n] !== undefined && raw[n] !== null);
-    given.forEach((n) => known.add(n));
+    const given = namesOf(spec).filter((n) => merged[n] !== undefined && merged[n] !== null);
     if (given.length > 1) {
-      const values = new Set(given.map((n) => JSON.stringify(raw[n])));
+      const values = new Set(given.map((n) => JSON.stringify(merged[n])));
       if (values.size > 1) problems.push(`'${given.join("' and '")}' name the same setting with different values; keep one`);
     }
     const first = given[0];
-    if (first !== undefined) canonical[spec.name] = raw[first];
-    else if (spec.default !== undefined) canonical[spec.name] = structuredClone(spec.default);
+    if (first !== undefined) {
+      canonical[spec.name] = merged[first];
+      labels.set(spec.name, env?.variables[first] ?? `'${first}'`);
+    } else if (spec.default !== undefined) canonical[spec.name] = structuredClone(spec.default);
   }
-  const unknownKeys = Object.keys(raw).filter((k) => !known.has(k) && !SETTINGS.some((s) => namesOf(s).includes(k)));
+  const isSet = (setting: string) => labels.has(setting);
+  const unknown = reviewUnknownNames(
+    { keys: Object.keys(raw).filter((k) => !knownNames.has(k)), variables: env?.unknown ?? [] },
+    isSet,
+    (setting) => (REQUIRED_SETTINGS as readonly string[]).includes(setting) || (TARGET_SCHEMA_SETTINGS.includes(setting) && !TARGET_SCHEMA_SETTINGS.some(isSet)),
+  );
+  problems.unshift(...unknown.problems, ...(env?.problems ?? []));
 
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(configSchema());
   if (!validate(canonical)) {
-    // The branches of "default_target_schema or schema_mapping" fail with it; their own
-    // `required` errors would repeat the one problem three times.
-    for (const e of validate.errors ?? []) if (!e.schemaPath.startsWith('#/anyOf/')) problems.push(describeAjvError(e));
+    for (const e of validate.errors ?? []) {
+      // The branches of "default_target_schema or schema_mapping" fail with it; their own
+      // `required` errors would repeat the one problem three times.
+      if (e.schemaPath.startsWith('#/anyOf/')) continue;
+      // A typo already named the missing setting.
+      if (e.keyword === 'required' && unknown.explained.has(String(e.params.missingProperty))) continue;
+      if (e.keyword === 'anyOf' && TARGET_SCHEMA_SETTINGS.some((s) => unknown.explained.has(s))) continue;
+      problems.push(describeAjvError(e, canonical, labels));
+    }
   }
   const schemaName = canonical.default_target_schema;
   if (typeof schemaName === 'string' && schemaName.trim() === '') {
@@ -122,18 +146,30 @@ export function resolveConfig(raw: Record<string, unknown>): ResolvedConfig {
   problems.push(...schemaNameProblems(canonical));
   problems.push(...columnTypeProblems(canonical));
 
-  const flattening = resolveFlattening(raw);
+  const flattening = resolveFlattening(merged);
   problems.push(...flattening.problems);
   canonical.data_flattening_max_level = flattening.depth;
   if (canonical.stream_maps !== undefined || canonical.stream_map_config !== undefined) {
     problems.push(...streamMapProblems(canonical as { stream_maps?: Record<string, unknown>; stream_map_config?: Record<string, unknown> }));
   }
 
-  if (problems.length > 0) {
-    const unique = [...new Set(problems)];
-    throw new ConfigError(`Invalid configuration: ${unique.join('; ')}`, { problems: unique.map((p) => `Invalid configuration: ${p}`) });
-  }
-  return { config: canonical as unknown as TargetConfig, unknownKeys, warnings: flattening.warnings };
+  if (problems.length > 0) throw invalidConfiguration([...new Set(problems)], unknown.notes);
+  return { config: canonical as unknown as TargetConfig, warnings: [...unknown.notes.map(capitalize), ...flattening.warnings] };
+}
+
+/**
+ * One error for all problems: a single line for one, else a list, one problem a line. Unknown
+ * names that alone would only be warned about are listed too, so the user sees every name to fix.
+ */
+export function invalidConfiguration(problems: readonly string[], notes: readonly string[] = []): ConfigError {
+  const all = [...problems, ...notes];
+  const message =
+    all.length === 1 ? `Invalid configuration: ${all[0]}` : `Invalid configuration (${all.length} problems):\n${all.map((p) => `  - ${p}`).join('\n')}`;
+  return new ConfigError(message, { problems: all });
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
@@ -166,18 +202,46 @@ interface AjvErrorLike {
   params: Record<string, unknown>;
 }
 
-function describeAjvError(e: AjvErrorLike): string {
-  const key = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+const ARTICLE_TYPES: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+};
+
+/** `"443a"`, `0`, `{"a":1}` (shortened), or only the JSON type of a secret's value. */
+function shownValue(value: unknown, hidden: boolean): string {
+  const type = Array.isArray(value) ? 'an array' : value === null ? 'null' : (ARTICLE_TYPES[typeof value] ?? typeof value);
+  if (hidden) return type;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function describeAjvError(e: AjvErrorLike, data: Record<string, unknown>, labels: ReadonlyMap<string, string>): string {
+  const path = e.instancePath.replace(/^\//, '').split('/');
+  const setting = path[0] ?? '';
+  const given = labels.get(setting) ?? `'${setting}'`;
+  const key = path.length > 1 ? `'${path.join('.')}'` : given;
+  const value = path.reduce<unknown>((v, p) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined), data);
+  const got = `, got ${shownValue(value, valueHidden(setting))}`;
   switch (e.keyword) {
     case 'required':
-      return `'${String(e.params.missingProperty)}' is required`;
+      return e.instancePath === '' ? `'${String(e.params.missingProperty)}' is required` : `${key} needs '${String(e.params.missingProperty)}'`;
     case 'anyOf':
       return "set 'default_target_schema' (a schema name) or 'schema_mapping' (an object) so every stream has a target schema";
     case 'minLength':
-      return `'${key}' is empty`;
+      return `${key} is empty`;
+    case 'type': {
+      const types = ([] as unknown[]).concat(e.params.type).map((t) => ARTICLE_TYPES[String(t)] ?? String(t));
+      return `${key} must be ${types.join(' or ')}${got}`;
+    }
     case 'enum':
-      return `'${key}' must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `${key} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}${got}`;
+    case 'minimum':
+      return `${key} must be >= ${String(e.params.limit)}${got}`;
     default:
-      return `'${key}' ${e.message ?? 'is invalid'}`;
+      return `${key} ${e.message ?? 'is invalid'}${got}`;
   }
 }

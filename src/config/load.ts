@@ -1,5 +1,6 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { jsonSyntaxError } from '../json-syntax.js';
 
 /** Reads and merges config files; later files win key by key. */
@@ -10,7 +11,7 @@ export async function readConfigFiles(paths: readonly string[]): Promise<Record<
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
-      throw new ConfigError(`Cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`Cannot read config file ${path}: ${fileErrorReason(e)}`);
     }
     let parsed: unknown;
     try {
@@ -25,4 +26,36 @@ export async function readConfigFiles(paths: readonly string[]): Promise<Record<
     Object.assign(merged, parsed);
   }
   return merged;
+}
+
+/**
+ * Why a file named on the command line (`--config`, `--input`) cannot be read, in plain words,
+ * checked before anything starts; undefined when it can be read.
+ */
+export function unreadableFile(path: string): string | undefined {
+  try {
+    if (statSync(path).isDirectory()) return 'it is a directory';
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (e) {
+    return fileErrorReason(e);
+  }
+}
+
+/** Pure: a file system error in plain words (Node's codes are jargon to most readers). */
+export function fileErrorReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    default:
+      return code ?? (e as Error).message;
+  }
 }

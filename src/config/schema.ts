@@ -21,7 +21,7 @@ export function settingSchema(spec: SettingSpec): Record<string, unknown> {
  * The schema of a resolved config (aliases already folded into canonical names). Unknown keys are
  * allowed so configs written for newer versions still run; they are reported as warnings.
  */
-export const REQUIRED_SETTINGS = ['host', 'lakehouse', 'user', 'password', 's3_bucket'] as const;
+export const REQUIRED_SETTINGS = ['host', 'lakehouse', 'user', 'token', 's3_bucket'] as const;
 
 export function configSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};

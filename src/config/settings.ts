@@ -114,11 +114,12 @@ export const SETTINGS: readonly SettingSpec[] = [
     group: 'connection',
   },
   {
-    name: 'password',
+    name: 'token',
     kind: 'string',
-    title: 'Password',
-    description: 'iomete personal access token (HTTP Basic password).',
+    title: 'Token',
+    description: 'iomete personal access token of `user` (sent as the HTTP Basic password).',
     secret: true,
+    aliases: ['password'],
     group: 'connection',
   },
   {

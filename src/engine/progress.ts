@@ -3,34 +3,45 @@ import type { Logger } from '../logging.js';
 /** What the run is doing to one batch right now, for the progress line. */
 export type Phase = 'upload' | 'load';
 
+/** What the reader waits for while input waits: table set-up (DDL) or loads (a slot, a flush). */
+export type Wait = 'setup' | 'loads';
+
 interface Running {
   phase: Phase;
   what: string;
   since: number;
 }
 
+/** Message types in the order the summary lists them. */
+const MESSAGE_TYPES = ['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION', 'BATCH'] as const;
+
 /**
  * Counts what a run reads, stages and loads, for the periodic progress line and the closing
  * summary. Only counts and clocks: the router, sinks and loader tell it what happened; it never
- * decides anything. Time is split into reading input (waiting for the tap), staging (turning
- * messages into batch files), uploading and loading (summed over parallel loads).
+ * decides anything. The reader's time is split into reading input (waiting for the tap), staging
+ * (turning messages into batch files), waiting for table set-up (DDL, which also waits for the
+ * table's earlier loads) and waiting for loads (no free slot, a flush, the end of the run); those
+ * four add up to the reader's time. Uploads and loads run beside it and are summed over the loads
+ * that ran at once.
  */
 export class Progress {
-  readonly counts = { lines: 0, schemas: 0, records: 0, states: 0, batches: 0, committed: 0 };
-  readonly seconds = { read: 0, stage: 0, upload: 0, load: 0 };
+  readonly counts = { lines: 0, records: 0, batchRecords: 0, batches: 0, committed: 0 };
+  /** Lines by message type (`unknown` for types the target skips). */
+  readonly types = new Map<string, number>();
+  readonly seconds = { read: 0, stage: 0, setup: 0, loads: 0, upload: 0, load: 0 };
   private readonly rowsByTable = new Map<string, number>();
   private readonly running = new Map<number, Running>();
+  /** The most uploads and loads that ran at the same time. */
+  private mostAtOnce = 0;
   private nextId = 0;
-  private readonly started: number;
   private lastReport: { at: number; records: number };
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {
-    this.started = now();
-    this.lastReport = { at: this.started, records: 0 };
+    this.lastReport = { at: now(), records: 0 };
   }
 
   /** Logs a progress line every `seconds` (0: never). */
@@ -44,27 +55,44 @@ export class Progress {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** One line of input, by its message type. */
   message(type: string): void {
     this.counts.lines += 1;
-    if (type === 'SCHEMA') this.counts.schemas += 1;
-    else if (type === 'RECORD') this.counts.records += 1;
-    else if (type === 'STATE') this.counts.states += 1;
+    if (type === 'RECORD') this.counts.records += 1;
+    const key = (MESSAGE_TYPES as readonly string[]).includes(type) ? type : 'unknown';
+    this.types.set(key, (this.types.get(key) ?? 0) + 1);
   }
 
-  /** A record that came in a BATCH file. */
+  /** A record that came in a BATCH file (its BATCH line is counted as a line). */
   batchRecord(): void {
-    this.counts.records += 1;
+    this.counts.batchRecords += 1;
   }
 
-  /** Adds the time of one step to its share. */
-  spent(share: keyof Progress['seconds'], ms: number): void {
+  /** Adds the time of one step of the reader to its share. */
+  spent(share: 'read' | 'stage', ms: number): void {
     this.seconds[share] += ms / 1000;
+  }
+
+  /** Seconds the reader has waited so far, for all reasons. */
+  get waited(): number {
+    return this.seconds.setup + this.seconds.loads;
+  }
+
+  /** Awaits `promise` as the reader's wait for `what`, and counts the time under it. */
+  async wait<T>(what: Wait, promise: Promise<T>): Promise<T> {
+    const since = this.now();
+    try {
+      return await promise;
+    } finally {
+      this.seconds[what] += (this.now() - since) / 1000;
+    }
   }
 
   /** A batch enters a phase; returns the token to end it with. */
   begin(phase: Phase, what: string): number {
     const id = ++this.nextId;
     this.running.set(id, { phase, what, since: this.now() });
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running.size);
     return id;
   }
 
@@ -72,7 +100,7 @@ export class Progress {
     const entry = this.running.get(id);
     if (!entry) return;
     this.running.delete(id);
-    this.spent(entry.phase, this.now() - entry.since);
+    this.seconds[entry.phase] += (this.now() - entry.since) / 1000;
   }
 
   committed(table: string, rows: number): void {
@@ -96,16 +124,32 @@ export class Progress {
     return parts.join('; ');
   }
 
-  /** The closing summary. */
-  summary(): string {
-    const { lines, schemas, records, states, batches } = this.counts;
+  /**
+   * The closing line. `seconds` is the run's one duration (the sync_duration metric's too);
+   * a failed run's line starts "Run failed after".
+   */
+  summary(seconds: number, failed = false): string {
+    const { lines, batchRecords, batches } = this.counts;
+    const types = [...MESSAGE_TYPES, 'unknown']
+      .filter((t) => (this.types.get(t) ?? 0) > 0)
+      .map((t) => `${this.types.get(t)} ${t === 'unknown' ? 'of unknown type' : t}`);
+    const fromFiles = batchRecords > 0 ? `, ${batchRecords} record(s) from BATCH files` : '';
     const tables = [...this.rowsByTable].map(([table, rows]) => `${table} ${rows}`).join(', ');
     const s = this.seconds;
-    const wall = (this.now() - this.started) / 1000;
+    const together = this.mostAtOnce > 1 ? ` (summed over ${this.mostAtOnce} parallel loads)` : '';
     return (
-      `Processed ${lines} line(s) of input (${schemas} schema(s), ${records} record(s), ${states} state(s)) in ${wall.toFixed(1)} s; ` +
-      `${batches} batch(es) loaded${tables ? `: ${tables} row(s)` : ''}; ` +
-      `time: read ${s.read.toFixed(1)} s, stage ${s.stage.toFixed(1)} s, upload ${s.upload.toFixed(1)} s, load ${s.load.toFixed(1)} s`
+      `${failed ? 'Run failed after' : 'Run finished in'} ${duration(seconds)}: ` +
+      `${lines} line(s) read${types.length > 0 ? ` (${types.join(', ')})` : ''}${fromFiles}; ` +
+      `${batches} batch(es) ${failed ? 'closed' : 'loaded'}${tables ? `, rows committed: ${tables}` : ''}; ` +
+      `time: reading input ${duration(s.read)}, staging ${duration(s.stage)}, waiting for table set-up ${duration(s.setup)}, ` +
+      `waiting for loads ${duration(s.loads)}; upload ${duration(s.upload)}, load ${duration(s.load)}${together}`
     );
   }
+}
+
+/** `0.004 s`, `2.35 s`, `61.2 s`: three significant places for short times, tenths for long ones. */
+export function duration(seconds: number): string {
+  if (seconds < 1) return `${seconds.toFixed(3)} s`;
+  if (seconds < 10) return `${seconds.toFixed(2)} s`;
+  return `${seconds.toFixed(1)} s`;
 }

@@ -297,7 +297,7 @@ export class HiveServer2Executor implements SqlExecutor {
     const status = /status code: (\d{3})/.exec(e.message)?.[1];
     if (status === '401' || status === '403') {
       return new LoadError(
-        `The lakehouse at ${where} refused the credentials (HTTP ${status}). Check 'user' and 'password' (a personal access token that has not expired).`,
+        `The lakehouse at ${where} refused the credentials (HTTP ${status}). Check 'user' and 'token' (a personal access token that has not expired; 'password' is its other name).`,
       );
     }
     if (status === '404') {

@@ -356,13 +356,23 @@ function insertBatch({ table, batch, mode, keyColumns, hardDelete, stream, refus
  * before the stream was versioned) are left alone: nothing says they are older.
  */
 export function retireOldVersions(table: TableRef, version: number, hardDelete: boolean, deletedAt: string): string {
+  const where = retiredRows(version, hardDelete);
+  if (hardDelete) return `DELETE FROM ${tableName(table)} WHERE ${where}`;
+  return `UPDATE ${tableName(table)} SET ${quoteIdentifier(DELETED_AT)} = CAST(${quoteString(deletedAt)} AS TIMESTAMP) WHERE ${where}`;
+}
+
+/**
+ * The number of rows retireOldVersions will retire, as `n`: Spark's UPDATE and DELETE on Iceberg
+ * return no row count, so it is counted first, in the table's lane (no load of the run between).
+ */
+export function countOldVersions(table: TableRef, version: number, hardDelete: boolean): string {
+  return `SELECT COUNT(*) AS n FROM ${tableName(table)} WHERE ${retiredRows(version, hardDelete)}`;
+}
+
+function retiredRows(version: number, hardDelete: boolean): string {
   if (!Number.isSafeInteger(version)) throw new Error(`Table version ${version} is not an integer`);
   const older = `${quoteIdentifier(TABLE_VERSION)} < ${version}`;
-  if (hardDelete) return `DELETE FROM ${tableName(table)} WHERE ${older}`;
-  return (
-    `UPDATE ${tableName(table)} SET ${quoteIdentifier(DELETED_AT)} = CAST(${quoteString(deletedAt)} AS TIMESTAMP) ` +
-    `WHERE ${older} AND ${quoteIdentifier(DELETED_AT)} IS NULL`
-  );
+  return hardDelete ? older : `${older} AND ${quoteIdentifier(DELETED_AT)} IS NULL`;
 }
 
 /** From this many columns on, a MERGE is planned without the ColumnPruning rule (see wideMergeSettings). */

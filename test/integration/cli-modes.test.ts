@@ -79,6 +79,83 @@ describe('documents that need no config', () => {
   });
 });
 
+describe('usage errors: one line, exit 2', () => {
+  for (const [label, args, message] of [
+    ['a format --about does not print', ['--about', '--format', 'yaml'], '--format yaml: --about prints text, json or markdown'],
+    ['a format --check does not print', ['--check', '--format', 'markdown'], '--format markdown: --check prints text or json'],
+    ['a format --discover-capabilities does not print', ['--discover-capabilities', '--format', 'text'], '--format text: --discover-capabilities prints json only'],
+    ['--format on a load', ['--config', 'target.json', '--format', 'json'], '--format json: a load prints no document; --format is for --about, --check, --discover-capabilities'],
+    ['a misspelt flag', ['--confg', 'target.json'], 'Unknown flag --confg (did you mean --config?); see --help'],
+    ['a missing config file', ['--config', '/nonexistent/config.json'], 'Cannot read config file /nonexistent/config.json: no such file'],
+    ['a missing config file for --check', ['--config', '/nonexistent/config.json', '--check'], 'Cannot read config file /nonexistent/config.json: no such file'],
+    ['a directory as config file', ['--config', '/'], 'Cannot read config file /: it is a directory'],
+    ['no config', [], 'No configuration: pass --config FILE (JSON), or --config ENV with TARGET_IOMETE_<SETTING> variables'],
+  ] as const) {
+    it(label, async () => {
+      const result = await runCli(args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.stderr, `Error: ${message}\n`);
+      assert.equal(result.stdout, '');
+    });
+  }
+
+  it('--help prints its usage line and description once', async () => {
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    const count = (text: string) => help.stdout.split(text).length - 1;
+    assert.equal(count('Load Singer messages from stdin (or --input) into Apache Iceberg tables of an iomete lakehouse.'), 1, help.stdout);
+    assert.equal(count('STATE lines go to stdout once the data before them is committed'), 1, help.stdout);
+    assert.equal(count('USAGE'), 1, help.stdout);
+  });
+});
+
+/** A failed start: exit 1, nothing on stdout, and on stderr only the one ERROR block listing `problems`. */
+function assertConfigErrors(result: { code: number; stdout: string; stderr: string }, problems: readonly string[]): void {
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, '');
+  const untimed = result.stderr.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /gm, '');
+  assert.equal(untimed, `ERROR Invalid configuration (${problems.length} problems):\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+}
+
+describe('configuration errors: every problem in one ERROR block, nothing after it, exit 1', () => {
+  it('from a file: a typo named with the key meant, a wrong type with the value given', async () => {
+    const base = await ensureConfig();
+    const { s3_bucket: bucket, ...rest } = base;
+    const config = await tempFile('typo.json', JSON.stringify({ ...rest, s3_buket: bucket, port: '443a', stage: 'x' }));
+    assertConfigErrors(await runCli(['--config', config]), [
+      "unknown key 's3_buket' — did you mean 's3_bucket'? (a required setting)",
+      '\'port\' must be an integer, got "443a"',
+      "unknown key 'stage' ignored (no setting has a similar name)",
+    ]);
+  });
+
+  it('from the environment: a misspelt variable names the variable meant; the value of a secret is never shown', async () => {
+    const base = await ensureConfig();
+    const { password, port: _port, ...rest } = base;
+    const env = { PATH: process.env.PATH, ...envOf(rest), TARGET_IOMETE_PASWORD: String(password), TARGET_IOMETE_PORT: '443a' };
+    const result = await runCli(['--config', 'ENV'], env);
+    assertConfigErrors(result, [
+      'unknown variable TARGET_IOMETE_PASWORD — did you mean TARGET_IOMETE_PASSWORD? (a required setting)',
+      'TARGET_IOMETE_PORT must be an integer, got "443a"',
+    ]);
+    assert.doesNotMatch(result.stderr, new RegExp(String(password)));
+  });
+
+  it('TARGET_IOMETE_TOKEN carries the personal access token', async () => {
+    const schema = await freshSchema('token');
+    const base = await ensureConfig();
+    const { password, ...rest } = base;
+    const env = { ...process.env, ...envOf({ ...rest, default_target_schema: schema }), TARGET_IOMETE_TOKEN: String(password) };
+    try {
+      const result = await runTarget(['--config', 'ENV'], THREE_RECORDS, { ms: 0 }, env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, new RegExp(String(password)));
+    } finally {
+      await dropSchema(schema);
+    }
+  });
+});
+
 describe('--check', () => {
   it('passes every step against the local lakehouse', async () => {
     const config = await configFile({ default_target_schema: await freshSchema() });

@@ -58,6 +58,54 @@ describe('bad input stops the run with a clear error', () => {
   });
 });
 
+/** The closing summary line's numbers (the product's own measure of its phases). */
+function summaryOf(stderr: string): { line: string; seconds: Record<string, number> } {
+  const line = stderr.split('\n').find((l) => / (INFO Run finished in|ERROR Run failed after) /.test(l)) ?? assert.fail(`no summary in:\n${stderr}`);
+  const seconds: Record<string, number> = {};
+  for (const [, name, value] of line.matchAll(/(run|reading input|staging|waiting for table set-up|waiting for loads|upload|load) ([\d.]+) s/g)) seconds[name!] = Number(value);
+  seconds.run = Number(/(?:finished in|failed after) ([\d.]+) s/.exec(line)?.[1]);
+  return { line, seconds };
+}
+
+describe('the closing summary tells where the time went', () => {
+  it('a run with DDL: every line counted by type, staging apart from the wait for table set-up, one duration', async () => {
+    const run = await load('messages-with-three-streams.json');
+    assert.equal(run.code, 0, run.stderr);
+    const { line, seconds } = summaryOf(run.stderr);
+    assert.match(line, /: 25 line\(s\) read \(3 SCHEMA, 6 RECORD, 10 STATE, 6 ACTIVATE_VERSION\); 3 batch\(es\) loaded, rows committed: /);
+    // Six records take no time to stage; the seconds the tables took to set up are reported as waiting.
+    assert.ok(seconds.staging! < 0.1, line);
+    assert.ok(seconds['waiting for table set-up']! > seconds.staging!, line);
+    // The summary's duration is the sync_duration metric's.
+    const metric = /METRIC: \{"type":"timer","metric":"sync_duration","value":([\d.]+),"tags":\{"status":"succeeded"\}\}/.exec(run.stderr);
+    assert.equal(Number(Number(metric?.[1]).toFixed(seconds.run! < 10 ? 2 : 1)), seconds.run, line);
+    assert.equal(run.stderr.trim().split('\n').at(-1), line);
+  });
+
+  it('a versioned stream: its table is created with the version columns in one statement, the rows retired are counted', async () => {
+    const run = await load('messages-with-three-streams.json');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /INFO Creating table `spark_catalog`\.`[a-z0-9_]+`\.`TEST_TABLE_ONE` with _SDC_DELETED_AT, _SDC_TABLE_VERSION for table versions \(ACTIVATE_VERSION at line 3\)\n/);
+    assert.doesNotMatch(run.stderr, /Adding \d+ column/);
+    assert.deepEqual((await describeTable(run.schema, 'test_table_one')).map(([n]) => n), ['C_PK', 'C_VARCHAR', 'C_INT', '_SDC_DELETED_AT', '_SDC_TABLE_VERSION']);
+    assert.match(run.stderr, /Version 1 of stream 'tap_mysql_test-test_table_one' is active: 0 row\(s\) of older versions marked in _SDC_DELETED_AT/);
+    // The next full sync (version 2) retires the row of version 1.
+    const next = [
+      { type: 'SCHEMA', stream: 'tap_mysql_test-test_table_one', key_properties: ['c_pk'], schema: { properties: { c_pk: { type: 'integer' }, c_varchar: { type: ['null', 'string'] }, c_int: { type: ['null', 'integer'] } } } },
+      { type: 'ACTIVATE_VERSION', stream: 'tap_mysql_test-test_table_one', version: 2 },
+      { type: 'RECORD', stream: 'tap_mysql_test-test_table_one', record: { c_pk: 9, c_varchar: 'new', c_int: 9 }, version: 2 },
+      { type: 'ACTIVATE_VERSION', stream: 'tap_mysql_test-test_table_one', version: 2 },
+    ];
+    const second = await load(next.map((m) => JSON.stringify(m)).join('\n'), {}, run.schema);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /Version 2 of stream 'tap_mysql_test-test_table_one' is active: 1 row\(s\) of older versions marked in _SDC_DELETED_AT\n(.*\n)*.*Version 2 of stream 'tap_mysql_test-test_table_one' is active: 0 row\(s\) of older versions marked/);
+    assert.deepEqual(await rows(run.schema, 'test_table_one', 'C_PK, _SDC_DELETED_AT IS NOT NULL AS retired'), [
+      { C_PK: 1, retired: true },
+      { C_PK: 9, retired: false },
+    ]);
+  });
+});
+
 describe('settings', () => {
   it('temp_dir, no_compression and s3_key_prefix: files are written there and cleaned up', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'target-iomete-temp-'));
@@ -75,6 +123,10 @@ describe('settings', () => {
     // The catalog does not exist, so the first statement fails after the batch was written.
     const run = await load('messages-with-three-streams.json', { temp_dir: dir, s3_key_prefix: prefix, catalog: 'no_such_catalog' });
     assert.equal(run.code, 1);
+    // The error, then the summary at ERROR level, and nothing after it.
+    const events = run.stderr.trim().split(/\n(?=\d{4}-\d\d-\d\dT)/);
+    assert.match(events.at(-2) ?? '', / ERROR (.|\n)*no_such_catalog/);
+    assert.match(events.at(-1) ?? '', / ERROR Run failed after [\d.]+ s: \d+ line\(s\) read [^\n]*$/);
     assert.equal(run.stdout.trim().split('\n').filter(Boolean).length <= 1, true);
     assert.deepEqual(await readdir(dir), []);
     assert.deepEqual(await stagedObjects(prefix), []);

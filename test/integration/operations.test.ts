@@ -21,7 +21,7 @@ describe('operating the target', () => {
   it('SIGTERM: loads what arrived, emits its state, exits 143', async () => {
     const schema = await freshSchema();
     schemas.push(schema);
-    const config = await configFile({ default_target_schema: schema });
+    const config = await configFile({ default_target_schema: schema, progress_interval_seconds: 1 });
     const child = spawn(process.execPath, [bin, '--config', config], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -35,9 +35,9 @@ describe('operating the target', () => {
         { type: 'STATE', value: { bookmarks: { orders: { id: 2 } } } },
       ),
     );
-    // stdin stays open, like a tap still running; wait until the table exists, then stop the target.
+    // stdin stays open, like a tap still running; wait until the records are staged, then stop the target.
     const deadline = Date.now() + 60_000;
-    while (!/Creating table/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!/Progress: 2 record\(s\) read/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('close', r));
@@ -60,7 +60,7 @@ describe('operating the target', () => {
       const run = await runTarget(['--config', config], lines({ type: 'SCHEMA', stream: 's', key_properties: ['a'], schema: { properties: { a: { type: 'string' } } } }));
       assert.equal(run.code, 1);
       assert.ok(Date.now() - started < 30_000, 'must not hang');
-      assert.match(run.stderr, /refused the credentials \(HTTP 401\)\. Check 'user' and 'password'/);
+      assert.match(run.stderr, /refused the credentials \(HTTP 401\)\. Check 'user' and '(password|token)'/);
       assert.doesNotMatch(run.stderr, /tok-SECRET-1234/);
     } finally {
       server.close();

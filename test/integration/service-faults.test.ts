@@ -214,7 +214,7 @@ describe('endpoints that refuse, are busy or never answer', { concurrency: 1 }, 
       reports.push({ fault: 'endpoint answers HTTP 401', point: 'session open', runs: 1, exitCodes: [run.code], lost: 0, duplicateKeys: 0, secondsToFail: run.seconds });
       t.diagnostic(`${run.seconds} s, ${requests()} request(s): ${errorLines(run.stderr)[0]}`);
       assertCleanEnd(run, [1]);
-      assert.match(errorLines(run.stderr)[0] ?? '', /refused the credentials \(HTTP 401\)\. Check 'user' and 'password'/);
+      assert.match(errorLines(run.stderr)[0] ?? '', /refused the credentials \(HTTP 401\)\. Check 'user' and 'token'/);
       assert.equal(countMatches(run.stderr, / WARN /), 0, 'a refused credential is not retried');
     });
   });

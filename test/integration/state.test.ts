@@ -69,8 +69,8 @@ describe('state emission (pg logical streams)', () => {
     const schema = await freshSchema();
     schemas.push(schema);
     const config = await configFile({ default_target_schema: schema, hard_delete: true, batch_size_rows: 1000, batch_wait_limit_seconds: 1 });
-    // The quiet time starts once the last table exists, i.e. once the first half is being staged.
-    const run = await runTarget(['--config', config], parts, { ms: 4000, after: /Creating table .*LOGICAL2_TABLE1/ });
+    // The quiet time starts once the first half is staged and the timer's flush began.
+    const run = await runTarget(['--config', config], parts, { ms: 4000, after: /Flush triggered by batch_wait_limit_seconds/ });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /Flush triggered by batch_wait_limit_seconds \(1\) reached/);
     // A state was released during the pause, before the final one.

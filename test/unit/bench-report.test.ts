@@ -12,8 +12,9 @@ import { median } from '../../bench/stats.js';
 describe('bench log lines', () => {
   it("reads the phases of the target's closing summary", () => {
     const line =
-      "2025-01-01T00:00:00.000Z INFO Processed 300303 line(s) of input (3 schema(s), 300000 record(s), 300 state(s)) in 41.2 s; " +
-      '3 batch(es) loaded: `spark_catalog`.`b`.`STREAM_0` 100000 row(s); time: read 0.4 s, stage 30.1 s, upload 0.3 s, load 21.9 s';
+      '2025-01-01T00:00:00.000Z INFO Run finished in 41.2 s: 300303 line(s) read (3 SCHEMA, 300000 RECORD, 300 STATE); ' +
+      '3 batch(es) loaded, rows committed: `spark_catalog`.`b`.`STREAM_0` 100000; time: reading input 0.4 s, staging 30.1 s, ' +
+      'waiting for table set-up 0.800 s, waiting for loads 2.00 s; upload 0.3 s, load 21.9 s (summed over 3 parallel loads)';
     assert.deepEqual(parseSummary(line), { wall: 41.2, read: 0.4, stage: 30.1, upload: 0.3, load: 21.9 });
     assert.equal(parseSummary("INFO Loaded 10 row(s) of stream 's' into t (merge, 12 ms)"), undefined);
   });

@@ -1,13 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config/config.js';
+import { configFromEnv } from '../../src/config/env.js';
 import { ConfigError } from '../../src/errors.js';
 
 const minimal = {
   host: 'dev.iomete.cloud',
   lakehouse: 'lh',
   user: 'me',
-  password: 'token-123456',
+  token: 'token-123456',
   s3_bucket: 'bkt',
   default_target_schema: 'singer',
 };
@@ -41,10 +42,10 @@ describe('resolveConfig', () => {
       for (const expected of [
         "'lakehouse' is required",
         "'user' is required",
-        "'password' is required",
+        "'token' is required",
         "'s3_bucket' is required",
-        "'port' must be integer",
-        "'scheme' must be one of \"https\", \"http\"",
+        "'port' must be an integer, got \"x\"",
+        "'scheme' must be one of \"https\", \"http\", got \"ftp\"",
         "set 'default_target_schema'",
       ]) {
         assert.ok(message.includes(expected), `missing "${expected}" in:\n${message}`);
@@ -62,15 +63,19 @@ describe('resolveConfig', () => {
     assert.throws(() => resolveConfig({ ...minimal, default_target_schema: '  ' }), /'default_target_schema' is empty/);
   });
 
-  it('lists unknown keys without failing', () => {
-    const { unknownKeys } = resolveConfig({ ...minimal, stage: 'x' });
-    assert.deepEqual(unknownKeys, ['stage']);
+  it('warns about unknown keys no setting is near, without failing', () => {
+    const { warnings } = resolveConfig({ ...minimal, stage: 'x' });
+    assert.deepEqual(warnings, ["Unknown key 'stage' ignored (no setting has a similar name)"]);
   });
 
-  it('never puts secret values in its errors', () => {
+  it('never puts secret values in its errors, naming the key as written', () => {
+    const { token: _, ...rest } = minimal;
     assert.throws(
-      () => resolveConfig({ ...minimal, password: 12345678, aws_secret_access_key: 'SECRETSECRET', port: -1 }),
-      (e: Error) => !e.message.includes('12345678') && !e.message.includes('SECRETSECRET') && /'password' must be string/.test(e.message),
+      () => resolveConfig({ ...rest, password: 12345678, aws_secret_access_key: 'SECRETSECRET', port: -1 }),
+      (e: Error) => {
+        assert.equal(e.message, "Invalid configuration (2 problems):\n  - 'port' must be >= 1, got -1\n  - 'password' must be a string, got a number");
+        return !e.message.includes('12345678') && !e.message.includes('SECRETSECRET');
+      },
     );
   });
 
@@ -93,7 +98,90 @@ describe('resolveConfig', () => {
   });
 
   it('treats an empty required text setting as missing', () => {
-    assert.throws(() => resolveConfig({ ...minimal, password: '' }), /'password' is empty/);
+    assert.throws(() => resolveConfig({ ...minimal, token: '' }), /'token' is empty/);
+  });
+});
+
+/** The one message resolveConfig fails with. */
+function failure(raw: Record<string, unknown>, env?: NodeJS.ProcessEnv): string {
+  try {
+    resolveConfig(raw, env ? configFromEnv(env) : undefined);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    return e.message;
+  }
+  return assert.fail('expected a ConfigError');
+}
+
+describe('configuration errors name the cause', () => {
+  const { s3_bucket: _bucket, ...noBucket } = minimal;
+  const { token: _token, ...noToken } = minimal;
+
+  it('a typo of a required key is reported as the typo, with the key meant, not as the key missing', () => {
+    assert.equal(
+      failure({ ...noBucket, s3_buket: 'bkt' }),
+      "Invalid configuration: unknown key 's3_buket' — did you mean 's3_bucket'? (a required setting)",
+    );
+  });
+
+  it('a typo of an optional key that is not set stops the run too: its value would be lost', () => {
+    assert.equal(failure({ ...minimal, hard_delet: true }), "Invalid configuration: unknown key 'hard_delet' — did you mean 'hard_delete'?");
+  });
+
+  it('a typo next to the key it resembles is only a warning', () => {
+    assert.deepEqual(resolveConfig({ ...minimal, hard_delete: true, hard_delet: true }).warnings, [
+      "Unknown key 'hard_delet' ignored (did you mean 'hard_delete'? it is set as well)",
+    ]);
+  });
+
+  it('every problem of one config in one block: typos first, values shown, ignored keys listed', () => {
+    assert.equal(
+      failure({ ...noBucket, s3_buket: 'bkt', port: '443a', stage: 1 }),
+      [
+        'Invalid configuration (3 problems):',
+        "  - unknown key 's3_buket' — did you mean 's3_bucket'? (a required setting)",
+        "  - 'port' must be an integer, got \"443a\"",
+        "  - unknown key 'stage' ignored (no setting has a similar name)",
+      ].join('\n'),
+    );
+  });
+
+  it('a typo of the target schema is named instead of the schema being missing', () => {
+    const { default_target_schema: _, ...noSchema } = minimal;
+    assert.equal(
+      failure({ ...noSchema, default_target_shema: 'x' }),
+      "Invalid configuration: unknown key 'default_target_shema' — did you mean 'default_target_schema'? (a required setting)",
+    );
+  });
+
+  it('takes the personal access token as token, or as password (the first target\'s name)', () => {
+    assert.equal(resolveConfig(minimal).config.token, 'token-123456');
+    assert.equal(resolveConfig({ ...noToken, password: 'pat-1' }).config.token, 'pat-1');
+    assert.equal(failure(noToken), "Invalid configuration: 'token' is required");
+  });
+
+  it('environment variables: a typo names the variable meant, a bad value shows what was given', () => {
+    const env = { TARGET_IOMETE_HOST: 'h', TARGET_IOMETE_LAKEHOUSE: 'l', TARGET_IOMETE_USER: 'u', TARGET_IOMETE_S3_BUCKET: 'b', TARGET_IOMETE_DEFAULT_TARGET_SCHEMA: 's' };
+    assert.equal(
+      failure({}, { ...env, TARGET_IOMETE_PASWORD: 'pat-secret', TARGET_IOMETE_PORT: '443a', TARGET_IOMETE_SCHEME: 'ftp' }),
+      [
+        'Invalid configuration (3 problems):',
+        '  - unknown variable TARGET_IOMETE_PASWORD — did you mean TARGET_IOMETE_PASSWORD? (a required setting)',
+        '  - TARGET_IOMETE_PORT must be an integer, got "443a"',
+        '  - TARGET_IOMETE_SCHEME must be one of "https", "http", got "ftp"',
+      ].join('\n'),
+    );
+    assert.equal(resolveConfig({}, configFromEnv({ ...env, TARGET_IOMETE_TOKEN: 'pat-2' })).config.token, 'pat-2');
+    assert.equal(resolveConfig({}, configFromEnv({ ...env, TARGET_IOMETE_PASSWORD: 'pat-3' })).config.token, 'pat-3');
+  });
+
+  it('environment variables that name no setting are warnings; logging and Meltano extra variables are not reported', () => {
+    const env = { TARGET_IOMETE_TOKEN: 't', TARGET_IOMETE_FOO: '1', TARGET_IOMETE_LOGLEVEL: 'debug', TARGET_IOMETE_LOG_FORMAT: 'json', TARGET_IOMETE__DIALECT: 'x' };
+    assert.deepEqual(resolveConfig(noToken, configFromEnv(env)).warnings, ['Unknown variable TARGET_IOMETE_FOO ignored (no setting has a similar name)']);
+  });
+
+  it('a secret given with a wrong value is not shown', () => {
+    assert.equal(failure({ ...noToken, token: ['pat-secret'] }), "Invalid configuration: 'token' must be a string, got an array");
   });
 });
 

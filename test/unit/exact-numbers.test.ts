@@ -192,16 +192,16 @@ describe('column types from the schema and the settings', () => {
     };
     const allowed = 'use DECIMAL(p,s) with 1 <= p <= 38 and 0 <= s <= p, DOUBLE, BIGINT, STRING, TIMESTAMP, DATE or BOOLEAN';
     assert.deepEqual(problems({ column_types: { 'public-t': { a: 'DECIMAL(0,0)', b: 'DECIMAL(10,11)', c: 'DECIMAL(39,2)', d: 'INT', e: 5 }, x: 'DOUBLE' } }), [
-      `Invalid configuration: 'column_types.public-t.a' 'DECIMAL(0,0)' is not a valid decimal type; ${allowed}`,
-      `Invalid configuration: 'column_types.public-t.b' 'DECIMAL(10,11)' is not a valid decimal type; ${allowed}`,
-      `Invalid configuration: 'column_types.public-t.c' 'DECIMAL(39,2)' is not a valid decimal type; ${allowed}`,
-      `Invalid configuration: 'column_types.public-t.d' 'INT' is not a type the target creates; ${allowed}`,
-      `Invalid configuration: 'column_types.public-t.e' must be a type name (text); ${allowed}`,
-      `Invalid configuration: 'column_types.x' must be an object of property names and types, e.g. {"amount": "DECIMAL(18,4)"}`,
+      `'column_types.public-t.a' 'DECIMAL(0,0)' is not a valid decimal type; ${allowed}`,
+      `'column_types.public-t.b' 'DECIMAL(10,11)' is not a valid decimal type; ${allowed}`,
+      `'column_types.public-t.c' 'DECIMAL(39,2)' is not a valid decimal type; ${allowed}`,
+      `'column_types.public-t.d' 'INT' is not a type the target creates; ${allowed}`,
+      `'column_types.public-t.e' must be a type name (text); ${allowed}`,
+      `'column_types.x' must be an object of property names and types, e.g. {"amount": "DECIMAL(18,4)"}`,
     ]);
-    assert.deepEqual(problems({ column_types: ['DOUBLE'] }), ["Invalid configuration: 'column_types' must be object"]);
-    assert.deepEqual(problems({ default_number_type: 'BIGINT' }), ["Invalid configuration: 'default_number_type' must be DOUBLE, DECIMAL(p,s) or STRING, not 'BIGINT'"]);
-    assert.deepEqual(problems({ on_inexact_number: 'truncate' }), [`Invalid configuration: 'on_inexact_number' must be one of "fail", "round"`]);
+    assert.deepEqual(problems({ column_types: ['DOUBLE'] }), [`'column_types' must be an object, got ["DOUBLE"]`]);
+    assert.deepEqual(problems({ default_number_type: 'BIGINT' }), ["'default_number_type' must be DOUBLE, DECIMAL(p,s) or STRING, not 'BIGINT'"]);
+    assert.deepEqual(problems({ on_inexact_number: 'truncate' }), [`'on_inexact_number' must be one of "fail", "round", got "truncate"`]);
   });
 });
 

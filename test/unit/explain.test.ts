@@ -58,7 +58,7 @@ describe('explainFailure: the lakehouse connection', () => {
     [
       'credentials',
       new Error('Thrift HTTP request failed, status code: 401'),
-      `The lakehouse at ${url} refused the credentials (HTTP 401); check 'user' and 'password' (a personal access token that has not expired)`,
+      `The lakehouse at ${url} refused the credentials (HTTP 401); check 'user' and 'token' (a personal access token that has not expired)`,
     ],
     [
       'timeout',
@@ -112,9 +112,9 @@ describe('explainFailure: S3', () => {
 });
 
 describe('failureLines: what a failed run prints', () => {
-  it('one line per config problem', () => {
-    const error = new ConfigError('Invalid configuration: a; b', { problems: ['Invalid configuration: a', 'Invalid configuration: b'] });
-    assert.deepEqual(failureLines(error, context), ['Invalid configuration: a', 'Invalid configuration: b']);
+  it('all problems of a config in one block', () => {
+    const error = new ConfigError('Invalid configuration (2 problems):\n  - a\n  - b', { problems: ['a', 'b'] });
+    assert.deepEqual(failureLines(error, context), ['Invalid configuration (2 problems):\n  - a\n  - b']);
     assert.deepEqual(failureLines(new ConfigError('No configuration'), context), ['No configuration']);
   });
   it('input and statement failures keep their own message', () => {

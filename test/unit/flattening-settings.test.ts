@@ -5,7 +5,7 @@ import { resolveFlattening } from '../../src/config/flattening.js';
 import { columnsFor } from '../../src/schema/columns.js';
 import { flattenedKey } from '../../src/schema/flatten.js';
 
-const minimal = { host: 'h', lakehouse: 'l', user: 'u', password: 'p', s3_bucket: 'b', default_target_schema: 's' };
+const minimal = { host: 'h', lakehouse: 'l', user: 'u', token: 'p', s3_bucket: 'b', default_target_schema: 's' };
 
 describe('flattening settings: SDK and original spellings', () => {
   const cases: Array<[string, Record<string, unknown>, number]> = [
@@ -44,7 +44,7 @@ describe('flattening settings: SDK and original spellings', () => {
   it('type errors are reported once, by the schema validation', () => {
     assert.throws(
       () => resolveConfig({ ...minimal, flattening_enabled: 'yes', flattening_max_depth: 'x' }),
-      (e: Error) => /'flattening_enabled' must be boolean/.test(e.message) && /'flattening_max_depth' must be integer/.test(e.message) && !/disagree/.test(e.message),
+      (e: Error) => /'flattening_enabled' must be a boolean, got /.test(e.message) && /'flattening_max_depth' must be an integer, got /.test(e.message) && !/disagree/.test(e.message),
     );
   });
 });

@@ -67,9 +67,23 @@ describe('--about', () => {
     const text = formatAbout(aboutInfo(), 'text');
     const markdown = formatAbout(aboutInfo(), 'markdown');
     for (const spec of SETTINGS) {
-      assert.match(text, new RegExp(`- Name: ${spec.name}\\n    Type: ${spec.kind}\\n    Environment Variable: TARGET_IOMETE_${spec.name.toUpperCase()}`));
+      assert.match(text, new RegExp(`- Name: ${spec.name}\\n    Type: ${spec.kind}\\n(    .*\\n)*?    Environment Variable: TARGET_IOMETE_${spec.name.toUpperCase()}`));
       assert.ok(markdown.includes(`| \`${spec.name}\` |`), spec.name);
     }
+  });
+
+  it('text and markdown show whether a setting is required and its default, in units where it has some', () => {
+    const text = formatAbout(aboutInfo(), 'text');
+    assert.ok(text.includes('  - Name: token\n    Type: string\n    Required: yes\n    Also accepted as: password\n    Environment Variable: TARGET_IOMETE_TOKEN\n'), text);
+    assert.ok(text.includes("  - Name: default_target_schema\n    Type: string\n    Required: yes, or 'schema_mapping'\n"), text);
+    assert.ok(text.includes('  - Name: batch_max_bytes\n    Type: integer\n    Default: 256 MiB (268435456)\n'), text);
+    assert.ok(text.includes('  - Name: statement_timeout_seconds\n    Type: number\n    Default: 3 h (10800)\n'), text);
+    assert.ok(text.includes('  - Name: connect_timeout_seconds\n    Type: number\n    Default: 30 s\n'), text);
+    assert.ok(text.includes('  - Name: port\n    Type: integer\n    Default: 443\n'), text);
+    const markdown = formatAbout(aboutInfo(), 'markdown');
+    assert.match(markdown, /^\| `batch_max_bytes` \|  \| 256 MiB \(`268435456`\) \|/m);
+    assert.match(markdown, /^\| `statement_timeout_seconds` \|  \| 3 h \(`10800`\) \|/m);
+    assert.match(markdown, /^\| `token` \| yes \|  \|/m);
   });
 });
 

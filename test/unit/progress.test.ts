@@ -22,25 +22,33 @@ describe('Progress', () => {
     );
   });
 
-  it('sums the time of each share and closes with a summary', () => {
+  it('sums the time of each share and closes with a summary that counts every message type', async () => {
     let now = 0;
     const p = new Progress(quiet, () => now);
-    p.message('SCHEMA');
-    p.message('RECORD');
-    p.message('RECORD');
-    p.message('STATE');
+    for (const type of ['SCHEMA', 'ACTIVATE_VERSION', 'RECORD', 'RECORD', 'STATE', 'BATCH', 'FANCY']) p.message(type);
+    p.batchRecord();
     p.counts.batches = 1;
+    p.spent('read', 500);
+    p.spent('stage', 4);
+    // The reader waits 1.5 s for a table's DDL.
+    const setup = p.wait('setup', new Promise<void>((resolve) => setTimeout(resolve, 1)));
+    now = 1_500;
+    await setup;
     const upload = p.begin('upload', 'T');
     now = 2_000;
     p.end(upload);
-    const load = p.begin('load', 'MERGE into T');
+    const first = p.begin('load', 'MERGE into T');
+    const second = p.begin('load', 'MERGE into U');
     now = 5_000;
-    p.end(load);
+    p.end(first);
+    p.end(second);
     p.committed('T', 2);
-    p.spent('read', 500);
     assert.equal(
-      p.summary(),
-      'Processed 4 line(s) of input (1 schema(s), 2 record(s), 1 state(s)) in 5.0 s; 1 batch(es) loaded: T 2 row(s); time: read 0.5 s, stage 0.0 s, upload 2.0 s, load 3.0 s',
+      p.summary(5.25),
+      'Run finished in 5.25 s: 7 line(s) read (1 SCHEMA, 2 RECORD, 1 STATE, 1 ACTIVATE_VERSION, 1 BATCH, 1 of unknown type), 1 record(s) from BATCH files; ' +
+        '1 batch(es) loaded, rows committed: T 2; time: reading input 0.500 s, staging 0.004 s, waiting for table set-up 1.50 s, waiting for loads 0.000 s; ' +
+        'upload 0.500 s, load 6.00 s (summed over 2 parallel loads)',
     );
+    assert.match(p.summary(61.04, true), /^Run failed after 61\.0 s: 7 line\(s\) read .*; 1 batch\(es\) closed, rows committed: T 2; /);
   });
 });

@@ -13,6 +13,7 @@ import {
   matchFileFields,
   renameColumn,
   retireOldVersions,
+  countOldVersions,
   showTables,
   checkedCast,
   keyLiteral,
@@ -186,6 +187,13 @@ describe('SQL builders', () => {
         'WHERE `_SDC_TABLE_VERSION` < 3 AND `_SDC_DELETED_AT` IS NULL',
     );
     assert.throws(() => retireOldVersions(table, 1.5, true, 'x'), /not an integer/);
+  });
+  it('counts the rows a retirement will touch, with the same condition', () => {
+    assert.equal(countOldVersions(table, 3, true), 'SELECT COUNT(*) AS n FROM `spark_catalog`.`singer`.`TEST_TABLE_ONE` WHERE `_SDC_TABLE_VERSION` < 3');
+    assert.equal(
+      countOldVersions(table, 3, false),
+      'SELECT COUNT(*) AS n FROM `spark_catalog`.`singer`.`TEST_TABLE_ONE` WHERE `_SDC_TABLE_VERSION` < 3 AND `_SDC_DELETED_AT` IS NULL',
+    );
   });
 
   it('loads a tap Parquet file by property name, nested fields as JSON, ordered by file row', () => {

@@ -18,7 +18,8 @@ class RecordingExecutor implements SqlExecutor {
   async close(): Promise<void> {}
 }
 
-const silent = { error() {}, warn() {}, info() {}, debug() {} } as never;
+const quietLog = { error() {}, warn() {}, info(_m: string) {}, debug() {} };
+const silent = quietLog as never;
 const ref = { catalog: 'spark_catalog', schema: 's', table: 'T' };
 const id = columnOf(['id'], 'integer');
 const name = columnOf(['name'], 'string');
@@ -27,7 +28,9 @@ const price = columnOf(['price'], 'number');
 describe('TableManager', () => {
   it('creates an append-only table with Iceberg defaults', async () => {
     const sql = new RecordingExecutor();
-    await new TableManager(sql, 'fail', silent).ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: [] });
+    const tables = new TableManager(sql, 'fail', silent);
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: [] });
+    await tables.create(ref);
     assert.equal(sql.statements.at(-1), 'CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING) USING iceberg');
   });
 
@@ -35,11 +38,45 @@ describe('TableManager', () => {
     const sql = new RecordingExecutor();
     const tables = new TableManager(sql, 'fail', silent);
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
+    await tables.create(ref);
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
+    await tables.create(ref);
     assert.deepEqual(sql.statements, [
       'CREATE SCHEMA IF NOT EXISTS `spark_catalog`.`s`',
       'SHOW TABLES IN `spark_catalog`.`s`',
       "CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read')",
+    ]);
+  });
+
+  it('columns added before the table is needed go into its one CREATE, with the reason logged', async () => {
+    const sql = new RecordingExecutor();
+    const lines: string[] = [];
+    const log = { ...quietLog, info: (m: string) => lines.push(m) } as never;
+    const tables = new TableManager(sql, 'fail', log);
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
+    const fit = await tables.ensure({ stream: 's-t', table: ref, columns: [id, name, price], keyColumns: ['ID'], reason: 'table versions (ACTIVATE_VERSION at line 3)' });
+    assert.equal(fit.wholeTable, true);
+    await tables.create(ref);
+    assert.deepEqual(sql.statements.slice(2), ["CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING, `PRICE` DOUBLE) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read')"]);
+    assert.deepEqual(lines, ['Creating table `spark_catalog`.`s`.`T` with PRICE for table versions (ACTIVATE_VERSION at line 3)']);
+  });
+
+  it('a column of an existing table added for a reason says so', async () => {
+    const lines: string[] = [];
+    const tables = new TableManager(new RecordingExecutor([['ID', 'bigint'], ['NAME', 'string']]), 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never);
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name, price], keyColumns: ['ID'], reason: 'table versions (ACTIVATE_VERSION at line 3)' });
+    assert.deepEqual(lines, ['Adding 1 column(s) to `spark_catalog`.`s`.`T` for table versions (ACTIVATE_VERSION at line 3): PRICE']);
+  });
+
+  it('a table not created yet whose columns change other than by additions is created first, then altered', async () => {
+    const sql = new RecordingExecutor();
+    const tables = new TableManager(sql, 'fail', silent);
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, columnOf(['qty'], 'integer'), name], keyColumns: ['ID'] });
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, price], keyColumns: ['ID'] });
+    await tables.create(ref);
+    assert.deepEqual(sql.statements.slice(2), [
+      "CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `QTY` BIGINT, `NAME` STRING) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read')",
+      'ALTER TABLE `spark_catalog`.`s`.`T` ADD COLUMNS (`PRICE` DOUBLE)',
     ]);
   });
 
