@@ -3,14 +3,15 @@
  * so every accepted timestamp is rewritten to that UTC form here. Accepted: RFC 3339 and the ISO
  * 8601 forms taps emit — `T`, `t` or a space between date and time, seconds optional, a fraction of
  * any length after `.` or `,` (kept to the microsecond, what Spark stores; JS Date would cut it to
- * milliseconds), `Z` or an offset `±hh:mm`/`±hhmm`/`±hh` (none: UTC), the basic format
+ * milliseconds), `Z` or an offset `±hh:mm`/`±hhmm`/`±hh`, or `±hh:mm:ss` as Python writes the local mean time
+ * of zones before 1900 (tap-postgres: `0001-01-01T05:41:16+05:41:16`) (none: UTC), the basic format
  * `20200101T000000Z`, `24:00:00` (the end of the day, i.e. the next day's midnight) and the leap
  * second `:60` (stored as `:59.999999`, the last storable instant of that minute, so the order of
  * values is kept). Anything else — an offset of `+99:99`, text after the value, a 13th month — is
  * invalid and refused; nothing is guessed.
  */
 
-const EXTENDED = /^(\d{4,})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)? ?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const EXTENDED = /^(\d{4,})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)? ?(Z|z|[+-]\d{2}(?::\d{2}(?::\d{2})?|\d{2})?)?)?$/;
 const BASIC = /^(\d{4})(\d{2})(\d{2})[Tt](\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?:\d{2})?)?$/;
 
 /** Largest value Spark and Iceberg store; the original target used it for out-of-range input. */
@@ -51,15 +52,16 @@ function fieldsOf(text: string): Fields | undefined {
   };
 }
 
-/** Minutes east of UTC, or undefined for an offset outside ±23:59. */
-function offsetMinutes(offset: string | undefined): number | undefined {
+/** Seconds east of UTC, or undefined for an offset outside ±23:59:59. */
+function offsetSeconds(offset: string | undefined): number | undefined {
   if (offset === undefined || offset === 'Z' || offset === 'z') return 0;
   const sign = offset.startsWith('-') ? -1 : 1;
-  const digits = offset.slice(1).replace(':', '');
+  const digits = offset.slice(1).replaceAll(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-  if (hours > 23 || minutes > 59) return undefined;
-  return sign * (hours * 60 + minutes);
+  const seconds = digits.length > 4 ? Number(digits.slice(4, 6)) : 0;
+  if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
+  return sign * (hours * 3600 + minutes * 60 + seconds);
 }
 
 /**
@@ -75,7 +77,7 @@ export function normaliseTimestamp(text: string): TimestampResult {
   const trimmed = text.trim();
   const f = fieldsOf(DOUBLED_UTC_OFFSET.exec(trimmed)?.[1] ?? trimmed);
   if (!f) return { ok: false, problem: 'invalid' };
-  const offset = offsetMinutes(f.offset);
+  const offset = offsetSeconds(f.offset);
   const endOfDay = f.hour === 24 && f.minute === 0 && f.second === 0 && /^0*$/.test(f.fraction);
   if (
     offset === undefined ||
@@ -98,7 +100,7 @@ export function normaliseTimestamp(text: string): TimestampResult {
   const probe = new Date(Date.UTC(f.year, f.month - 1, f.day, endOfDay ? 0 : f.hour, f.minute, leap ? 59 : f.second));
   // Date.UTC maps years 0-99 to 1900-1999; set the year explicitly to keep them.
   if (f.year < 100) probe.setUTCFullYear(f.year, f.month - 1, f.day);
-  const epochMs = probe.getTime() + (endOfDay ? 86_400_000 : 0) - offset * 60_000;
+  const epochMs = probe.getTime() + (endOfDay ? 86_400_000 : 0) - offset * 1000;
   const utc = new Date(epochMs);
   // The UTC instant of a valid value may fall in the year 0 or 10000 (an offset across the
   // calendar's ends); Spark stores both, so the value is kept as given.
