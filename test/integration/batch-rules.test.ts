@@ -8,7 +8,7 @@ import { DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/clien
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { after, before, describe, it } from 'node:test';
 import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
-import { configFile, dropSchema, ensureConfig, freshSchema, rows, runTarget, type RunResult } from './harness.js';
+import { configFile, dropSchema, ensureConfig, freshSchema, committedRows, rows, runTarget, type RunResult } from './harness.js';
 
 type Field = { name: string; type: 'INT64' | 'DOUBLE' | 'BYTE_ARRAY'; data: unknown[] };
 
@@ -88,7 +88,7 @@ describe('BATCH fast path and record path hold the same rules', () => {
       assert.notEqual(run.code, 0, path);
       assert.match(run.stderr, /key property 'id' is null/i, path);
       assert.doesNotMatch(run.stderr, /awaitResult/, path);
-      assert.deepEqual(await rows(run.schema, 'ITEMS', 'ID'), [], path);
+      assert.deepEqual(await committedRows(run.schema, 'ITEMS', 'ID'), [], path);
       const lenient = await load({ id: { type: ['null', 'integer'] }, name: { type: ['null', 'string'] } }, urls[path], { primary_key_required: false });
       assert.equal(lenient.code, 0, lenient.stderr);
       assert.deepEqual(await rows(lenient.schema, 'ITEMS', 'ID, NAME', 'NAME'), [{ ID: 1, NAME: 'a' }, { ID: null, NAME: 'b' }], path);
@@ -104,7 +104,7 @@ describe('BATCH fast path and record path hold the same rules', () => {
       const run = await load({ id: { type: 'integer' }, qty: { type: ['null', 'integer'] } }, urls[path]);
       assert.notEqual(run.code, 0, path);
       assert.match(run.stderr, path === 's3' ? /Stream 'items', column QTY: value 1\.5 \(DOUBLE\) cannot be stored as BIGINT/ : /Column 'qty'.*expected an integer, got 1\.5/, path);
-      assert.deepEqual(await rows(run.schema, 'ITEMS', 'ID'), [], path);
+      assert.deepEqual(await committedRows(run.schema, 'ITEMS', 'ID'), [], path);
     }
     const decimals = await parquet('decimal', [
       { name: 'id', type: 'INT64', data: [1n, 2n] },

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { configFile, describe as describeTable, freshSchema, query, rows, runTarget, schemaScope } from './harness.js';
+import { configFile, describe as describeTable, freshSchema, query, committedRows, rows, runTarget, schemaScope } from './harness.js';
 
 /**
  * How stream names and values land: every rule of the README's "How data is stored", read back
@@ -42,7 +42,7 @@ describe('how data is stored', () => {
     const run = await scope.load(input);
     assert.notEqual(run.code, 0);
     assert.match(run.stderr, /Streams 'a\.b' and 'a_b' both map to table spark_catalog\.\w+\.A_B.*\(line 2, stream 'a_b'\)/);
-    assert.deepEqual(await rows(run.schema, 'A_B', 'ID'), []);
+    assert.deepEqual(await committedRows(run.schema, 'A_B', 'ID'), []);
     const cased = await scope.load(jsonLines(schemaOf('Users', { id: { type: 'integer' } }), schemaOf('users', { id: { type: 'integer' } })));
     assert.match(cased.stderr, /Streams 'Users' and 'users' both map to table/);
   });
@@ -90,7 +90,7 @@ describe('how data is stored', () => {
     const run = await scope.load(jsonLines(schemaOf('prices', { id: { type: 'integer' }, price: { type: 'integer' } }), record('prices', { id: 1, price: 5 }), record('prices', { id: 2, price: 123456789012 })), {}, schema);
     assert.notEqual(run.code, 0);
     assert.match(run.stderr, /Stream 'prices', column PRICE: value 123456789012 \(BIGINT\) cannot be stored as DECIMAL\(10,2\)/);
-    assert.deepEqual(await rows(schema, 'PRICES', 'ID'), []);
+    assert.deepEqual(await committedRows(schema, 'PRICES', 'ID'), []);
   });
 
   it('parses every RFC 3339 / ISO 8601 form and stores the UTC instant', async () => {

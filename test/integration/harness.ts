@@ -117,6 +117,17 @@ export async function rows(schema: string, table: string, columns = '*', orderBy
   return query(`SELECT ${columns} FROM spark_catalog.\`${schema}\`.\`${table}\` ORDER BY ${orderBy}`);
 }
 
+/**
+ * The rows a run committed to a table: none when the table does not exist, since a new table is
+ * created by the first statement that needs it and a run that fails before it leaves no table.
+ */
+export async function committedRows(schema: string, table: string, columns = '*'): Promise<Record<string, unknown>[]> {
+  return rows(schema, table, columns).catch((error: Error) => {
+    if (/TABLE_OR_VIEW_NOT_FOUND/.test(error.message)) return [];
+    throw error;
+  });
+}
+
 /** Column names and types of a table, as DESCRIBE reports them. */
 export async function describe(schema: string, table: string): Promise<Array<[string, string]>> {
   const described = await query(`DESCRIBE TABLE spark_catalog.\`${schema}\`.\`${table}\``);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { configFile, dropSchema, fixtures, freshSchema, loadFixture, rows, runTarget, type FixtureRun } from './harness.js';
+import { configFile, dropSchema, fixtures, freshSchema, loadFixture, committedRows, rows, runTarget, type FixtureRun } from './harness.js';
 
 /**
  * STATE emission for messages-pg-logical-streams.json, given as the `lsn` of each emitted state
@@ -83,7 +83,7 @@ describe('state emission (pg logical streams)', () => {
     schemas.push(run.schema);
     assert.equal(run.code, 0, run.stderr);
     for (const table of ['logical1_edgydata', 'logical1_table1', 'logical1_table2', 'logical2_table1']) {
-      assert.deepEqual(await rows(run.schema, table), []);
+      assert.deepEqual(await committedRows(run.schema, table), []);
     }
     assert.equal(run.states.length, 1);
   });
