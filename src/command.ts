@@ -122,7 +122,7 @@ export default class TargetIomete extends Command {
   /**
    * A load, and what it prints at the end: a failed start (the config, a CA file) prints its
    * ERROR and nothing after it; a run prints its METRIC lines, then, having failed, the error
-   * and a "Run failed after" line, else the "Run finished in" line. The summary and the
+   * with a closing "Run failed after" line folded into it, else the "Run finished in" line. The summary and the
    * sync_duration metric give the one duration.
    */
   private async runLoad(configValues: readonly string[], inputPath: string | undefined): Promise<void> {
@@ -152,8 +152,11 @@ export default class TargetIomete extends Command {
     const seconds = (performance.now() - started) / 1000;
     const fail = (code: number) => {
       log.debug(`Failure details: ${asError(failure).stack ?? asError(failure).message}`);
-      for (const line of failureLines(failure, context)) log.error(line);
-      if (run.target) log.error(run.target.progress.summary(seconds, true));
+      // The summary is folded into the (last) ERROR event as its closing line, so a failed run
+      // still shows one ERROR line naming the cause, and the summary is said at ERROR level.
+      const lines = failureLines(failure, context);
+      const closing = run.target ? `\n  ${run.target.progress.summary(seconds, true)}` : '';
+      lines.forEach((line, i) => log.error(i === lines.length - 1 ? `${line}${closing}` : line));
       this.exit(code);
     };
     if (!run.target) return fail(failure instanceof UsageError ? EXIT.usage : EXIT.failed);
