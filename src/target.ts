@@ -5,7 +5,7 @@ import { parseBatchMessage, readBatchRows, s3ObjectOpener, type BatchFileLocatio
 import { ageTrigger, effectiveParallelism, sizeTrigger } from './batching/flush-policy.js';
 import type { TargetConfig } from './config/config.js';
 import { Progress } from './engine/progress.js';
-import { StreamSink, type ClosedBatch } from './engine/stream-sink.js';
+import { StreamSink, fittedColumns, type ClosedBatch, type LayoutFit } from './engine/stream-sink.js';
 import { InputError, asError } from './errors.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
@@ -231,7 +231,7 @@ export class Target {
 
   // --- SCHEMA -------------------------------------------------------------------------------
 
-  private async onSchema(message: SchemaMessage, line: number): Promise<void> {
+  private onSchema(message: SchemaMessage, line: number): void {
     const known = this.sinks.get(message.stream);
     if (known?.sameSchema(message)) return;
     if (known) {
@@ -239,7 +239,7 @@ export class Target {
       // then runs in the table's lane, after those loads (C3).
       this.closeBatch(known);
       known.applySchema(message, line);
-      await this.shapeTable(known);
+      this.shapeTable(known);
       return;
     }
     const sink = new StreamSink(
@@ -248,21 +248,30 @@ export class Target {
       { config: this.deps.config, log: this.deps.log, tempDir: this.tempDir, filePrefix: this.loader.runId, registry: this.registry },
       line,
     );
-    await this.shapeTable(sink);
+    this.shapeTable(sink);
     this.sinks.set(message.stream, sink);
     this.sinkNames.push({ name: Buffer.from(message.stream), sink });
   }
 
-  /** Makes the table fit the sink's layout: a DDL job in the table's lane, awaited. */
-  private async shapeTable(sink: StreamSink): Promise<void> {
-    const columns = sink.columns;
-    await this.coordinator.run({
+  /**
+   * Makes the table fit the sink's new layout: a DDL job in the table's lane, not awaited. Reading
+   * goes on (records are staged with the layout, which needs nothing from the table) and every
+   * batch of the layout loads after the job (C3); a failure fails the run like a failed load. The
+   * job takes a load slot, so `parallelism` bounds all statements on tables, but is not counted
+   * for backpressure (it holds no file).
+   */
+  private shapeTable(sink: StreamSink): void {
+    const request = { stream: sink.stream, table: sink.table, columns: sink.columns, keyColumns: sink.keyColumns };
+    const fit: LayoutFit = { wholeTable: false };
+    sink.fit = fit;
+    this.submit({
       lane: tableName(sink.table),
-      slot: false,
+      slot: true,
+      backpressure: false,
       run: async () => {
-        const fit = await this.tables.ensure({ stream: sink.stream, table: sink.table, columns, keyColumns: sink.keyColumns });
-        sink.loadColumns = fit.columns;
-        sink.wholeTable = fit.wholeTable;
+        const fitted = await this.tables.ensure(request);
+        fit.columns = fitted.columns;
+        fit.wholeTable = fitted.wholeTable;
       },
     });
   }
@@ -272,9 +281,7 @@ export class Target {
   /** `source` is the tap's stream of the record (for state); `file` names the BATCH file row it came from. */
   private onRecord(message: RecordMessage, line: number, source: string, file?: string): Promise<void> | void {
     const sink = this.sinkFor(message.stream, line, file ? 'BATCH' : 'RECORD');
-    if (message.version !== undefined && !sink.versioned && this.deps.config.process_activate_version_messages) {
-      return this.startVersioning(sink).then(() => this.addRecord(sink, message, line, source, file));
-    }
+    if (message.version !== undefined && !sink.versioned && this.deps.config.process_activate_version_messages) this.startVersioning(sink);
     return this.addRecord(sink, message, line, source, file);
   }
 
@@ -347,6 +354,7 @@ export class Target {
     if (message.encoding.format !== 'parquet' || location.scheme !== 's3' || config.data_flattening_max_level > 0 || config.validate_records) return false;
     this.closeBatch(sink);
     const mode = sink.nextLoadMode();
+    const fit = sink.fit;
     const hold = ++this.holds;
     this.tracker.hold(hold, sink.stream, line);
     let loaded = false;
@@ -358,8 +366,8 @@ export class Target {
           {
             stream: sink.stream,
             table: sink.table,
-            columns: sink.loadColumns,
-            wholeTable: sink.wholeTable,
+            columns: fittedColumns(fit, sink.stream),
+            wholeTable: fit.wholeTable,
             keyColumns: sink.keyColumns,
             mode,
             hardDelete: config.hard_delete,
@@ -393,7 +401,7 @@ export class Target {
       log.warn(`Line ${line}: ACTIVATE_VERSION for stream '${message.stream}' before its SCHEMA; ignored`);
       return;
     }
-    if (!sink.versioned) await this.startVersioning(sink);
+    if (!sink.versioned) this.startVersioning(sink);
     // Rows of this version still pending go into the table before older ones are retired: the
     // retirement is the next job in the table's lane, and holds state like any change.
     this.closeBatch(sink);
@@ -413,11 +421,11 @@ export class Target {
   }
 
   /** From now on rows record their table version (loading what was staged without it first). */
-  private async startVersioning(sink: StreamSink): Promise<void> {
+  private startVersioning(sink: StreamSink): void {
     this.closeBatch(sink);
     sink.versioned = true;
     sink.layOut();
-    await this.shapeTable(sink);
+    this.shapeTable(sink);
   }
 
   // --- flushing -----------------------------------------------------------------------------
@@ -465,8 +473,8 @@ export class Target {
         this.loader.load({
           stream: batch.stream,
           table: batch.table,
-          columns: batch.columns,
-          wholeTable: batch.wholeTable,
+          columns: fittedColumns(batch.fit, batch.stream),
+          wholeTable: batch.fit.wholeTable,
           keyColumns: batch.keyColumns,
           mode: batch.mode,
           hardDelete: this.deps.config.hard_delete,

@@ -40,7 +40,8 @@ export interface TableRequest {
  * no DDL at all.
  */
 export class TableManager {
-  private readonly schemas = new Set<string>();
+  /** Per schema: its CREATE SCHEMA, sent once even when DDL jobs of several of its tables run at once. */
+  private readonly schemas = new Map<string, Promise<unknown>>();
   /** Per table: upper-cased column name -> column type as the table has it. */
   private readonly known = new Map<string, Map<string, string>>();
 
@@ -106,10 +107,14 @@ export class TableManager {
   /** The table's current columns and types, creating schema and table if absent. */
   private async discover(ref: TableRef, columns: readonly Column[]): Promise<Map<string, string>> {
     const schemaKey = `${ref.catalog}.${ref.schema}`.toLowerCase();
-    if (!this.schemas.has(schemaKey)) {
-      await this.sql.query(createSchema(ref));
-      this.schemas.add(schemaKey);
+    let created = this.schemas.get(schemaKey);
+    if (!created) {
+      created = this.sql.query(createSchema(ref));
+      this.schemas.set(schemaKey, created);
+      // A failure fails this job (and so the run); later jobs retry rather than reuse it.
+      created.catch(() => this.schemas.delete(schemaKey));
     }
+    await created;
     const tables = await this.sql.query(showTables(ref));
     // The metastore keeps names in lower case; the comparison is exact otherwise.
     const exists = tables.some((row) => String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase() && row.isTemporary !== true);
