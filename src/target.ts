@@ -90,7 +90,8 @@ export class Target {
     const parallelism = effectiveParallelism(config.parallelism, config.parallelism_max, availableParallelism());
     // One extra session for DDL so table changes never wait behind running loads.
     this.pool = new ExecutorPool(deps.connect, parallelism + 1);
-    this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log);
+    // A new table is created by its first load (one statement instead of CREATE and MERGE).
+    this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log, true);
     this.progress = new Progress(deps.log);
     this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress);
     this.coordinator = new LoadCoordinator(parallelism);
@@ -110,7 +111,10 @@ export class Target {
       await this.readAll(input, signal);
       const interrupted = signal?.aborted ?? false;
       if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
-      await this.exclusive(() => this.flushAll());
+      await this.exclusive(async () => {
+        await this.flushAll();
+        await this.createTablesLeft();
+      });
       await this.emitState(true);
       return { records: this.progress.counts.records, batches: this.progress.counts.batches, interrupted };
     } catch (e) {
@@ -362,6 +366,7 @@ export class Target {
       lane: tableName(sink.table),
       slot: true,
       run: async () => {
+        await this.tables.materialize(sink.table);
         loaded = await this.loader.loadParquetFile(
           {
             stream: sink.stream,
@@ -412,6 +417,7 @@ export class Target {
       lane: tableName(table),
       slot: false,
       run: async () => {
+        await this.tables.materialize(table);
         const now = new Date().toISOString().replace('T', ' ');
         await this.pool.query(retireOldVersions(table, message.version, config.hard_delete, now));
         log.info(`Version ${message.version} of stream '${sink.stream}' is active: older rows ${config.hard_delete ? 'deleted' : `marked in ${DELETED_AT}`}`);
@@ -455,6 +461,14 @@ export class Target {
     await this.emitState(false);
   }
 
+  /** At the end of the run: tables of streams that sent no record are created, as jobs in their lanes. */
+  private async createTablesLeft(): Promise<void> {
+    for (const sink of this.sinks.values()) {
+      this.submit({ lane: tableName(sink.table), slot: true, backpressure: false, run: () => this.tables.materialize(sink.table) });
+    }
+    await this.coordinator.drain();
+  }
+
   /** Hands the sink's open batch to the coordinator as a load job in the table's lane. */
   private closeBatch(sink: StreamSink): void {
     const batch = sink.close();
@@ -471,6 +485,8 @@ export class Target {
       // The columns are those the file was written with; DDL for a newer layout runs after this job (C3).
       run: () =>
         this.loader.load({
+          // The first batch of a table found absent creates it (TableManager.takeDeferred).
+          createsTable: this.tables.takeDeferred(batch.table) !== undefined,
           stream: batch.stream,
           table: batch.table,
           columns: fittedColumns(batch.fit, batch.stream),

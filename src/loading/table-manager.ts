@@ -38,18 +38,51 @@ export interface TableRequest {
  * columns in one statement, widens types Iceberg can widen, and applies the type change policy to
  * the rest. The table's shape is read once per run and then cached, so a steady-state flush sends
  * no DDL at all.
+ *
+ * With `deferCreation`, a table found absent is not created at once: its first batch load creates
+ * it with `CREATE TABLE ... AS SELECT` (takeDeferred), one statement instead of a CREATE and a
+ * MERGE. Any other change of the table first creates it (ensure, materialize), and so does the end
+ * of the run for a table that got no batch (materializeAll). All calls for one table come from
+ * jobs of its lane, one at a time.
  */
 export class TableManager {
   /** Per schema: its CREATE SCHEMA, sent once even when DDL jobs of several of its tables run at once. */
   private readonly schemas = new Map<string, Promise<unknown>>();
   /** Per table: upper-cased column name -> column type as the table has it. */
   private readonly known = new Map<string, Map<string, string>>();
+  /** Tables found absent whose creation waits for their first batch: the columns to create. */
+  private readonly deferred = new Map<string, { ref: TableRef; columns: readonly Column[] }>();
 
   constructor(
     private readonly sql: SqlExecutor,
     private readonly policy: 'fail' | 'rename',
     private readonly log: Logger,
+    private readonly deferCreation = false,
   ) {}
+
+  /**
+   * The columns of `ref` when its creation was deferred, which the caller now takes over: its
+   * next statement must create the table (CREATE TABLE ... AS SELECT). Undefined otherwise.
+   */
+  takeDeferred(ref: TableRef): readonly Column[] | undefined {
+    const key = tableName(ref);
+    const pending = this.deferred.get(key);
+    this.deferred.delete(key);
+    return pending?.columns;
+  }
+
+  /** Creates `ref` now if its creation was deferred (before a statement that needs the table). */
+  async materialize(ref: TableRef): Promise<void> {
+    const pending = this.deferred.get(tableName(ref));
+    if (!pending) return;
+    await this.sql.query(createTable(ref, pending.columns));
+    this.deferred.delete(tableName(ref));
+  }
+
+  /** Creates every table still deferred: streams that sent no record still get their table. */
+  async materializeAll(): Promise<void> {
+    for (const { ref } of [...this.deferred.values()]) await this.materialize(ref);
+  }
 
   /** Makes the table fit `columns` and says what the batch meets there. */
   async ensure(request: TableRequest): Promise<TableFit> {
@@ -58,6 +91,9 @@ export class TableManager {
     if (existing === undefined) {
       existing = await this.discover(request.table, request.columns);
       this.known.set(key, existing);
+    } else {
+      // A new layout before the first batch of the old one: the table is needed now.
+      await this.materialize(request.table);
     }
     const missing: Column[] = [];
     for (const column of request.columns) {
@@ -119,8 +155,13 @@ export class TableManager {
     // The metastore keeps names in lower case; the comparison is exact otherwise.
     const exists = tables.some((row) => String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase() && row.isTemporary !== true);
     if (!exists) {
-      this.log.info(`Creating table ${tableName(ref)}`);
-      await this.sql.query(createTable(ref, columns));
+      if (this.deferCreation) {
+        this.log.info(`Creating table ${tableName(ref)} with its first batch`);
+        this.deferred.set(tableName(ref), { ref, columns });
+      } else {
+        this.log.info(`Creating table ${tableName(ref)}`);
+        await this.sql.query(createTable(ref, columns));
+      }
       return new Map(columns.map((c) => [c.name.toUpperCase(), c.type]));
     }
     const described = describedColumns(await this.sql.query(describeTable(ref)));

@@ -252,6 +252,22 @@ function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKe
   );
 }
 
+/**
+ * Creates the table with its first batch, in one statement: the rows a load of `plan.mode` would
+ * leave in an empty table (merge and overwrite: the last row of each key; hard deletes skipped).
+ * Each column is cast to its table type, so the table gets exactly the columns CREATE TABLE would
+ * give it. No `IF NOT EXISTS`: Iceberg commits the table's creation with the rows and fails when
+ * the table appeared meanwhile (a killed run's statement still running), so rows are never
+ * appended twice unvalidated (see docs/ARCHITECTURE.md).
+ */
+export function createTableAs(plan: LoadPlan): string {
+  const { table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys } = plan;
+  const source = sourceSelect(batch, mode === 'insert' ? [] : keyColumns, stream, refuseNullKeys ? keyColumns : []);
+  const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE NOT ${deletedCondition(batch, 's')}` : `SELECT * FROM (${source}) s`;
+  const projection = batch.columns.map(({ column, tableType }) => `CAST(${quoteIdentifier(column.name)} AS ${tableType}) AS ${quoteIdentifier(column.name)}`).join(', ');
+  return `CREATE TABLE ${tableName(table)} USING iceberg AS SELECT ${projection} FROM (${rows}) b`;
+}
+
 /** Append a batch, or replace the table's rows with it (`overwrite`). */
 function insertBatch({ table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys }: LoadPlan): string {
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name)).join(', ');

@@ -47,7 +47,7 @@ export class FakeLakehouse {
   /** Problems seen while the engine ran (empty when the protocol held). */
   readonly violations: string[] = [];
   readonly sessions: FakeSession[] = [];
-  /** DDL statements wait for this (a test holds table set-up back to see what goes on meanwhile). */
+  /** Statements of table set-up wait for this (a test holds it back to see what goes on meanwhile). */
   ddlGate: Promise<void> = Promise.resolve();
   maxConcurrentLoads = 0;
   /** Most loads and DDL statements (both take a load slot) running at once. */
@@ -130,10 +130,11 @@ export class FakeLakehouse {
    * they never overlap on one table, that loads and DDL together stay within `parallelism`, and
    * that no load comes before the table's CREATE finished.
    */
-  async onTable<T>(table: string, kind: 'load' | 'ddl' | 'retire', work: () => Promise<T>): Promise<T> {
+  async onTable<T>(table: string, kind: 'load' | 'ddl' | 'retire', work: () => Promise<T>, createsTable = false): Promise<T> {
     const mine = kind === 'load' ? this.loadsRunning : kind === 'ddl' ? this.ddlRunning : this.retiresRunning;
     const running = (map: Map<string, number>) => (map.get(table) ?? 0) > 0;
-    if (kind === 'load' && !this.tables.has(table)) this.violations.push(`load of ${table} before its CREATE TABLE finished`);
+    if (kind === 'load' && !createsTable && !this.tables.has(table)) this.violations.push(`load of ${table} before its CREATE TABLE finished`);
+    if (createsTable && this.tables.has(table)) this.violations.push(`CREATE TABLE AS SELECT of ${table}, which exists`);
     if (kind !== 'load' && running(this.loadsRunning)) this.violations.push(`${kind} on ${table} while a load of it runs`);
     if (kind !== 'ddl' && running(this.ddlRunning)) this.violations.push(`${kind} on ${table} while a DDL statement of it runs`);
     if (kind !== 'retire' && running(this.retiresRunning)) this.violations.push(`${kind} on ${table} while a version retirement of it runs`);
@@ -170,7 +171,9 @@ export class FakeSession implements SqlExecutor {
     if (this.closed) throw new Error('session is closed');
     const lake = this.lake;
     const table = TABLE_OF.exec(sql)?.[1];
-    if (/^(MERGE INTO|INSERT )/.test(sql)) {
+    // CREATE TABLE ... AS SELECT: a load that creates its table on commit.
+    const createsTable = /^CREATE TABLE \S+ USING iceberg AS SELECT /.test(sql);
+    if (/^(MERGE INTO|INSERT )/.test(sql) || createsTable) {
       const key = STAGED_FILE.exec(sql)?.[1]?.replace(/``/g, '`');
       return lake.onTable(table!, 'load', async () => {
         lake.loadStatements += 1;
@@ -179,15 +182,17 @@ export class FakeSession implements SqlExecutor {
         const afterCommit = lake.random() < 0.5;
         if (fail && !afterCommit) throw new InjectedFault('load statement');
         if (key === undefined) throw new Error(`load statement without a staged file: ${sql.slice(0, 80)}`);
+        if (createsTable && lake.tables.has(table!)) throw new Error(`[TABLE_OR_VIEW_ALREADY_EXISTS] ${table}`);
         lake.commitObject(key);
+        if (createsTable) lake.tables.set(table!, { columns: [] });
         await lake.delay();
         if (fail) throw new InjectedFault('load statement (after commit)');
         return [];
-      });
+      }, createsTable);
     }
+    if (!/^(DELETE FROM|UPDATE)/.test(sql)) await lake.ddlGate;
     if (/^(ALTER TABLE|CREATE TABLE)/.test(sql)) {
       return lake.onTable(table!, 'ddl', async () => {
-        await lake.ddlGate;
         await lake.delay();
         if (lake.random() < (lake.plan.ddlFailure ?? 0)) throw new InjectedFault('DDL statement');
         // Only now is the table there: a load sent earlier is a violation (see onTable).
