@@ -48,6 +48,12 @@ export interface TableRequest {
 export class TableManager {
   /** Per schema: its CREATE SCHEMA, sent once even when DDL jobs of several of its tables run at once. */
   private readonly schemas = new Map<string, Promise<unknown>>();
+  /**
+   * Per schema: the names (lower case) of the tables it held when this run first looked, listed
+   * once: each table is looked up once per run, and a table that appears after the listing makes
+   * its CREATE TABLE ... AS SELECT fail rather than be written twice.
+   */
+  private readonly listings = new Map<string, Promise<Set<string>>>();
   /** Per table: upper-cased column name -> column type as the table has it. */
   private readonly known = new Map<string, Map<string, string>>();
   /** Tables found absent whose creation waits for their first batch: the columns to create. */
@@ -151,9 +157,14 @@ export class TableManager {
       created.catch(() => this.schemas.delete(schemaKey));
     }
     await created;
-    const tables = await this.sql.query(showTables(ref));
+    let listing = this.listings.get(schemaKey);
+    if (!listing) {
+      listing = this.sql.query(showTables(ref)).then((rows) => new Set(rows.filter((row) => row.isTemporary !== true).map((row) => String(row.tableName ?? '').toLowerCase())));
+      this.listings.set(schemaKey, listing);
+      listing.catch(() => this.listings.delete(schemaKey));
+    }
     // The metastore keeps names in lower case; the comparison is exact otherwise.
-    const exists = tables.some((row) => String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase() && row.isTemporary !== true);
+    const exists = (await listing).has(ref.table.toLowerCase());
     if (!exists) {
       if (this.deferCreation) {
         this.log.info(`Creating table ${tableName(ref)} with its first batch`);
