@@ -85,8 +85,8 @@ export class BatchLoader {
       });
       ok = true;
       this.log.info(
-        `Loaded ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)} ` +
-          `(${batch.mode}${batch.createsTable ? ', creating the table' : ''}, ${Date.now() - started} ms: upload ${uploadMs} ms, statement ${statementMs} ms)`,
+        `Loaded ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${batch.createsTable ? 'new table ' : ''}${tableName(batch.table)} ` +
+          `(${batch.mode}, ${Date.now() - started} ms: upload ${uploadMs} ms, statement ${statementMs} ms)`,
       );
     } finally {
       this.metrics?.batchLoaded({
