@@ -37,6 +37,25 @@ describe('TableManager', () => {
     ]);
   });
 
+  it('defers a new table to its first load, or creates it when something else needs it first', async () => {
+    const sql = new RecordingExecutor();
+    const tables = new TableManager(sql, 'fail', silent, true);
+    const other = { ...ref, table: 'U' };
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
+    await tables.ensure({ stream: 's-u', table: other, columns: [id], keyColumns: ['ID'] });
+    // One listing of the schema for both tables, no CREATE yet.
+    assert.deepEqual(sql.statements, ['CREATE SCHEMA IF NOT EXISTS `spark_catalog`.`s`', 'SHOW TABLES IN `spark_catalog`.`s`']);
+    assert.deepEqual(tables.takeDeferred(ref), [id, name]);
+    assert.equal(tables.takeDeferred(ref), undefined);
+    // A new layout of U before its first batch: U is created, then altered.
+    await tables.ensure({ stream: 's-u', table: other, columns: [id, price], keyColumns: ['ID'] });
+    await tables.materializeAll();
+    assert.deepEqual(sql.statements.slice(2), [
+      'CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`U` (`ID` BIGINT) USING iceberg',
+      'ALTER TABLE `spark_catalog`.`s`.`U` ADD COLUMNS (`PRICE` DOUBLE)',
+    ]);
+  });
+
   it('adds all new columns in one statement and widens int columns', async () => {
     const sql = new RecordingExecutor([['id', 'int'], ['NAME', 'string']]);
     const tables = new TableManager(sql, 'fail', silent);
