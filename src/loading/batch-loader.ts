@@ -73,7 +73,9 @@ export class BatchLoader {
       const plan: LoadPlan = { ...batch, batch: { location, format: 'staged', columns: batch.columns } };
       await this.pool.withExecutor(async (sql) => {
         this.log.debug(
-          `Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}${namesNoColumn(plan) ? ', naming no column' : ''}`,
+          batch.createsTable
+            ? `Creating ${tableName(batch.table)} with ${batch.file.rowCount} row(s) of stream '${batch.stream}' (CREATE TABLE ... AS SELECT)`
+            : `Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}${namesNoColumn(plan) ? ', naming no column' : ''}`,
         );
         const loading = this.progress?.begin('load', `${batch.createsTable ? 'CREATE TABLE AS SELECT' : batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
         try {
