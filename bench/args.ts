@@ -21,6 +21,8 @@ export interface BenchOptions {
   /** Also run `records * ratioFactor` and compare memory and throughput. */
   ratio: boolean;
   ratioFactor: number;
+  /** Also run the same records as one stream and compare wall times (the many-streams case). */
+  againstOneStream: boolean;
   /** Count thrift statements through a local proxy (adds one hop; turn off to compare). */
   countStatements: boolean;
   keepSchema: boolean;
@@ -59,6 +61,8 @@ export const USAGE = `Usage: npm run bench -- [--stage-only | --bare-merge] [opt
   --state-every S        a STATE message every S records (default 1000)
   --ratio                run N and N x factor records and print memory and throughput ratios
   --ratio-factor F       size factor of --ratio (default 4)
+  --against-one-stream   also run the same records as one stream and print the wall time ratio
+                         (many streams: --streams 200 --records 10k --against-one-stream)
   --no-statements        do not route thrift through the counting proxy (statements not counted)
   --keep-schema          keep the benchmark's tables (dropped by default)
   --set key=value        any other target setting, e.g. --set parallelism=2 (repeatable)
@@ -80,6 +84,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
       'state-every': { type: 'string' },
       ratio: { type: 'boolean' },
       'ratio-factor': { type: 'string' },
+      'against-one-stream': { type: 'boolean' },
       'no-statements': { type: 'boolean' },
       'keep-schema': { type: 'boolean' },
       set: { type: 'string', multiple: true },
@@ -99,6 +104,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
   if (mode === 'bare-merge' && values.append) throw new Error('--bare-merge measures a MERGE: it needs a keyed stream (drop --append)');
   if (mode !== 'bare-merge' && values.keys !== undefined) throw new Error('--keys applies to --bare-merge only');
   if (mode !== 'full' && values.ratio) throw new Error('--ratio applies to the full run only');
+  if (mode !== 'full' && values['against-one-stream']) throw new Error('--against-one-stream applies to the full run only');
+  if (values.ratio && values['against-one-stream']) throw new Error('--ratio and --against-one-stream exclude each other');
   const options: BenchOptions = {
     mode,
     records: count(values.records ?? '100k', '--records'),
@@ -108,6 +115,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
     stateEvery: count(values['state-every'] ?? '1000', '--state-every'),
     ratio: values.ratio ?? false,
     ratioFactor: count(values['ratio-factor'] ?? '4', '--ratio-factor'),
+    againstOneStream: values['against-one-stream'] ?? false,
     countStatements: !values['no-statements'],
     keepSchema: values['keep-schema'] ?? false,
     repeat: count(values.repeat ?? '3', '--repeat'),
@@ -122,6 +130,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
   }
   if (values['batch-size-rows'] !== undefined) options.batchSizeRows = count(values['batch-size-rows'], '--batch-size-rows');
   if (options.ratio && options.ratioFactor < 2) throw new Error('--ratio-factor must be at least 2');
+  if (options.againstOneStream && options.streams < 2) throw new Error('--against-one-stream needs --streams of 2 or more');
   return options;
 }
 

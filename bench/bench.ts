@@ -15,7 +15,7 @@ import { bareMerge } from './bare-merge.js';
 import { builtTargetProblem } from './built-target.js';
 import { flushStats } from './flush-stats.js';
 import { chunked, singerLines, type ExpectedOutcome, type InputSpec } from './generator.js';
-import { formatDetails, formatRatio, formatTable, type BenchResult } from './report.js';
+import { formatDetails, formatRatio, formatStreamsRatio, formatTable, type BenchResult } from './report.js';
 import { rssProfile } from './rss-monitor.js';
 import { runTarget } from './run-target.js';
 import { stageOnly } from './stage-only.js';
@@ -53,12 +53,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return ok ? 0 : 1;
   }
   const base = await ensureLakehouse();
-  const sizes = options.ratio ? [options.records, options.records * options.ratioFactor] : [options.records];
+  const runs = options.ratio
+    ? [{ records: options.records }, { records: options.records * options.ratioFactor }]
+    : options.againstOneStream
+      ? [{ streams: 1 }, {}]
+      : [{}];
   const results: BenchResult[] = [];
-  for (const records of sizes) results.push(await benchOnce({ ...options, records }, base));
+  for (const run of runs) results.push(await benchOnce({ ...options, ...run }, base));
   process.stdout.write(`${formatTable(results)}\n\n${formatDetails(results)}\n`);
-  const [small, large] = results;
-  if (small && large) process.stdout.write(`\n${formatRatio(small, large)}\n`);
+  const [first, second] = results;
+  if (first && second) process.stdout.write(`\n${options.ratio ? formatRatio(first, second) : formatStreamsRatio(first, second)}\n`);
   const failed = results.some((r) => r.exitCode !== 0 || !r.finalStateOk || r.countMismatches.length > 0);
   return failed ? 1 : 0;
 }

@@ -124,6 +124,19 @@ export function formatRatio(small: BenchResult, large: BenchResult): string {
   );
 }
 
+/** Goal of the many-streams case (issue 19): M streams take at most this times one stream's wall time. */
+export const STREAMS_RATIO_GOAL = 5;
+
+/** The same records over many streams against one stream (--against-one-stream). */
+export function formatStreamsRatio(one: BenchResult, many: BenchResult): string {
+  const ratio = many.wallMs / one.wallMs;
+  return (
+    `ratio ${many.streams} streams / 1 stream, ${many.records.toLocaleString('en-US')} records each: wall x${ratio.toFixed(2)} ` +
+    `(${(one.wallMs / 1000).toFixed(1)} s -> ${(many.wallMs / 1000).toFixed(1)} s; goal <= x${STREAMS_RATIO_GOAL} ${ratio <= STREAMS_RATIO_GOAL ? 'met' : 'NOT met'}), ` +
+    `statements ${one.statements ?? '-'} -> ${many.statements ?? '-'}, thrift requests ${one.thriftCalls ?? '-'} -> ${many.thriftCalls ?? '-'}`
+  );
+}
+
 export function throughput(r: BenchResult): number {
   return r.records / (r.wallMs / 1000);
 }

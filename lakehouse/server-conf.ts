@@ -87,7 +87,7 @@ function sparkProperties(settings: LakehouseSettings, paths: LakehousePaths): Re
     'spark.sql.shuffle.partitions': '2',
     'spark.default.parallelism': '2',
     // A sort takes a memory page per task, sized from the heap (32 MiB in a 2 GB JVM). The target
-    // runs up to parallelism_max (16) loads at once, each de-duplicating its batch with a window
+    // runs up to parallelism_max (default 4) loads at once, each de-duplicating its batch with a window
     // sort: at 32 MiB a page they exhaust this one-JVM server's execution memory and fail with
     // UNABLE_TO_ACQUIRE_MEMORY. Small pages let them all run; a real lakehouse sizes its executors.
     'spark.buffer.pageSize': '2m',

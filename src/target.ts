@@ -5,7 +5,7 @@ import { parseBatchMessage, readBatchRows, s3ObjectOpener, type BatchFileLocatio
 import { ageTrigger, effectiveParallelism, sizeTrigger } from './batching/flush-policy.js';
 import type { TargetConfig } from './config/config.js';
 import { Progress } from './engine/progress.js';
-import { StreamSink, type ClosedBatch } from './engine/stream-sink.js';
+import { StreamSink, fittedColumns, type ClosedBatch, type LayoutFit } from './engine/stream-sink.js';
 import { InputError, asError } from './errors.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
@@ -64,6 +64,11 @@ export interface RunSummary {
  */
 export class Target {
   private readonly sinks = new Map<string, StreamSink>();
+  /**
+   * Sinks whose layout has number columns and whose table set-up job has not finished: their next
+   * record waits for it (StreamSink.adoptTableTypes may change how numbers are staged).
+   */
+  private readonly settingUp = new Map<StreamSink, Promise<void>>();
   /** The sinks again, by the UTF-8 bytes of their stream name: a scanned line's stream is found without decoding it. */
   private readonly sinkNames: Array<{ name: Buffer; sink: StreamSink }> = [];
   private readonly tracker = new StateTracker();
@@ -90,6 +95,7 @@ export class Target {
     const parallelism = effectiveParallelism(config.parallelism, config.parallelism_max, availableParallelism());
     // One extra session for DDL so table changes never wait behind running loads.
     this.pool = new ExecutorPool(deps.connect, parallelism + 1);
+    // A new table is created by its first load (one statement instead of CREATE and MERGE).
     this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log);
     this.progress = new Progress(deps.log);
     this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress);
@@ -174,7 +180,8 @@ export class Target {
   private handleScanned(scan: ScannedRecord, bytes: Buffer, start: number, end: number, number: number): Promise<void> | void | false {
     if (!scanRecordLine(bytes, start, end, scan)) return false;
     const sink = this.sinkNamed(bytes, scan.streamStart, scan.streamEnd);
-    if (!sink?.scannable) return false;
+    // A record that waits for its table's set-up takes the parsed path (onRecord), which waits.
+    if (!sink?.scannable || this.settingUp.has(sink)) return false;
     this.coordinator.throwIfFailed();
     this.progress.message('RECORD');
     const hold = sink.addScanned(scan, number, () => ++this.holds);
@@ -233,7 +240,7 @@ export class Target {
 
   // --- SCHEMA -------------------------------------------------------------------------------
 
-  private async onSchema(message: SchemaMessage, line: number): Promise<void> {
+  private onSchema(message: SchemaMessage, line: number): void {
     const known = this.sinks.get(message.stream);
     if (known?.sameSchema(message)) return;
     if (known) {
@@ -241,7 +248,7 @@ export class Target {
       // then runs in the table's lane, after those loads (C3).
       this.closeBatch(known);
       known.applySchema(message, line);
-      await this.shapeTable(known);
+      this.shapeTable(known);
       return;
     }
     const sink = new StreamSink(
@@ -250,27 +257,45 @@ export class Target {
       { config: this.deps.config, log: this.deps.log, tempDir: this.tempDir, filePrefix: this.loader.runId, registry: this.registry },
       line,
     );
-    await this.shapeTable(sink);
     this.sinks.set(message.stream, sink);
     this.sinkNames.push({ name: Buffer.from(message.stream), sink });
+    this.shapeTable(sink);
   }
 
   /**
-   * Makes the table fit the sink's layout: a DDL job in the table's lane, awaited (the reader's
-   * wait for table set-up). `reason` says why columns are added, when it is not the SCHEMA.
+   * Makes the table fit the sink's new layout: a DDL job in the table's lane, not awaited. Reading
+   * goes on (records are staged with the layout) and every batch of the layout loads after the job
+   * (C3); a failure fails the run like a failed load. The job takes a load slot, so `parallelism`
+   * bounds all statements on tables, but is not counted for backpressure (it holds no file).
+   * One exception: a layout with number columns stages its first record only once the job is done
+   * (see settingUp), because the table may hold such a column as DOUBLE or DECIMAL, which decides
+   * how its values are staged (StreamSink.adoptTableTypes). `reason` says why columns are added,
+   * when it is not the SCHEMA.
    */
-  private async shapeTable(sink: StreamSink, reason?: string): Promise<void> {
-    const columns = sink.columns;
-    const job = this.coordinator.run({
+  private shapeTable(sink: StreamSink, reason?: string): void {
+    const request = { stream: sink.stream, table: sink.table, columns: sink.columns, keyColumns: sink.keyColumns, ...(reason ? { reason } : {}) };
+    const fit: LayoutFit = { wholeTable: false };
+    sink.fit = fit;
+    const job: Job = {
       lane: tableName(sink.table),
-      slot: false,
+      slot: true,
+      backpressure: false,
       run: async () => {
-        const fit = await this.tables.ensure({ stream: sink.stream, table: sink.table, columns, keyColumns: sink.keyColumns, ...(reason ? { reason } : {}) });
-        sink.loadColumns = sink.adoptTableTypes(fit.columns);
-        sink.wholeTable = fit.wholeTable;
+        const fitted = await this.tables.ensure(request);
+        fit.columns = sink.adoptTableTypes(fitted.columns);
+        fit.wholeTable = fitted.wholeTable;
       },
+    };
+    if (!sink.dataColumns.some((c) => c.kind === 'number' || c.kind === 'decimal')) {
+      this.submit(job);
+      return;
+    }
+    const ready: Promise<void> = this.coordinator.run(job).finally(() => {
+      if (this.settingUp.get(sink) === ready) this.settingUp.delete(sink);
     });
-    await this.progress.wait('setup', job);
+    // A failure fails the run through the coordinator; the record that waits for it rethrows it.
+    ready.catch(() => undefined);
+    this.settingUp.set(sink, ready);
   }
 
   // --- RECORD -------------------------------------------------------------------------------
@@ -279,8 +304,10 @@ export class Target {
   private onRecord(message: RecordMessage, line: number, source: string, file?: string): Promise<void> | void {
     const sink = this.sinkFor(message.stream, line, file ? 'BATCH' : 'RECORD');
     if (message.version !== undefined && !sink.versioned && this.deps.config.process_activate_version_messages) {
-      return this.startVersioning(sink, `the versioned ${file ? 'BATCH row' : 'RECORD'} at line ${line}`).then(() => this.addRecord(sink, message, line, source, file));
+      this.startVersioning(sink, `the versioned ${file ? 'BATCH row' : 'RECORD'} at line ${line}`);
     }
+    const setUp = this.settingUp.get(sink);
+    if (setUp) return this.progress.wait('setup', setUp).then(() => this.addRecord(sink, message, line, source, file));
     return this.addRecord(sink, message, line, source, file);
   }
 
@@ -353,6 +380,7 @@ export class Target {
     if (message.encoding.format !== 'parquet' || location.scheme !== 's3' || config.data_flattening_max_level > 0 || config.validate_records) return false;
     this.closeBatch(sink);
     const mode = sink.nextLoadMode();
+    const fit = sink.fit;
     const hold = ++this.holds;
     this.tracker.hold(hold, sink.stream, line);
     let loaded = false;
@@ -360,13 +388,13 @@ export class Target {
       lane: tableName(sink.table),
       slot: true,
       run: async () => {
-        await this.tables.create(sink.table);
+        await this.tables.materialize(sink.table);
         loaded = await this.loader.loadParquetFile(
           {
             stream: sink.stream,
             table: sink.table,
-            columns: sink.loadColumns,
-            wholeTable: sink.wholeTable,
+            columns: fittedColumns(fit, sink.stream),
+            wholeTable: fit.wholeTable,
             keyColumns: sink.keyColumns,
             mode,
             hardDelete: config.hard_delete,
@@ -401,18 +429,19 @@ export class Target {
       log.warn(`Line ${line}: ACTIVATE_VERSION for stream '${message.stream}' before its SCHEMA; ignored`);
       return;
     }
-    if (!sink.versioned) await this.startVersioning(sink, `ACTIVATE_VERSION at line ${line}`);
+    if (!sink.versioned) this.startVersioning(sink, `ACTIVATE_VERSION at line ${line}`);
     // Rows of this version still pending go into the table before older ones are retired: the
     // retirement is the next job in the table's lane, and holds state like any change.
     this.closeBatch(sink);
     const hold = ++this.holds;
     this.tracker.hold(hold, source, line);
     const table = sink.table;
+    // A table not created yet is created first, as a DDL job (it takes a slot; the retirement does not).
+    this.submit({ lane: tableName(table), slot: true, backpressure: false, run: () => this.tables.materialize(table) });
     this.submit({
       lane: tableName(table),
       slot: false,
       run: async () => {
-        await this.tables.create(table);
         const now = new Date().toISOString().replace('T', ' ');
         // Spark returns no row count for UPDATE and DELETE on Iceberg: the rows are counted first.
         const [counted] = await this.pool.query(countOldVersions(table, message.version, config.hard_delete));
@@ -428,13 +457,13 @@ export class Target {
 
   /**
    * From now on rows record their table version (loading what was staged without it first). A
-   * table not created yet gets the version columns in its CREATE.
+   * table not created yet gets the version columns in its creation.
    */
-  private async startVersioning(sink: StreamSink, reason: string): Promise<void> {
+  private startVersioning(sink: StreamSink, reason: string): void {
     this.closeBatch(sink);
     sink.versioned = true;
     sink.layOut();
-    await this.shapeTable(sink, `table versions (${reason})`);
+    this.shapeTable(sink, `table versions (${reason})`);
   }
 
   // --- flushing -----------------------------------------------------------------------------
@@ -461,7 +490,8 @@ export class Target {
     try {
       for (const sink of this.sinks.values()) {
         this.closeBatch(sink);
-        if (last) this.submit({ lane: tableName(sink.table), slot: false, run: () => this.tables.create(sink.table) });
+        // A table whose stream loaded no rows is created (as a DDL job in its lane, after its loads).
+        if (last) this.submit({ lane: tableName(sink.table), slot: true, backpressure: false, run: () => this.tables.materialize(sink.table) });
       }
       await this.progress.wait('loads', this.coordinator.drain());
     } finally {
@@ -484,20 +514,20 @@ export class Target {
       lane: tableName(batch.table),
       slot: true,
       // The columns are those the file was written with; DDL for a newer layout runs after this job (C3).
-      run: async () => {
-        await this.tables.create(batch.table);
-        await this.loader.load({
+      run: () =>
+        this.loader.load({
+          // The first batch of a table found absent creates it (TableManager.takeDeferred).
+          createsTable: this.tables.takeDeferred(batch.table),
           stream: batch.stream,
           table: batch.table,
-          columns: batch.columns,
-          wholeTable: batch.wholeTable,
+          columns: fittedColumns(batch.fit, batch.stream),
+          wholeTable: batch.fit.wholeTable,
           keyColumns: batch.keyColumns,
           keyBounds: batch.keyBounds,
           mode: batch.mode,
           hardDelete: this.deps.config.hard_delete,
           file: batch.file,
-        });
-      },
+        }),
       discard: () => batch.file.discard(),
       onCommitted: () => {
         this.tracker.commit(batch.hold);

@@ -49,6 +49,23 @@ const FROM_EXTRACTED = 1;
 const FROM_BATCHED = 2;
 const FROM_VERSION = 3;
 
+/**
+ * What the table has of one layout's columns. The layout's DDL job fills it; every batch written
+ * with the layout loads after that job in the table's lane (C3), so it is read only when filled.
+ */
+export interface LayoutFit {
+  /** Each column of the layout with its type in the table. */
+  columns?: readonly LoadColumn[];
+  /** The table had exactly these columns when the layout was fitted to it. */
+  wholeTable: boolean;
+}
+
+/** The fit of a layout whose DDL job has finished; throws when it has not (a broken C3). */
+export function fittedColumns(fit: LayoutFit, stream: string): readonly LoadColumn[] {
+  if (!fit.columns) throw new Error(`internal error: a load of stream '${stream}' ran before its table was set up`);
+  return fit.columns;
+}
+
 /** A batch closed for loading: the file, what it holds, and the columns it was written with. */
 export interface ClosedBatch {
   stream: string;
@@ -56,9 +73,8 @@ export interface ClosedBatch {
   /** The tracker hold of the batch's records. */
   hold: number;
   table: TableRef;
-  columns: readonly LoadColumn[];
-  /** The table had exactly these columns when the batch's layout was fitted to it. */
-  wholeTable: boolean;
+  /** The table's fit of the layout the file was written with (filled before the batch loads). */
+  fit: LayoutFit;
   keyColumns: readonly string[];
   /** The smallest and largest value of each key column whose type has a range (see KeyRange). */
   keyBounds: readonly KeyBounds[];
@@ -84,10 +100,8 @@ export class StreamSink {
   dataColumns: Column[] = [];
   /** Data columns plus the metadata columns in use; the layout of the batch file. */
   columns: Column[] = [];
-  /** The columns with their types in the table (set once the table fits the layout). */
-  loadColumns: LoadColumn[] = [];
-  /** The table has exactly `loadColumns` (see TableFit); a later layout is fitted after this one's batches load. */
-  wholeTable = false;
+  /** The table's fit of the current layout (see LayoutFit); a new layout gets a new one. */
+  fit: LayoutFit = { wholeTable: false };
   keyProperties: string[] = [];
   keyColumns: string[] = [];
   private keyPaths: Array<readonly string[]> = [];
@@ -439,7 +453,7 @@ export class StreamSink {
       void file.discard().catch(() => undefined);
       return undefined;
     }
-    return { stream: this.stream, file, hold: this.batchHold, table: this.table, columns: this.loadColumns, wholeTable: this.wholeTable, keyColumns: this.keyColumns, keyBounds, mode: this.nextLoadMode() };
+    return { stream: this.stream, file, hold: this.batchHold, table: this.table, fit: this.fit, keyColumns: this.keyColumns, keyBounds, mode: this.nextLoadMode() };
   }
 
   /** After a failure or signal: removes the open batch file. */

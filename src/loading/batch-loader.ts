@@ -8,6 +8,7 @@ import type { SqlExecutor } from '../spark/executor.js';
 import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import {
+  createTableAs,
   describeFile,
   loadStatement,
   matchFileFields,
@@ -24,6 +25,11 @@ export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
   stream: string;
   columns: readonly LoadColumn[];
   file: BatchFile;
+  /**
+   * The table does not exist yet: the load creates it (CREATE TABLE ... AS SELECT, see
+   * TableManager), a keyed one with the keyed table properties.
+   */
+  createsTable?: { keyed: boolean };
 }
 
 /**
@@ -70,11 +76,13 @@ export class BatchLoader {
       const plan: LoadPlan = { ...batch, batch: { location, format: 'staged', columns: batch.columns } };
       await this.pool.withExecutor(async (sql) => {
         this.log.debug(
-          `Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}${namesNoColumn(plan) ? ', naming no column' : ''}`,
+          batch.createsTable
+            ? `Creating ${tableName(batch.table)} with ${batch.file.rowCount} row(s) of stream '${batch.stream}' (CREATE TABLE ... AS SELECT)`
+            : `Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}${namesNoColumn(plan) ? ', naming no column' : ''}`,
         );
-        const loading = this.progress?.begin('load', `${batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
+        const loading = this.progress?.begin('load', `${batch.createsTable ? 'CREATE TABLE AS SELECT' : batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
         try {
-          statementMs = await this.runLoad(sql, plan);
+          statementMs = batch.createsTable ? await timed(sql, createTableAs(plan, batch.createsTable.keyed)) : await this.runLoad(sql, plan);
         } finally {
           if (loading !== undefined) this.progress?.end(loading);
         }
@@ -82,7 +90,7 @@ export class BatchLoader {
       });
       ok = true;
       this.log.info(
-        `Loaded ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)} ` +
+        `Loaded ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${batch.createsTable ? 'new table ' : ''}${tableName(batch.table)} ` +
           `(${batch.mode}, ${Date.now() - started} ms: upload ${uploadMs} ms, statement ${statementMs} ms)`,
       );
     } finally {
@@ -130,9 +138,7 @@ export class BatchLoader {
     try {
       // Not optional: a MERGE naming no column must see the table's current columns.
       if (wide?.refresh) await sql.query(wide.refresh);
-      const started = Date.now();
-      await sql.query(loadStatement(plan));
-      return Date.now() - started;
+      return await timed(sql, loadStatement(plan));
     } finally {
       if (wide) await sql.query(wide.after).catch((e: Error) => this.log.warn(`Cleanup failed to reset a planning setting: ${e.message}`));
     }
@@ -144,4 +150,11 @@ export class BatchLoader {
     }
     await file.discard().catch((e: Error) => this.log.warn(`Cleanup failed to delete local file ${file.path}: ${e.message}`));
   }
+}
+
+/** Runs one statement; returns its milliseconds. */
+async function timed(sql: SqlExecutor, statement: string): Promise<number> {
+  const started = Date.now();
+  await sql.query(statement);
+  return Date.now() - started;
 }

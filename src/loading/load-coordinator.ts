@@ -8,10 +8,13 @@
  *  C2  After the first failure no further job starts: every job not yet started is cancelled, and
  *      `failed` resolves at once, so the reader stops without waiting for the next input line.
  *  C3  Jobs of one lane (a table) run one at a time, in submission order: no DDL while a load of
- *      the same table runs, no later batch overtaking an earlier one.
- *  C4  At most `parallelism` slot jobs (loads) run at once. A slot is taken synchronously when a
- *      job's turn in its lane comes, handed straight to the next waiter when released, and held
- *      only while the job's own work runs (never while waiting for another job).
+ *      the same table runs, no load before the DDL submitted ahead of it (the table's CREATE),
+ *      no later batch overtaking an earlier one.
+ *  C4  At most `parallelism` slot jobs (loads and DDL) run at once. A slot is taken synchronously
+ *      when a job's turn in its lane comes, handed straight to the next waiter when released, and
+ *      held only while the job's own work runs (never while waiting for another job). Only jobs
+ *      that hold a batch file count towards backpressure: DDL queued behind busy slots never
+ *      stops the reading.
  *  C5  `onCommitted` runs synchronously when a job's work succeeds, before its lane moves on and
  *      before any `drain` waiting for it resolves, so bookkeeping is never behind what drains see.
  */
@@ -20,8 +23,13 @@ export type Outcome = 'committed' | 'failed' | 'cancelled';
 export interface Job {
   /** Jobs of one lane (a table) run one at a time, in submission order. */
   lane: string;
-  /** Loads take a slot; DDL and single statements do not. */
+  /** Loads and DDL take a slot; single statements (version retirement) do not. */
   slot: boolean;
+  /**
+   * Counts towards backpressure (`waitForCapacity`, `pendingLoads`): a job holding a batch file.
+   * Defaults to `slot`; DDL sets it false, so reading goes on while table set-up waits for a slot.
+   */
+  backpressure?: boolean;
   /** The work. It cleans up its own resources (files, staged objects) whatever happens. */
   run(): Promise<void>;
   /** The job will never run: remove its resources. */
@@ -56,14 +64,14 @@ export class LoadCoordinator {
     return this.jobsRunning;
   }
 
-  /** Slot jobs queued or running. */
+  /** Jobs that count towards backpressure (loads), queued or running. */
   get pendingLoads(): number {
     return this.loadsPending;
   }
 
   /** Submits `job`; the promise tells how it ended and never rejects. */
   submit(job: Job): Promise<Outcome> {
-    if (job.slot) this.loadsPending += 1;
+    if (counted(job)) this.loadsPending += 1;
     const previous = this.lanes.get(job.lane) ?? Promise.resolve();
     const outcome = previous.then(() => this.execute(job));
     const settled = outcome.then(() => undefined);
@@ -136,7 +144,7 @@ export class LoadCoordinator {
         if (job.slot) this.releaseSlot();
       }
     }
-    if (job.slot) {
+    if (counted(job)) {
       this.loadsPending -= 1;
       this.wakeCapacity();
     }
@@ -169,4 +177,8 @@ export class LoadCoordinator {
   private wakeCapacity(): void {
     this.capacityWaiters.splice(0).forEach((wake) => wake());
   }
+}
+
+function counted(job: Job): boolean {
+  return job.backpressure ?? job.slot;
 }

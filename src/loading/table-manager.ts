@@ -35,8 +35,8 @@ export interface TableRequest {
   reason?: string;
 }
 
-/** A table the run will create: its columns so far, and why some of them are there. */
-interface PlannedTable {
+/** A table found absent and not created yet: its columns so far, and why some of them are there. */
+export interface DeferredTable {
   ref: TableRef;
   columns: Column[];
   /** A keyed table gets the keyed table properties (merge-on-read). */
@@ -48,22 +48,62 @@ interface PlannedTable {
  * Keeps each target table in step with its stream's schema: creates schemas and tables, adds new
  * columns in one statement, widens types Iceberg can widen, and applies the type change policy to
  * the rest. The table's shape is read once per run and then cached, so a steady-state flush sends
- * no DDL at all. A table that does not exist is created by `create`, called before the first
- * statement that needs it: columns added before then (the version columns of a stream whose
- * ACTIVATE_VERSION follows its SCHEMA) go into the one CREATE instead of an ALTER after it.
+ * no DDL at all.
+ *
+ * A table found absent is not created at once: its first batch load creates it with
+ * `CREATE TABLE ... AS SELECT` (takeDeferred), one statement instead of a CREATE and a MERGE.
+ * Columns added before then (the version columns of a stream whose ACTIVATE_VERSION follows its
+ * SCHEMA) join the deferred column list, so that one statement holds them instead of an ALTER
+ * after it. Any other change of the table first creates it (ensure, materialize), and so does the
+ * end of the run for a table that got no batch (materializeAll). All calls for one table come
+ * from jobs of its lane, one at a time.
  */
 export class TableManager {
-  private readonly schemas = new Set<string>();
+  /** Per schema: its CREATE SCHEMA, sent once even when DDL jobs of several of its tables run at once. */
+  private readonly schemas = new Map<string, Promise<unknown>>();
+  /**
+   * Per schema: the names (lower case) of the tables it held when this run first looked, listed
+   * once: each table is looked up once per run, and a table that appears after the listing makes
+   * its CREATE TABLE ... AS SELECT fail rather than be written twice.
+   */
+  private readonly listings = new Map<string, Promise<Set<string>>>();
   /** Per table: column key (naming.ts columnKey) -> column type as the table has it. */
   private readonly known = new Map<string, Map<string, string>>();
-  /** Tables found absent and not created yet, by table name. */
-  private readonly planned = new Map<string, PlannedTable>();
+  /** Tables found absent whose creation waits for their first batch, by table name. */
+  private readonly deferred = new Map<string, DeferredTable>();
 
   constructor(
     private readonly sql: SqlExecutor,
     private readonly policy: 'fail' | 'rename',
     private readonly log: Logger,
   ) {}
+
+  /**
+   * The deferred table `ref`, which the caller now takes over: its next statement must create the
+   * table (CREATE TABLE ... AS SELECT). Undefined when the table exists or was created.
+   */
+  takeDeferred(ref: TableRef): DeferredTable | undefined {
+    const key = tableName(ref);
+    const pending = this.deferred.get(key);
+    if (!pending) return undefined;
+    this.deferred.delete(key);
+    this.logCreation(pending);
+    return pending;
+  }
+
+  /** Creates `ref` now if its creation was deferred (before a statement that needs the table). */
+  async materialize(ref: TableRef): Promise<void> {
+    const pending = this.deferred.get(tableName(ref));
+    if (!pending) return;
+    this.logCreation(pending);
+    await this.sql.query(createTable(pending.ref, pending.columns, pending.keyed));
+    this.deferred.delete(tableName(ref));
+  }
+
+  /** Creates every table still deferred: streams that sent no record still get their table. */
+  async materializeAll(): Promise<void> {
+    for (const { ref } of [...this.deferred.values()]) await this.materialize(ref);
+  }
 
   /** Makes the table fit `columns` and says what the batch meets there. */
   async ensure(request: TableRequest): Promise<TableFit> {
@@ -73,8 +113,10 @@ export class TableManager {
       existing = await this.discover(request.table, request.columns, request.keyColumns.length > 0);
       this.known.set(key, existing);
     }
-    const planned = this.planned.get(key);
-    if (planned && !this.onlyAdds(planned, request.columns)) await this.create(request.table);
+    // A new layout before the first batch of the old one: additions join the deferred columns;
+    // any other change needs the table now, then alters it.
+    const pending = this.deferred.get(key);
+    if (pending && !this.onlyAdds(pending, request.columns)) await this.materialize(request.table);
     const missing: Column[] = [];
     for (const column of request.columns) {
       const current = existing.get(columnKey(column.name));
@@ -94,10 +136,10 @@ export class TableManager {
     }
     if (missing.length > 0) {
       const names = missing.map((c) => c.name).join(', ');
-      const pending = this.planned.get(key);
-      if (pending) {
-        pending.columns.push(...missing);
-        if (request.reason) pending.reasons.push(`${names} for ${request.reason}`);
+      const deferred = this.deferred.get(key);
+      if (deferred) {
+        deferred.columns.push(...missing);
+        if (request.reason) deferred.reasons.push(`${names} for ${request.reason}`);
       } else {
         this.log.info(`Adding ${missing.length} column(s) to ${key}${request.reason ? ` for ${request.reason}` : ''}: ${names}`);
         await this.sql.query(addColumns(request.table, missing));
@@ -109,20 +151,14 @@ export class TableManager {
     return { columns, wholeTable: existing.size === new Set(request.columns.map((c) => columnKey(c.name))).size };
   }
 
-  /** Creates the table if it was found absent and is not created yet; else nothing. */
-  async create(ref: TableRef): Promise<void> {
-    const key = tableName(ref);
-    const planned = this.planned.get(key);
-    if (!planned) return;
-    this.log.info(`Creating table ${key}${planned.reasons.length > 0 ? ` with ${planned.reasons.join('; ')}` : ''}`);
-    await this.sql.query(createTable(planned.ref, planned.columns, planned.keyed));
-    this.planned.delete(key);
+  private logCreation(table: DeferredTable): void {
+    this.log.info(`Creating table ${tableName(table.ref)}${table.reasons.length > 0 ? ` with ${table.reasons.join('; ')}` : ''}`);
   }
 
-  /** True when `columns` keep every planned column as it is (they may add others). */
-  private onlyAdds(planned: PlannedTable, columns: readonly Column[]): boolean {
+  /** True when `columns` keep every deferred column as it is (they may add others). */
+  private onlyAdds(deferred: DeferredTable, columns: readonly Column[]): boolean {
     const requested = new Map(columns.map((c) => [columnKey(c.name), c.type]));
-    return planned.columns.every((c) => requested.get(columnKey(c.name)) === c.type);
+    return deferred.columns.every((c) => requested.get(columnKey(c.name)) === c.type);
   }
 
   private async resolveConflict(request: TableRequest, column: Column, current: string, existing: Map<string, string>): Promise<void> {
@@ -146,15 +182,24 @@ export class TableManager {
   /** The table's current columns and types, creating schema and table if absent. */
   private async discover(ref: TableRef, columns: readonly Column[], keyed: boolean): Promise<Map<string, string>> {
     const schemaKey = `${ref.catalog}.${ref.schema}`.toLowerCase();
-    if (!this.schemas.has(schemaKey)) {
-      await this.sql.query(createSchema(ref));
-      this.schemas.add(schemaKey);
+    let created = this.schemas.get(schemaKey);
+    if (!created) {
+      created = this.sql.query(createSchema(ref));
+      this.schemas.set(schemaKey, created);
+      // A failure fails this job (and so the run); later jobs retry rather than reuse it.
+      created.catch(() => this.schemas.delete(schemaKey));
     }
-    const tables = await this.sql.query(showTables(ref));
+    await created;
+    let listing = this.listings.get(schemaKey);
+    if (!listing) {
+      listing = this.sql.query(showTables(ref)).then((rows) => new Set(rows.filter((row) => row.isTemporary !== true).map((row) => String(row.tableName ?? '').toLowerCase())));
+      this.listings.set(schemaKey, listing);
+      listing.catch(() => this.listings.delete(schemaKey));
+    }
     // The metastore keeps names in lower case; the comparison is exact otherwise.
-    const exists = tables.some((row) => String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase() && row.isTemporary !== true);
+    const exists = (await listing).has(ref.table.toLowerCase());
     if (!exists) {
-      this.planned.set(tableName(ref), { ref, columns: [...columns], keyed, reasons: [] });
+      this.deferred.set(tableName(ref), { ref, columns: [...columns], keyed, reasons: [] });
       return new Map(columns.map((c) => [columnKey(c.name), c.type]));
     }
     const described = describedColumns(await this.sql.query(describeTable(ref)));

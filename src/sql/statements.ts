@@ -30,8 +30,12 @@ function columnList(columns: readonly Pick<Column, 'name' | 'type'>[]): string {
 export const KEYED_TABLE_PROPERTIES: Readonly<Record<string, string>> = { 'format-version': '2', 'write.merge.mode': 'merge-on-read' };
 
 export function createTable(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[], keyed = false): string {
-  const properties = keyed ? ` TBLPROPERTIES (${Object.entries(KEYED_TABLE_PROPERTIES).map(([k, v]) => `${quoteString(k)}=${quoteString(v)}`).join(', ')})` : '';
-  return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${columnList(columns)}) USING iceberg${properties}`;
+  return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${columnList(columns)}) USING iceberg${tableProperties(keyed)}`;
+}
+
+/** The TBLPROPERTIES clause of a new table (with its leading space): keyed tables only. */
+function tableProperties(keyed: boolean): string {
+  return keyed ? ` TBLPROPERTIES (${Object.entries(KEYED_TABLE_PROPERTIES).map(([k, v]) => `${quoteString(k)}=${quoteString(v)}`).join(', ')})` : '';
 }
 
 export function addColumns(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[]): string {
@@ -340,6 +344,22 @@ function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKe
     `WHEN MATCHED THEN UPDATE SET ${set} ` +
     `WHEN NOT MATCHED${hardDelete ? ` AND NOT ${deleted}` : ''} THEN INSERT ${insert}`
   );
+}
+
+/**
+ * Creates the table with its first batch, in one statement: the rows a load of `plan.mode` would
+ * leave in an empty table (merge and overwrite: the last row of each key; hard deletes skipped).
+ * Each column is cast to its table type, so the table gets exactly the columns CREATE TABLE would
+ * give it. No `IF NOT EXISTS`: Iceberg commits the table's creation with the rows and fails when
+ * the table appeared meanwhile (a killed run's statement still running), so rows are never
+ * appended twice unvalidated (see docs/ARCHITECTURE.md).
+ */
+export function createTableAs(plan: LoadPlan, keyed: boolean): string {
+  const { table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys } = plan;
+  const source = sourceSelect(batch, mode === 'insert' ? [] : keyColumns, stream, refuseNullKeys ? keyColumns : []);
+  const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE NOT ${deletedCondition(batch, 's')}` : `SELECT * FROM (${source}) s`;
+  const projection = batch.columns.map(({ column, tableType }) => `CAST(${quoteIdentifier(column.name)} AS ${tableType}) AS ${quoteIdentifier(column.name)}`).join(', ');
+  return `CREATE TABLE ${tableName(table)} USING iceberg${tableProperties(keyed)} AS SELECT ${projection} FROM (${rows}) b`;
 }
 
 /** Append a batch, or replace the table's rows with it (`overwrite`). */

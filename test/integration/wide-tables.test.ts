@@ -73,11 +73,12 @@ describe(`a stream of ${WIDTH} columns merged into the local lakehouse`, () => {
     });
   });
 
-  it('names no column while the batch has exactly the table\'s columns, and every one after', () => {
+  it('creates the table with its first batch, then names no column while the batch has exactly the table\'s columns, and every one after', () => {
+    assert.match(runs[0]!.stderr, /Creating `spark_catalog`\.`[^`]+`\.`WIDE` with 30 row\(s\) of stream 'wide' \(CREATE TABLE \.\.\. AS SELECT\)/);
     const shapes = runs.map((run) => /Running the merge of \d+ row\(s\) of stream 'wide' into [^\n]*?(, naming no column)?\n/.exec(run.stderr));
     assert.deepEqual(
       shapes.map((m) => (m ? Boolean(m[1]) : 'no merge logged')),
-      [true, true, false],
+      ['no merge logged', true, false],
     );
   });
 

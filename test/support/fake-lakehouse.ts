@@ -6,9 +6,10 @@ import type { ObjectStore } from '../../src/storage/object-store.js';
  * An in-memory stand-in for S3 and the Spark SQL endpoint, for schedule-exploring tests of the
  * engine. It understands just enough of the statements the target sends (DDL, MERGE / INSERT
  * reading staged files by path, version retirement) to know which input records are
- * committed at any moment, and it checks the protocol as it goes: how many loads run at once,
- * whether DDL ever touches a table while a load of that table runs, whether a load reads a staged
- * object that does not exist. Delays and failures come from a list of generated choices, so a
+ * committed at any moment, and it checks the protocol as it goes: how many loads and DDL
+ * statements run at once, whether DDL ever touches a table while a load of that table runs,
+ * whether a load runs before its table's CREATE finished or reads a staged object that does not
+ * exist. Delays and failures come from a list of generated choices, so a
  * failing schedule is reproduced (and shrunk) by fast-check like any other input.
  */
 
@@ -19,6 +20,8 @@ export interface FaultPlan {
   loadFailure: number;
   /** Probability that one upload fails. */
   uploadFailure: number;
+  /** Probability that one DDL statement (CREATE TABLE, ALTER TABLE) fails. */
+  ddlFailure?: number;
   /** Largest delay, in event-loop turns, before an operation completes. */
   maxDelayTurns: number;
 }
@@ -44,11 +47,16 @@ export class FakeLakehouse {
   /** Problems seen while the engine ran (empty when the protocol held). */
   readonly violations: string[] = [];
   readonly sessions: FakeSession[] = [];
+  /** Statements of table set-up wait for this (a test holds it back to see what goes on meanwhile). */
+  ddlGate: Promise<void> = Promise.resolve();
   maxConcurrentLoads = 0;
+  /** Most loads and DDL statements (both take a load slot) running at once. */
+  maxConcurrentSlots = 0;
   maxConcurrentUploads = 0;
   loadStatements = 0;
   private loadsRunning = new Map<string, number>();
   private ddlRunning = new Map<string, number>();
+  private retiresRunning = new Map<string, number>();
   private uploadsRunning = 0;
 
   constructor(
@@ -72,6 +80,12 @@ export class FakeLakehouse {
   get concurrentLoads(): number {
     let n = 0;
     for (const v of this.loadsRunning.values()) n += v;
+    return n;
+  }
+
+  private get concurrentSlots(): number {
+    let n = this.concurrentLoads;
+    for (const v of this.ddlRunning.values()) n += v;
     return n;
   }
 
@@ -111,16 +125,25 @@ export class FakeLakehouse {
     return session;
   }
 
-  /** Marks a load or DDL on `table` as running while `work` runs, checking they never overlap. */
-  async onTable<T>(table: string, kind: 'load' | 'ddl', work: () => Promise<T>): Promise<T> {
-    const mine = kind === 'load' ? this.loadsRunning : this.ddlRunning;
-    const other = kind === 'load' ? this.ddlRunning : this.loadsRunning;
-    if ((other.get(table) ?? 0) > 0) this.violations.push(`${kind} on ${table} while a ${kind === 'load' ? 'DDL statement' : 'load'} of it runs`);
-    if (kind === 'load' && (this.loadsRunning.get(table) ?? 0) > 0) this.violations.push(`two loads of ${table} at once`);
+  /**
+   * Marks a load, DDL or version retirement on `table` as running while `work` runs, checking
+   * they never overlap on one table, that loads and DDL together stay within `parallelism`, and
+   * that no load comes before the table's CREATE finished.
+   */
+  async onTable<T>(table: string, kind: 'load' | 'ddl' | 'retire', work: () => Promise<T>, createsTable = false): Promise<T> {
+    const mine = kind === 'load' ? this.loadsRunning : kind === 'ddl' ? this.ddlRunning : this.retiresRunning;
+    const running = (map: Map<string, number>) => (map.get(table) ?? 0) > 0;
+    if (kind === 'load' && !createsTable && !this.tables.has(table)) this.violations.push(`load of ${table} before its CREATE TABLE finished`);
+    if (createsTable && this.tables.has(table)) this.violations.push(`CREATE TABLE AS SELECT of ${table}, which exists`);
+    if (kind !== 'load' && running(this.loadsRunning)) this.violations.push(`${kind} on ${table} while a load of it runs`);
+    if (kind !== 'ddl' && running(this.ddlRunning)) this.violations.push(`${kind} on ${table} while a DDL statement of it runs`);
+    if (kind !== 'retire' && running(this.retiresRunning)) this.violations.push(`${kind} on ${table} while a version retirement of it runs`);
+    if (running(mine)) this.violations.push(`two ${kind} statements on ${table} at once`);
     mine.set(table, (mine.get(table) ?? 0) + 1);
-    if (kind === 'load') {
-      this.maxConcurrentLoads = Math.max(this.maxConcurrentLoads, this.concurrentLoads);
-      if (this.concurrentLoads > this.parallelism) this.violations.push(`${this.concurrentLoads} loads at once with parallelism ${this.parallelism}`);
+    if (kind === 'load') this.maxConcurrentLoads = Math.max(this.maxConcurrentLoads, this.concurrentLoads);
+    if (kind !== 'retire') {
+      this.maxConcurrentSlots = Math.max(this.maxConcurrentSlots, this.concurrentSlots);
+      if (this.concurrentSlots > this.parallelism) this.violations.push(`${this.concurrentSlots} loads and DDL statements at once with parallelism ${this.parallelism}`);
     }
     try {
       return await work();
@@ -148,7 +171,9 @@ export class FakeSession implements SqlExecutor {
     if (this.closed) throw new Error('session is closed');
     const lake = this.lake;
     const table = TABLE_OF.exec(sql)?.[1];
-    if (/^(MERGE INTO|INSERT )/.test(sql)) {
+    // CREATE TABLE ... AS SELECT: a load that creates its table on commit.
+    const createsTable = /^CREATE TABLE \S+ USING iceberg(?: TBLPROPERTIES \([^)]*\))? AS SELECT /.test(sql);
+    if (/^(MERGE INTO|INSERT )/.test(sql) || createsTable) {
       const key = STAGED_FILE.exec(sql)?.[1]?.replace(/``/g, '`');
       return lake.onTable(table!, 'load', async () => {
         lake.loadStatements += 1;
@@ -157,22 +182,27 @@ export class FakeSession implements SqlExecutor {
         const afterCommit = lake.random() < 0.5;
         if (fail && !afterCommit) throw new InjectedFault('load statement');
         if (key === undefined) throw new Error(`load statement without a staged file: ${sql.slice(0, 80)}`);
+        if (createsTable && lake.tables.has(table!)) throw new Error(`[TABLE_OR_VIEW_ALREADY_EXISTS] ${table}`);
         lake.commitObject(key);
+        if (createsTable) lake.tables.set(table!, { columns: [] });
         await lake.delay();
         if (fail) throw new InjectedFault('load statement (after commit)');
         return [];
-      });
+      }, createsTable);
     }
+    if (!/^(DELETE FROM|UPDATE)/.test(sql)) await lake.ddlGate;
     if (/^(ALTER TABLE|CREATE TABLE)/.test(sql)) {
       return lake.onTable(table!, 'ddl', async () => {
         await lake.delay();
+        if (lake.random() < (lake.plan.ddlFailure ?? 0)) throw new InjectedFault('DDL statement');
+        // Only now is the table there: a load sent earlier is a violation (see onTable).
         if (sql.startsWith('CREATE TABLE')) lake.tables.set(table!, { columns: [] });
         return [];
       });
     }
     if (/^(DELETE FROM|UPDATE)/.test(sql)) {
       // Version retirement: exclusive on its table like DDL, but not a batch load.
-      return lake.onTable(table!, 'ddl', async () => {
+      return lake.onTable(table!, 'retire', async () => {
         await lake.delay();
         return [];
       });

@@ -21,6 +21,8 @@ describe('bench arguments', () => {
     const bare = parse('--bare-merge', '--initial-rows', '1M', '--records', '50k');
     assert.deepEqual([bare.mode, bare.initialRows, bare.records, bare.streams], ['bare-merge', [1_000_000], 50_000, 1]);
     assert.equal(parse('--schema-width', '1000', '--stage-only').schemaWidth, 1000);
+    const many = parse('--streams', '200', '--records', '10k', '--against-one-stream');
+    assert.deepEqual([many.streams, many.records, many.againstOneStream], [200, 10_000, true]);
   });
 
   it('reads --keys and several table sizes for --bare-merge', () => {
@@ -39,6 +41,9 @@ describe('bench arguments', () => {
     assert.throws(() => parse('--bare-merge', '--streams', '3'), /one stream/);
     assert.throws(() => parse('--stage-only', '--ratio'), /full run only/);
     assert.throws(() => parse('--repeat', '0'), /--repeat needs a positive integer/);
+    assert.throws(() => parse('--stage-only', '--against-one-stream'), /full run only/);
+    assert.throws(() => parse('--ratio', '--against-one-stream', '--streams', '200'), /exclude each other/);
+    assert.throws(() => parse('--against-one-stream', '--streams', '1'), /--streams of 2 or more/);
   });
 
   it('turns options into target settings', () => {

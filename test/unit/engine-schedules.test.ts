@@ -19,8 +19,9 @@ import { FakeLakehouse, InjectedFault, type FaultPlan } from '../support/fake-la
  *      once every record of stream s before input line n was committed; the top-level `marker: n`
  *      only once every record before line n was.
  *  I3  states come out in input order (no bookmark moves back) and never twice in a row.
- *  I4  at most `parallelism` loads run at once; no DDL on a table while a load of it runs; no two
- *      loads of one table overlap.
+ *  I4  at most `parallelism` loads and DDL statements run at once; no DDL on a table while a load
+ *      of it runs; no two loads of one table overlap; no load of a table before its CREATE TABLE
+ *      finished (table set-up runs as jobs, while reading goes on).
  *  I5  nothing is left behind: no file in temp_dir, no staged object, no open session.
  *  I6  a run without injected faults loads every record and emits the last input state last;
  *      a run that fails rejects with the injected fault's error.
@@ -83,6 +84,7 @@ const scenario = (faulty: boolean): fc.Arbitrary<Scenario> =>
           choices: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 64 }),
           loadFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
           uploadFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
+          ddlFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
           maxDelayTurns: fc.integer({ min: 0, max: 6 }),
         }),
       }),
@@ -236,7 +238,7 @@ export async function runScenario(s: Scenario): Promise<void> {
       assert.deepEqual(lost, [], 'I6: the run succeeded but records were not committed');
       if (input.lastState !== undefined) assert.deepEqual(emitted.at(-1), input.lastState, 'I6: the last input state is emitted last');
     } else if (outcome !== 'hang') {
-      const injected = s.faults.loadFailure > 0 || s.faults.uploadFailure > 0;
+      const injected = s.faults.loadFailure > 0 || s.faults.uploadFailure > 0 || (s.faults.ddlFailure ?? 0) > 0;
       assert.ok(injected, `I6: the run failed without an injected fault: ${String((outcome.error as Error)?.stack ?? outcome.error)}`);
       assert.ok(outcome.error instanceof InjectedFault || /injected fault/.test(String((outcome.error as Error)?.message)), `I6: failed with ${String((outcome.error as Error)?.stack ?? outcome.error)}`);
     }
@@ -246,6 +248,38 @@ export async function runScenario(s: Scenario): Promise<void> {
 }
 
 const runs = Number(process.env.FC_RUNS ?? 1000);
+
+describe('table set-up as jobs', () => {
+  it('reads the whole input while table set-up is held back, then creates and loads every table', async () => {
+    const streams = 12;
+    const lines: string[] = [];
+    for (let i = 0; i < streams; i += 1) {
+      lines.push(JSON.stringify({ type: 'SCHEMA', stream: `s${i}`, schema: { type: 'object', properties: { id: { type: 'integer' }, uid: { type: 'string' } } }, key_properties: ['id'] }));
+      for (let r = 0; r < 3; r += 1) lines.push(JSON.stringify({ type: 'RECORD', stream: `s${i}`, record: { id: r, uid: `u${i * 3 + r}` } }));
+    }
+    lines.push(JSON.stringify({ type: 'STATE', value: { done: true } }));
+    const tempDir = await mkdtemp(join(tmpdir(), 'target-iomete-ddl-'));
+    try {
+      const { config } = resolveConfig({ host: 'h', lakehouse: 'lh', user: 'u', password: 'p', s3_bucket: 'bucket', default_target_schema: 'pbt', temp_dir: tempDir, parallelism: 2 });
+      const lake = new FakeLakehouse({ choices: [0.3, 0.7, 0.1], loadFailure: 0, uploadFailure: 0, maxDelayTurns: 2 }, 2);
+      const input = Readable.from(lines.map((l) => `${l}\n`));
+      let tablesBeforeEnd = -1;
+      // Table set-up waits until the target has read the last line: a router that waited for it would never get there.
+      lake.ddlGate = new Promise<void>((resolve) => input.once('end', () => resolve()));
+      void lake.ddlGate.then(() => (tablesBeforeEnd = lake.tables.size));
+      const emitted: unknown[] = [];
+      const target = new Target({ config, connect: () => lake.connect(), store: lake.store(), log: silent, state: { write: async (state: unknown) => void emitted.push(state) } as never });
+      await target.run(input);
+      assert.equal(tablesBeforeEnd, 0);
+      assert.equal(lake.tables.size, streams);
+      assert.deepEqual(lake.violations, []);
+      assert.equal(lake.committed.size, streams * 3);
+      assert.deepEqual(emitted, [{ done: true }]);
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('engine under generated schedules', () => {
   it(`keeps every invariant without faults (${runs} runs)`, async () => {

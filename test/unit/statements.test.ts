@@ -20,6 +20,7 @@ import {
   keyRangeCondition,
   type LoadPlan,
   type StagedBatch,
+  createTableAs,
 } from '../../src/sql/statements.js';
 
 const table = { catalog: 'spark_catalog', schema: 'singer', table: 'TEST_TABLE_ONE' };
@@ -80,6 +81,21 @@ describe('SQL builders', () => {
     ));
   it('describeFile reads the fields of a file by path', () =>
     assert.equal(describeFile("s3a://b/it's.parquet"), "DESCRIBE QUERY SELECT * FROM parquet.`s3a://b/it's.parquet`"));
+  it('createTableAs creates the table with the rows a merge into it would leave, typed and (keyed) with properties as CREATE TABLE makes them', () => {
+    const source =
+      'SELECT `c0` AS `C_PK`, `c1` AS `C_VARCHAR`, `c2` AS `C_DATE` FROM (' +
+      'SELECT *, ROW_NUMBER() OVER (PARTITION BY `c0` ORDER BY _metadata.row_index DESC) AS `__rank` FROM parquet.`s3a://staging/stage/x.parquet`) ' +
+      'WHERE `__rank` = 1';
+    assert.equal(
+      createTableAs(plan({}), true),
+      "CREATE TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE` USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read') AS SELECT " +
+        'CAST(`C_PK` AS BIGINT) AS `C_PK`, CAST(`C_VARCHAR` AS STRING) AS `C_VARCHAR`, CAST(`C_DATE` AS TIMESTAMP) AS `C_DATE` ' +
+        `FROM (SELECT * FROM (${source}) s) b`,
+    );
+    // Appends keep every row; hard deletes are skipped as a merge into an empty table skips them.
+    assert.match(createTableAs(plan({ mode: 'insert' }), false), /^CREATE TABLE `spark_catalog`\.`singer`\.`TEST_TABLE_ONE` USING iceberg AS SELECT .* FROM \(SELECT \* FROM \(SELECT `c0` AS `C_PK`, `c1` AS `C_VARCHAR`, `c2` AS `C_DATE` FROM parquet\.`s3a:\/\/staging\/stage\/x\.parquet`\) s\) b$/);
+    assert.match(createTableAs(plan({ batch: withDeletes, hardDelete: true }), true), / s WHERE NOT s\.`_SDC_DELETED_AT` IS NOT NULL\) b$/);
+  });
   it('merge keeps the last record per key and sets only the batch columns', () =>
     assert.equal(
       loadStatement(plan({})),

@@ -30,7 +30,7 @@ describe('TableManager', () => {
     const sql = new RecordingExecutor();
     const tables = new TableManager(sql, 'fail', silent);
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: [] });
-    await tables.create(ref);
+    await tables.materialize(ref);
     assert.equal(sql.statements.at(-1), 'CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING) USING iceberg');
   });
 
@@ -38,9 +38,9 @@ describe('TableManager', () => {
     const sql = new RecordingExecutor();
     const tables = new TableManager(sql, 'fail', silent);
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
-    await tables.create(ref);
+    await tables.materialize(ref);
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
-    await tables.create(ref);
+    await tables.materialize(ref);
     assert.deepEqual(sql.statements, [
       'CREATE SCHEMA IF NOT EXISTS `spark_catalog`.`s`',
       'SHOW TABLES IN `spark_catalog`.`s`',
@@ -56,7 +56,7 @@ describe('TableManager', () => {
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
     const fit = await tables.ensure({ stream: 's-t', table: ref, columns: [id, name, price], keyColumns: ['ID'], reason: 'table versions (ACTIVATE_VERSION at line 3)' });
     assert.equal(fit.wholeTable, true);
-    await tables.create(ref);
+    await tables.materialize(ref);
     assert.deepEqual(sql.statements.slice(2), ["CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `NAME` STRING, `PRICE` DOUBLE) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read')"]);
     assert.deepEqual(lines, ['Creating table `spark_catalog`.`s`.`T` with PRICE for table versions (ACTIVATE_VERSION at line 3)']);
   });
@@ -73,11 +73,41 @@ describe('TableManager', () => {
     const tables = new TableManager(sql, 'fail', silent);
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, columnOf(['qty'], 'integer'), name], keyColumns: ['ID'] });
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, price], keyColumns: ['ID'] });
-    await tables.create(ref);
+    await tables.materialize(ref);
     assert.deepEqual(sql.statements.slice(2), [
       "CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `QTY` BIGINT, `NAME` STRING) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read')",
       'ALTER TABLE `spark_catalog`.`s`.`T` ADD COLUMNS (`PRICE` DOUBLE)',
     ]);
+  });
+
+  it('defers a new table to its first load, or creates it when something else needs it first', async () => {
+    const sql = new RecordingExecutor();
+    const tables = new TableManager(sql, 'fail', silent);
+    const other = { ...ref, table: 'U' };
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: ['ID'] });
+    await tables.ensure({ stream: 's-u', table: other, columns: [id], keyColumns: ['ID'] });
+    // One listing of the schema for both tables, no CREATE yet.
+    assert.deepEqual(sql.statements, ['CREATE SCHEMA IF NOT EXISTS `spark_catalog`.`s`', 'SHOW TABLES IN `spark_catalog`.`s`']);
+    assert.deepEqual(tables.takeDeferred(ref), { ref, columns: [id, name], keyed: true, reasons: [] });
+    assert.equal(tables.takeDeferred(ref), undefined);
+    // A new layout of U before its first batch that drops a column: U is created, then altered.
+    await tables.ensure({ stream: 's-u', table: other, columns: [name], keyColumns: ['ID'] });
+    await tables.materializeAll();
+    assert.deepEqual(sql.statements.slice(2), [
+      "CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`U` (`ID` BIGINT) USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read')",
+      'ALTER TABLE `spark_catalog`.`s`.`U` ADD COLUMNS (`NAME` STRING)',
+    ]);
+  });
+
+  it('columns added before the first load go into the deferred columns its CREATE TABLE ... AS SELECT creates, with the reason logged', async () => {
+    const sql = new RecordingExecutor();
+    const lines: string[] = [];
+    const tables = new TableManager(sql, 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never);
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: [] });
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, name, price], keyColumns: [], reason: 'table versions (ACTIVATE_VERSION at line 3)' });
+    assert.deepEqual(tables.takeDeferred(ref), { ref, columns: [id, name, price], keyed: false, reasons: ['PRICE for table versions (ACTIVATE_VERSION at line 3)'] });
+    assert.equal(sql.statements.length, 2);
+    assert.deepEqual(lines, ['Creating table `spark_catalog`.`s`.`T` with PRICE for table versions (ACTIVATE_VERSION at line 3)']);
   });
 
   it('adds all new columns in one statement and widens int columns', async () => {
