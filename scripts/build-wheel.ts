@@ -55,7 +55,7 @@ interface PackageJson {
   description: string;
   license?: string;
   engines?: Record<string, string>;
-  oclif: { bin: string };
+  oclif: { bin: string; helpOptions?: Record<string, unknown> };
 }
 
 async function readJson<T>(path: string): Promise<T> {
@@ -118,7 +118,8 @@ export function appPackageJson(pkg: PackageJson): Record<string, unknown> {
     license: pkg.license,
     type: 'module',
     engines: pkg.engines,
-    oclif: { bin: pkg.oclif.bin, commands: { strategy: 'single', target: `./${BUNDLE_PATH}` } },
+    // helpOptions shape --help as in the npm build (the summary is printed once).
+    oclif: { bin: pkg.oclif.bin, commands: { strategy: 'single', target: `./${BUNDLE_PATH}` }, ...(pkg.oclif.helpOptions ? { helpOptions: pkg.oclif.helpOptions } : {}) },
   };
 }
 
