@@ -1,3 +1,4 @@
+import { CatalogChanges } from './loading/catalog-changes.js';
 import { homedir, tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -96,9 +97,10 @@ export class Target {
     // One extra session for DDL so table changes never wait behind running loads.
     this.pool = new ExecutorPool(deps.connect, parallelism + 1);
     // A new table is created by its first load (one statement instead of CREATE and MERGE).
-    this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log);
+    const catalog = new CatalogChanges();
+    this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log, catalog);
     this.progress = new Progress(deps.log);
-    this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress);
+    this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress, catalog);
     this.coordinator = new LoadCoordinator(parallelism);
     this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
     if (config.stream_maps) this.mapper = new StreamMapper(config);

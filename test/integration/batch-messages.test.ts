@@ -11,8 +11,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ensureLakehouse } from '../../lakehouse/index.js';
 import { parseBatchMessage, readBatchRecords, s3ObjectOpener } from '../../src/batching/batch-messages.js';
 import { InputError } from '../../src/errors.js';
-import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
-import { configFile, dropSchema, freshSchema, query, runTarget, type RunResult } from './harness.js';
+import { configFile, dropSchema, freshSchema, query, runTarget, type RunResult, testS3Client } from './harness.js';
 
 const ORDERS_SCHEMA = {
   type: 'SCHEMA',
@@ -59,7 +58,7 @@ describe('BATCH files from file:// and the local S3 server', () => {
   before(async () => {
     const lakehouse = await ensureLakehouse();
     bucket = lakehouse.s3_bucket;
-    s3 = new S3Client(s3ClientConfig(lakehouse));
+    s3 = testS3Client(lakehouse);
     dir = await mkdtemp(join(tmpdir(), 'batch-it-'));
     const put = async (name: string, body: Buffer | string) => {
       keys.push(`${prefix}${name}`);

@@ -7,8 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { after, before, describe, it } from 'node:test';
-import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
-import { configFile, dropSchema, ensureConfig, freshSchema, committedRows, rows, runTarget, type RunResult } from './harness.js';
+import { configFile, dropSchema, ensureConfig, freshSchema, committedRows, rows, runTarget, type RunResult, testS3Client } from './harness.js';
 
 type Field = { name: string; type: 'INT64' | 'DOUBLE' | 'BYTE_ARRAY'; data: unknown[] };
 
@@ -28,7 +27,7 @@ describe('BATCH fast path and record path hold the same rules', () => {
   before(async () => {
     const config = await ensureConfig();
     bucket = String(config.s3_bucket);
-    s3 = new S3Client(s3ClientConfig({ ...config, s3_force_path_style: true } as never));
+    s3 = testS3Client(config);
     dir = await mkdtemp(join(tmpdir(), 'batch-rules-'));
   });
   after(async () => {

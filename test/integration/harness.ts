@@ -128,6 +128,15 @@ export async function committedRows(schema: string, table: string, columns = '*'
   });
 }
 
+/**
+ * An S3 client for the tests' own calls (fixtures, checks of what is staged). The target turns
+ * the SDK's retries off and retries by its own policy; these calls keep the SDK's 3 attempts, so
+ * a transient 500 from s3rver does not fail a fixture.
+ */
+export function testS3Client(settings: object): S3Client {
+  return new S3Client({ ...s3ClientConfig({ ...settings, s3_force_path_style: true } as never), maxAttempts: 3 });
+}
+
 /** Column names and types of a table, as DESCRIBE reports them. */
 export async function describe(schema: string, table: string): Promise<Array<[string, string]>> {
   const described = await query(`DESCRIBE TABLE spark_catalog.\`${schema}\`.\`${table}\``);
@@ -170,7 +179,7 @@ export function schemaScope(): { load: (fixture: string, overrides?: Record<stri
 /** Staged objects left under a key prefix (of the local lakehouse, or of `config`'s S3). */
 export async function stagedObjects(prefix: string, config?: Record<string, unknown>): Promise<string[]> {
   const settings = config ?? (await ensureConfig());
-  const client = new S3Client(s3ClientConfig({ ...settings, s3_force_path_style: true } as never));
+  const client = testS3Client(settings);
   try {
     const listed = await client.send(new ListObjectsV2Command({ Bucket: String(settings.s3_bucket), Prefix: prefix }));
     return (listed.Contents ?? []).map((o) => String(o.Key));
@@ -184,7 +193,7 @@ export async function removeStagedObjects(prefix: string, config?: Record<string
   const settings = config ?? (await ensureConfig());
   const keys = await stagedObjects(prefix, settings);
   if (keys.length === 0) return;
-  const client = new S3Client(s3ClientConfig({ ...settings, s3_force_path_style: true } as never));
+  const client = testS3Client(settings);
   try {
     await client.send(new DeleteObjectsCommand({ Bucket: String(settings.s3_bucket), Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
   } finally {

@@ -4,8 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { after, before, describe, it } from 'node:test';
-import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
-import { configFile, dropSchema, ensureConfig, freshSchema, rows, runTarget } from './harness.js';
+import { configFile, dropSchema, ensureConfig, freshSchema, rows, runTarget, testS3Client } from './harness.js';
 
 /** A tap's Parquet BATCH file on S3 is loaded by the lakehouse itself, without re-encoding. */
 describe('Parquet BATCH files on S3', () => {
@@ -17,7 +16,7 @@ describe('Parquet BATCH files on S3', () => {
   before(async () => {
     const config = await ensureConfig();
     bucket = String(config.s3_bucket);
-    s3 = new S3Client(s3ClientConfig({ ...config, s3_force_path_style: true } as never));
+    s3 = testS3Client(config);
     // Key 2 appears twice: the later row (in file order) must win.
     const ids = [1n, 2n, 3n, 2n];
     const file = parquetWriteBuffer({
