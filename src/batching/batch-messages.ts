@@ -11,7 +11,7 @@ import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { jsonSyntaxError } from '../json-syntax.js';
 import { ConfigError, InputError, TargetError, TransientError, asError } from '../errors.js';
-import { parseJson } from '../singer/json.js';
+import { parseJson, isObject } from '../singer/json.js';
 import { parquetFileRecords } from '../staging/parquet-reader.js';
 import { RetryBudget, withRetries } from '../retry-policy.js';
 import { S3_BACKOFF, s3ClientConfig, s3Verdict, type S3Settings } from '../storage/s3-object-store.js';
@@ -318,9 +318,6 @@ export function s3ObjectOpener(settings: S3Settings): { open: OpenS3Object; clos
 
 // --- helpers --------------------------------------------------------------------------------
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function show(value: unknown): string {
   const text = value === undefined ? 'missing' : JSON.stringify(value);

@@ -1,3 +1,4 @@
+import { isObject } from '../singer/json.js';
 import { selectsStream } from '../mapping/stream-mapper.js';
 import { DECIMAL_PRECISION, type SparkType, type ValueKind } from './columns.js';
 
@@ -87,6 +88,3 @@ export function columnTypesFor(stream: string, config: { column_types?: Record<s
   return defaultNumber ? { properties, defaultNumber } : { properties };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

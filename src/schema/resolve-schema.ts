@@ -1,3 +1,4 @@
+import { isObject } from '../singer/json.js';
 import { InputError } from '../errors.js';
 import type { JsonSchema } from '../singer/messages.js';
 
@@ -122,6 +123,3 @@ function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> 
   return out;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -108,3 +108,8 @@ export function stringifyJson(value: unknown): string {
     return stringifyLossless(value) ?? 'null';
   }
 }
+
+/** A JSON object: not null, not an array (the one test every reader of parsed JSON uses). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

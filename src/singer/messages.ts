@@ -1,6 +1,6 @@
 import { jsonSyntaxError } from '../json-syntax.js';
 import { InputError } from '../errors.js';
-import { parseJson, stringifyJson } from './json.js';
+import { parseJson, stringifyJson, isObject } from './json.js';
 
 /** JSON Schema as sent by a tap; only the parts the target reads are typed. */
 export interface JsonSchema {
@@ -163,9 +163,6 @@ function requireStream(o: Record<string, unknown>, line: number): string {
   return stream;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function preview(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;

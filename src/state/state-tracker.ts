@@ -1,4 +1,4 @@
-import { stringifyJson } from '../singer/json.js';
+import { stringifyJson, isObject } from '../singer/json.js';
 
 /**
  * Decides which STATE is safe to emit. Pure: it is told what arrives and what commits, and
@@ -68,15 +68,15 @@ export class StateTracker {
     // S1: the latest state before the first uncommitted change (the latest of all if none).
     const full = first ? first.before : this.latest;
     // A state that is not an object (Singer allows any JSON) cannot be merged: it goes out whole.
-    if (full !== undefined && !isPlainObject(full.value)) return this.emit(full.value);
-    const out: Record<string, unknown> = isPlainObject(full?.value) ? structuredClone(full.value) : {};
+    if (full !== undefined && !isObject(full.value)) return this.emit(full.value);
+    const out: Record<string, unknown> = isObject(full?.value) ? structuredClone(full.value) : {};
     // S2: later bookmarks of streams whose own changes before them are committed.
     for (const stream of this.streams) {
       const source = earliest.has(stream) ? earliest.get(stream)!.before : this.latest;
       if (!source || source === full) continue;
       const bookmarks = bookmarksOf(source.value);
       if (!bookmarks || !Object.hasOwn(bookmarks, stream)) continue;
-      if (!isPlainObject(out.bookmarks)) out.bookmarks = {};
+      if (!isObject(out.bookmarks)) out.bookmarks = {};
       (out.bookmarks as Record<string, unknown>)[stream] = structuredClone(bookmarks[stream]);
     }
     return this.emit(out);
@@ -101,11 +101,8 @@ interface HoldEntry {
 }
 
 function bookmarksOf(state: unknown): Record<string, unknown> | undefined {
-  if (!isPlainObject(state)) return undefined;
+  if (!isObject(state)) return undefined;
   const bookmarks = state.bookmarks;
-  return isPlainObject(bookmarks) ? bookmarks : undefined;
+  return isObject(bookmarks) ? bookmarks : undefined;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
