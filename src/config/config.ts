@@ -5,80 +5,33 @@ import { streamMapProblems } from '../mapping/stream-mapper.js';
 import { columnTypeProblems } from '../schema/column-types.js';
 import { resolveFlattening } from './flattening.js';
 import { type EnvConfig, overlayEnv, valueHidden } from './env.js';
-import { REQUIRED_SETTINGS, configSchema } from './schema.js';
+import { configSchema } from './schema.js';
 import { reviewUnknownNames } from './unknown-keys.js';
-import { SETTINGS, namesOf } from './settings.js';
+import { REQUIRED_SETTINGS, SETTINGS, type SettingValues, namesOf } from './settings.js';
 
 // ajv is published as CommonJS with a default export; under NodeNext the class sits on .default.
 const Ajv = AjvModule.default;
 
-export interface SchemaMappingEntry {
+interface SchemaMappingEntry {
   target_schema: string;
 }
 
-/** The resolved, validated configuration the engine runs with (canonical names, defaults filled). */
-export interface TargetConfig {
-  host: string;
-  port: number;
-  scheme: 'https' | 'http';
-  tls_verify: boolean;
-  tls_ca_file?: string;
-  data_plane?: string;
-  workspace_id?: string;
-  lakehouse: string;
-  http_path?: string;
-  user: string;
-  /** The personal access token (`password` in configs written for the first target). */
-  token: string;
-  connect_timeout_seconds: number;
-  statement_timeout_seconds: number;
-  max_requests_per_second?: number;
-  rate_limit_retry_seconds: number;
-  s3_timeout_seconds: number;
-  s3_retry_seconds: number;
-  progress_interval_seconds: number;
-  database: string;
-  catalog: string;
-  s3_bucket: string;
-  s3_key_prefix: string;
-  s3_endpoint_url?: string;
-  s3_region_name?: string;
-  s3_force_path_style: boolean;
-  s3_acl?: string;
-  aws_access_key_id?: string;
-  aws_secret_access_key?: string;
-  aws_session_token?: string;
-  aws_profile?: string;
-  default_target_schema?: string;
-  schema_mapping?: Record<string, SchemaMappingEntry>;
-  load_method: 'upsert' | 'append-only' | 'overwrite';
-  batch_size_rows: number;
-  batch_max_bytes: number;
-  batch_wait_limit_seconds?: number;
-  flush_all_streams: boolean;
-  parallelism: number;
-  parallelism_max: number;
-  temp_dir?: string;
-  no_compression: boolean;
-  process_activate_version_messages: boolean;
-  type_change_policy: 'fail' | 'rename';
-  primary_key_required: boolean;
-  validate_records: boolean;
-  add_metadata_columns: boolean;
-  hard_delete: boolean;
+/**
+ * The resolved, validated configuration the engine runs with (canonical names, defaults filled):
+ * the settings list's own types (`SettingValues`, derived from src/config/settings.ts, so a new
+ * setting needs no edit here), narrowed where resolution computes or checks more than the
+ * setting's JSON kind.
+ */
+export type TargetConfig = Omit<SettingValues, keyof Resolved> & Resolved;
+
+/** What resolveConfig computes or validates beyond each setting's JSON Schema. */
+interface Resolved {
   /** Effective depth, from `data_flattening_max_level` or `flattening_enabled` + `flattening_max_depth`. */
   data_flattening_max_level: number;
-  on_invalid_datetime: 'fail' | 'null';
-  on_invalid_utf8: 'fail' | 'replace';
-  on_inexact_number: 'fail' | 'round';
+  /** Shape checked by the setting's JSON Schema. */
+  schema_mapping?: Record<string, SchemaMappingEntry>;
   /** Stream selector -> property -> Spark type text (validated by columnTypeProblems). */
   column_types?: Record<string, Record<string, string>>;
-  default_number_type: string;
-  flattening_enabled?: boolean;
-  flattening_max_depth?: number;
-  flattening_max_key_length?: number;
-  stream_maps?: Record<string, unknown>;
-  stream_map_config?: Record<string, unknown>;
 }
 
 export interface ResolvedConfig {
@@ -122,7 +75,7 @@ export function resolveConfig(raw: Record<string, unknown>, env?: EnvConfig): Re
   const unknown = reviewUnknownNames(
     { keys: Object.keys(raw).filter((k) => !knownNames.has(k)), variables: env?.unknown ?? [] },
     isSet,
-    (setting) => (REQUIRED_SETTINGS as readonly string[]).includes(setting) || (TARGET_SCHEMA_SETTINGS.includes(setting) && !TARGET_SCHEMA_SETTINGS.some(isSet)),
+    (setting) => REQUIRED_SETTINGS.includes(setting) || (TARGET_SCHEMA_SETTINGS.includes(setting) && !TARGET_SCHEMA_SETTINGS.some(isSet)),
   );
   problems.unshift(...unknown.problems, ...(env?.problems ?? []));
 

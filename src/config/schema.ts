@@ -1,4 +1,4 @@
-import { SETTINGS, type SettingSpec } from './settings.js';
+import { REQUIRED_SETTINGS, SETTINGS, type SettingSpec } from './settings.js';
 
 /** JSON Schema (draft 2019-09 subset that ajv and Meltano both read) for one setting. */
 export function settingSchema(spec: SettingSpec): Record<string, unknown> {
@@ -21,14 +21,12 @@ export function settingSchema(spec: SettingSpec): Record<string, unknown> {
  * The schema of a resolved config (aliases already folded into canonical names). Unknown keys are
  * allowed so configs written for newer versions still run; they are reported as warnings.
  */
-export const REQUIRED_SETTINGS = ['host', 'lakehouse', 'user', 'token', 's3_bucket'] as const;
-
 export function configSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const spec of SETTINGS) {
     const schema = settingSchema(spec);
     // A required text setting given as "" is as missing as no setting (an empty token only fails later, with HTTP 401).
-    if ((REQUIRED_SETTINGS as readonly string[]).includes(spec.name) && spec.kind === 'string') schema.minLength = 1;
+    if (spec.required === true && spec.kind === 'string') schema.minLength = 1;
     properties[spec.name] = schema;
   }
   return {

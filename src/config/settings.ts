@@ -1,7 +1,12 @@
 /**
  * Every setting the target understands, in one list. The JSON Schema used for validation, the
- * `--about` output, plugin-definition.yml and the README settings table are all generated from it,
- * so a setting is added here and nowhere else.
+ * `--about` output, plugin-definition.yml, the README settings table and the type of the resolved
+ * config (`TargetConfig`, derived from this list's literal type) all come from it.
+ *
+ * Adding a setting: one entry below (in its group's block), the code that reads
+ * `config.<name>`, and a test; then `npm run generate` rewrites the generated files. Its type
+ * follows from the entry: `kind` (and `enum`) give the value's type, and it is optional in
+ * `TargetConfig` unless it has a `default` or is `required`.
  */
 
 export type SettingKind = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
@@ -12,6 +17,8 @@ export interface SettingSpec {
   readonly title: string;
   readonly description: string;
   readonly default?: unknown;
+  /** The run cannot start without it (validation says so and `--about` lists it as required). */
+  readonly required?: boolean;
   /** Never logged; shown as a password field by Meltano. */
   readonly secret?: boolean;
   /** Other names accepted for the same setting (seed spellings, Meltano SDK names). */
@@ -28,11 +35,12 @@ export interface SettingSpec {
   readonly group: 'connection' | 's3' | 'target' | 'loading' | 'records' | 'mapping';
 }
 
-export const SETTINGS: readonly SettingSpec[] = [
+const SETTING_LIST = [
   // --- connection to the lakehouse -----------------------------------------------------------
   {
     name: 'host',
     kind: 'string',
+    required: true,
     title: 'Host',
     description: 'Host name of the iomete SQL endpoint, e.g. `dev.iomete.cloud`.',
     group: 'connection',
@@ -94,6 +102,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     name: 'lakehouse',
     kind: 'string',
+    required: true,
     title: 'Lakehouse',
     description: 'Name of the iomete lakehouse (compute cluster) that runs the SQL.',
     group: 'connection',
@@ -109,6 +118,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     name: 'user',
     kind: 'string',
+    required: true,
     title: 'User',
     description: 'iomete user ID (HTTP Basic user name).',
     group: 'connection',
@@ -116,6 +126,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     name: 'token',
     kind: 'string',
+    required: true,
     title: 'Token',
     description: 'iomete personal access token of `user` (sent as the HTTP Basic password).',
     secret: true,
@@ -142,6 +153,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   {
     name: 's3_bucket',
     kind: 'string',
+    required: true,
     title: 'S3 bucket',
     description: 'Bucket where batches are staged. The lakehouse must be able to read it through `s3a://`.',
     group: 's3',
@@ -537,7 +549,38 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'Values stream map expressions read as `config[...]`, e.g. a hash seed. Never logged.',
     group: 'mapping',
   },
-];
+] as const satisfies readonly SettingSpec[];
+
+/** The list for code that reads it at run time (validation, generators): one type for every entry. */
+export const SETTINGS: readonly SettingSpec[] = SETTING_LIST;
+
+/** The TypeScript type of a setting's value: its `enum` as a union, else its JSON kind. */
+type ValueOf<S extends SettingSpec> = S extends { readonly enum: readonly (infer E)[] }
+  ? E
+  : {
+      string: string;
+      integer: number;
+      number: number;
+      boolean: boolean;
+      object: Record<string, unknown>;
+      array: unknown[];
+    }[S['kind']];
+
+/** A setting always has a value once resolved when it has a default or the run requires it. */
+type AlwaysSet<S extends SettingSpec> = S extends { readonly default: unknown } ? true : S extends { readonly required: true } ? true : false;
+
+type Setting = (typeof SETTING_LIST)[number];
+
+/**
+ * The resolved settings (canonical names, defaults filled) as the list declares them. A new entry
+ * appears here with no further edit; `TargetConfig` (config.ts) adds only what resolution computes.
+ */
+export type SettingValues = { -readonly [S in Setting as AlwaysSet<S> extends true ? S['name'] : never]: ValueOf<S> } & {
+  -readonly [S in Setting as AlwaysSet<S> extends true ? never : S['name']]?: ValueOf<S>;
+};
+
+/** The settings the run cannot start without. */
+export const REQUIRED_SETTINGS: readonly string[] = SETTINGS.filter((spec) => spec.required === true).map((spec) => spec.name);
 
 /** All names a setting may be given under, canonical first. */
 export function namesOf(spec: SettingSpec): string[] {

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { resolveConfig } from '../../src/config/config.js';
+import { type TargetConfig, resolveConfig } from '../../src/config/config.js';
 import { configFromEnv } from '../../src/config/env.js';
+import { REQUIRED_SETTINGS, SETTINGS } from '../../src/config/settings.js';
 import { ConfigError } from '../../src/errors.js';
 
 const minimal = {
@@ -99,6 +100,32 @@ describe('resolveConfig', () => {
 
   it('treats an empty required text setting as missing', () => {
     assert.throws(() => resolveConfig({ ...minimal, token: '' }), /'token' is empty/);
+  });
+
+  it('gives every setting with a default or marked required a value, as its type in TargetConfig promises', () => {
+    const values = new Map<string, unknown>(Object.entries(resolveConfig(minimal).config));
+    const alwaysSet = SETTINGS.filter((spec) => spec.default !== undefined || spec.required === true);
+    assert.deepEqual(
+      alwaysSet.filter((spec) => values.get(spec.name) === undefined).map((spec) => spec.name),
+      [],
+    );
+  });
+
+  it('refuses a config without a setting the list marks required, and only those', () => {
+    assert.deepEqual(REQUIRED_SETTINGS, ['host', 'lakehouse', 'user', 'token', 's3_bucket']);
+    for (const name of REQUIRED_SETTINGS) {
+      const { [name as keyof typeof minimal]: _left, ...rest } = minimal;
+      assert.equal(failure(rest), `Invalid configuration: '${name}' is required`);
+    }
+  });
+
+  it('types each setting from its list entry (checked when the tests compile)', () => {
+    const config: Pick<TargetConfig, 'scheme' | 'port' | 'tls_verify' | 'tls_ca_file' | 'stream_maps'> = { scheme: 'http', port: 10001, tls_verify: false };
+    // @ts-expect-error an enum setting takes only the values its entry lists
+    const method: TargetConfig['load_method'] = 'merge';
+    // @ts-expect-error a setting with a default is never undefined
+    const port: TargetConfig['port'] = undefined;
+    assert.deepEqual([config.scheme, method, port], ['http', 'merge', undefined]);
   });
 });
 
