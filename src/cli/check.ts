@@ -1,3 +1,10 @@
+/**
+ * `--check`: everything a first load needs, tried step by step before any data moves: the config
+ * is valid, the staging bucket takes, returns, lists and deletes an object, the lakehouse opens a session
+ * and answers a query, the catalog is there, and the lakehouse can read what was staged (the step
+ * that fails when the cluster's own S3 settings cannot reach the bucket).
+ */
+
 import { randomUUID } from 'node:crypto';
 import type { TargetConfig } from '../config/config.js';
 import { asError } from '../errors.js';
@@ -7,12 +14,6 @@ import { qualifiedName, quoteIdentifier, quoteString } from '../sql/quote.js';
 import { explainFailure, failureContext } from './explain.js';
 import { describeS3Error, type S3Probe } from './s3-probe.js';
 
-/**
- * `--check`: everything a first load needs, tried step by step before any data moves: the config
- * is valid, the staging bucket takes, returns, lists and deletes an object, the lakehouse opens a session
- * and answers a query, the catalog is there, and the lakehouse can read what was staged (the step
- * that fails when the cluster's own S3 settings cannot reach the bucket).
- */
 export type StepStatus = 'pass' | 'fail' | 'skip';
 
 export interface StepResult {

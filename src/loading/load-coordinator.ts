@@ -18,6 +18,7 @@
  *  C5  `onCommitted` runs synchronously when a job's work succeeds, before its lane moves on and
  *      before any `drain` waiting for it resolves, so bookkeeping is never behind what drains see.
  */
+
 export type Outcome = 'committed' | 'failed' | 'cancelled';
 
 export interface Job {

@@ -1,4 +1,4 @@
-import { epochMicros } from '../staging/parquet-layout.js';
+import { epochMicros } from './calendar.js';
 import { utcFieldsValid } from './datetime.js';
 
 /**

@@ -11,6 +11,8 @@
  * invalid and refused; nothing is guessed.
  */
 
+import { daysIn } from './calendar.js';
+
 const EXTENDED = /^(\d{4,})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)? ?(Z|z|[+-]\d{2}(?::\d{2}(?::\d{2})?|\d{2})?)?)?$/;
 const BASIC = /^(\d{4})(\d{2})(\d{2})[Tt](\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|z|[+-]\d{2}(?:\d{2})?)?$/;
 
@@ -130,11 +132,6 @@ export function normaliseDate(text: string): TimestampResult {
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return { ok: false, problem: 'invalid' };
   if (year > 9999) return { ok: false, problem: 'beyond-9999' };
   return { ok: true, value: `${y}-${mo}-${d}` };
-}
-
-function daysIn(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }
 
 function pad(n: number, width = 2): string {

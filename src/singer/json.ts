@@ -1,3 +1,12 @@
+/**
+ * JSON that keeps numbers exact. Native JSON.parse rounds integers beyond 2^53 (an id of
+ * 9007199254740993 would load as ...992) and decimals of more than 15 significant digits, so
+ * lines that contain a run of 16 or more digits (a decimal point may sit inside it) are parsed with
+ * lossless-json: such integers become BigInt, such decimals ExactNumber. Other lines take the fast
+ * native path, where every number is exact as a double (so are lines with an exponent of three
+ * or more digits: hasLongExponent).
+ */
+
 import { LosslessNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { exactAsDouble } from './decimal-text.js';
 
@@ -13,14 +22,6 @@ export class ExactNumber extends LosslessNumber {
   }
 }
 
-/**
- * JSON that keeps numbers exact. Native JSON.parse rounds integers beyond 2^53 (an id of
- * 9007199254740993 would load as ...992) and decimals of more than 15 significant digits, so
- * lines that contain a run of 16 or more digits (a decimal point may sit inside it) are parsed with
- * lossless-json: such integers become BigInt, such decimals ExactNumber. Other lines take the fast
- * native path, where every number is exact as a double (so are lines with an exponent of three
- * or more digits: hasLongExponent).
- */
 /** Characters a long digit run is made of: 0-9 and '.'. */
 function inRun(code: number): boolean {
   return (code >= 48 && code <= 57) || code === 46;

@@ -1,5 +1,6 @@
 import type { SchemaElement } from 'hyparquet-writer';
 import { DECIMAL_PRECISION, type ValueKind } from '../schema/columns.js';
+import { daysFromCivil, epochMicros } from '../schema/calendar.js';
 import { digits } from '../schema/datetime.js';
 
 /**
@@ -59,16 +60,6 @@ export function parquetSchema(columns: readonly StagedColumn[]): SchemaElement[]
  */
 export const FILE_METADATA = [{ key: 'org.apache.spark.version', value: '3.5.0' }];
 
-/** Days from 1970-01-01 to a proleptic Gregorian date (any year, no Date object involved). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
-}
-
 const STAGED_TIMESTAMP = /^\d{4,5}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}Z$/;
 const STAGED_DATE = /^(\d{4})-(\d\d)-(\d\d)$/;
 
@@ -81,16 +72,6 @@ export function timestampMicros(text: string): bigint {
   if ((y !== 4 && y !== 5) || !STAGED_TIMESTAMP.test(text)) throw new Error(`Staged timestamp '${text}' is not in the staging form`);
   const micros = epochMicros(digits(text, 0, y), digits(text, y + 1, 2), digits(text, y + 4, 2), digits(text, y + 7, 2), digits(text, y + 10, 2), digits(text, y + 13, 2), digits(text, y + 16, 6));
   return typeof micros === 'bigint' ? micros : BigInt(micros);
-}
-
-/**
- * Microseconds since the epoch of a proleptic Gregorian UTC date and time: a number where it is
- * exact (within about ±285 years of 1970), a BigInt beyond.
- */
-export function epochMicros(year: number, month: number, day: number, hour: number, minute: number, second: number, micros: number): number | bigint {
-  const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second;
-  const exact = seconds * 1_000_000 + micros;
-  return Number.isSafeInteger(exact) ? exact : BigInt(seconds) * 1_000_000n + BigInt(micros);
 }
 
 /** Days since the epoch of a staged date (`YYYY-MM-DD`). */

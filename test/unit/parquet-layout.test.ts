@@ -9,7 +9,8 @@ import { parquetMetadataAsync, parquetReadObjects, asyncBufferFromFile } from 'h
 import { compressors } from 'hyparquet-compressors';
 import { normaliseDate, normaliseTimestamp } from '../../src/schema/datetime.js';
 import { BatchFile, StagingError } from '../../src/staging/batch-file.js';
-import { dateDays, daysFromCivil, parquetSchema, timestampMicros, unscaledDecimal } from '../../src/staging/parquet-layout.js';
+import { daysFromCivil } from '../../src/schema/calendar.js';
+import { dateDays, parquetSchema, timestampMicros, unscaledDecimal } from '../../src/staging/parquet-layout.js';
 
 describe('Parquet staging layout', () => {
   it('types every column as the table does', () => {
