@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 
 /** `full`: the CLI against the lakehouse; `stage-only`: bare read vs engine, no lakehouse; `bare-merge`: one flush vs a hand-written MERGE. */
-export type BenchMode = 'full' | 'stage-only' | 'bare-merge';
+type BenchMode = 'full' | 'stage-only' | 'bare-merge';
 
 /**
  * Which existing keys the updates of --bare-merge hit: the oldest (the first rows loaded), the
  * newest (as an incremental tap sends them: recently changed rows), or any, at random.
  */
-export type KeyDistribution = 'oldest' | 'recent' | 'random';
-export const KEY_DISTRIBUTIONS: readonly KeyDistribution[] = ['oldest', 'recent', 'random'];
+type KeyDistribution = 'oldest' | 'recent' | 'random';
+const KEY_DISTRIBUTIONS: readonly KeyDistribution[] = ['oldest', 'recent', 'random'];
 
 export interface BenchOptions {
   mode: BenchMode;
@@ -135,7 +135,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
 }
 
 /** A positive integer, with an optional k (thousand) or M (million) suffix. */
-export function count(text: string, flag: string): number {
+function count(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
   const value = m ? Number(m[1]) * ({ k: 1e3, m: 1e6 }[(m[2] ?? '').toLowerCase() as 'k' | 'm'] ?? 1) : Number.NaN;
   if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer (e.g. 400k, 1M), got '${text}'`);
@@ -143,7 +143,7 @@ export function count(text: string, flag: string): number {
 }
 
 /** One or more counts separated by commas, strictly ascending. */
-export function sizes(text: string, flag: string): number[] {
+function sizes(text: string, flag: string): number[] {
   const values = text.split(',').map((part) => count(part, flag));
   if (values.some((v, i) => i > 0 && v <= values[i - 1]!)) throw new Error(`${flag} sizes must be ascending, got '${text}'`);
   return values;

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureLakehouse, runSql, type LakehouseConfig } from '../lakehouse/index.js';
+import { ensureLakehouse, type LakehouseConfig } from '../lakehouse/index.js';
 import type { SqlExecutor } from '../src/spark/executor.js';
 import { targetSettings, type BenchOptions } from './args.js';
 import { describedColumns } from '../src/sql/described-columns.js';
@@ -41,7 +41,7 @@ export async function bareMerge(options: BenchOptions, root: string): Promise<{ 
   const { S3ObjectStore } = (await import(pathToFileURL(join(dist, 'storage/s3-object-store.js')).href)) as typeof import('../src/storage/s3-object-store.js');
   const store = new S3ObjectStore(targetConfig);
   // One session for the whole benchmark, opened before any clock runs, with the session setting the target uses.
-  const sql: SqlExecutor = new HiveServer2Executor({ ...targetConfig, sessionStatements: ['SET spark.sql.session.timeZone=UTC'] });
+  const sql: SqlExecutor = new HiveServer2Executor({ ...targetConfig, password: targetConfig.token, sessionStatements: ['SET spark.sql.session.timeZone=UTC'] });
   const bench: SizeBench = { root, base, dir, dist, id, options, sql, store, schemas: [], uploaded: [] };
   try {
     const summaries: BareMergeSummary[] = [];

@@ -31,7 +31,7 @@ export interface BareMergeSummary {
 }
 
 /** Acceptance goal: the target's flush at most this factor of the bare MERGE. */
-export const FLUSH_GOAL = 1.2;
+const FLUSH_GOAL = 1.2;
 
 export function formatBareMerge(s: BareMergeSummary): { ok: boolean; text: string } {
   const header = ['run', 'flush ms', 'bare ms', 'MERGE ms', 'flush/bare', 'stmts target/bare', 'rows target/bare'];
@@ -69,7 +69,7 @@ export function formatBareMerge(s: BareMergeSummary): { ok: boolean; text: strin
  * any file, so the key column of the whole table is read; updates of the newest keys touch only
  * the files of the newest rows.
  */
-export const SIZE_GOALS: Readonly<Record<string, number>> = { recent: 1.5, random: 3 };
+const SIZE_GOALS: Readonly<Record<string, number>> = { recent: 1.5, random: 3 };
 
 /** Every size's table, then the flush of the largest size against the smallest one's. */
 export function formatBareMergeSizes(keys: string, sizes: readonly BareMergeSummary[]): { ok: boolean; text: string } {

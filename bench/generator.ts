@@ -87,7 +87,7 @@ const BASE_PROPERTIES: Property[] = [
   },
 ];
 
-export function propertiesFor(width: number): Property[] {
+function propertiesFor(width: number): Property[] {
   if (!Number.isInteger(width) || width < 1) throw new Error(`schema width must be a positive integer, got ${width}`);
   const properties = BASE_PROPERTIES.slice(0, width);
   for (let i = properties.length; i < width; i += 1) {
@@ -102,7 +102,7 @@ export function streamName(index: number): string {
 }
 
 /** Every 10th record of a keyed stream repeats the key sent 5 records earlier (an update). */
-export function isRepeat(streamIndex: number): boolean {
+function isRepeat(streamIndex: number): boolean {
   return streamIndex % 10 === 9;
 }
 

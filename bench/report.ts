@@ -111,7 +111,7 @@ export function formatFlush(flush: FlushStats | undefined, counted: boolean): st
 }
 
 /** Memory goal of --ratio: peak RSS of the larger run at most this factor of the smaller's. */
-export const RSS_RATIO_GOAL = 1.1;
+const RSS_RATIO_GOAL = 1.1;
 
 /** How the larger run compares with the smaller: memory should stay flat as input grows. */
 export function formatRatio(small: BenchResult, large: BenchResult): string {
@@ -125,7 +125,7 @@ export function formatRatio(small: BenchResult, large: BenchResult): string {
 }
 
 /** Goal of the many-streams case (issue 19): M streams take at most this times one stream's wall time. */
-export const STREAMS_RATIO_GOAL = 5;
+const STREAMS_RATIO_GOAL = 5;
 
 /** The same records over many streams against one stream (--against-one-stream). */
 export function formatStreamsRatio(one: BenchResult, many: BenchResult): string {
@@ -137,7 +137,7 @@ export function formatStreamsRatio(one: BenchResult, many: BenchResult): string 
   );
 }
 
-export function throughput(r: BenchResult): number {
+function throughput(r: BenchResult): number {
   return r.records / (r.wallMs / 1000);
 }
 

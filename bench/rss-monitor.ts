@@ -11,7 +11,7 @@ export interface RssSample {
 }
 
 /** Pure: VmHWM and VmRSS of a /proc/<pid>/status text, in bytes. */
-export function parseProcStatus(text: string): { hwm?: number; rss?: number } {
+function parseProcStatus(text: string): { hwm?: number; rss?: number } {
   const kib = (field: string) => {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
     return m ? Number(m[1]) * 1024 : undefined;

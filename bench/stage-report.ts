@@ -25,7 +25,7 @@ export interface StageOnlySummary {
 }
 
 /** Acceptance goals of the record path (issue "3x faster record path"). */
-export const GOALS = { timeRatio: 0.5, cpuFactor: 3 } as const;
+const GOALS = { timeRatio: 0.5, cpuFactor: 3 } as const;
 
 export function sideSummary(runs: readonly ChildResult[]): SideSummary {
   return {

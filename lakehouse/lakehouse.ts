@@ -186,7 +186,7 @@ export async function restartServer(name: ProcessName, settings: LakehouseSettin
   });
 }
 
-export interface ProcessStatus {
+interface ProcessStatus {
   name: string;
   pid: number;
   alive: boolean;

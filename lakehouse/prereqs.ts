@@ -19,7 +19,7 @@ const PROBES: Record<Tool, [string, string[]]> = {
   tar: ['tar', ['--version']],
 };
 
-export class MissingToolsError extends Error {}
+class MissingToolsError extends Error {}
 
 /** Checks every tool first so the user learns about all missing ones at once. */
 export async function requireTools(tools: Tool[]): Promise<void> {

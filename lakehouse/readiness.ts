@@ -12,7 +12,7 @@ export interface ReadinessTarget {
   timeoutMs: number;
 }
 
-export class NotReadyError extends Error {}
+class NotReadyError extends Error {}
 
 const NOTICE_EVERY_MS = 15_000;
 

@@ -196,7 +196,7 @@ function asLakehouseError(error: unknown): Error {
  * may be alone on the first line, with the actual reason on the next one.
  * Everything after that (plan dumps, stack traces) is left out.
  */
-export function serverMessage(raw: string | undefined): string {
+function serverMessage(raw: string | undefined): string {
   const lines = (raw ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '');
   const cleaned = lines.map((line) => line.replace(/^org\.apache\.hive\.service\.cli\.HiveSQLException:\s*/, ''));
   const first = cleaned[0] ?? '';

@@ -32,7 +32,7 @@ export async function ensureRoot(why: string): Promise<void> {
   if (!sudo) throw new Error(`${why}: run it as root or with passwordless sudo`);
 }
 
-export async function isInstalled(pkg: string): Promise<boolean> {
+async function isInstalled(pkg: string): Promise<boolean> {
   const status = await run('dpkg-query', ['-W', '-f=${Status}', pkg]).then(
     (r) => r.stdout,
     () => '',

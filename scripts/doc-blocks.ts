@@ -74,7 +74,7 @@ export function unknownSettings(config: Record<string, unknown>): string[] {
 }
 
 /** Pure: a config block (complete, or a fragment checked over `base`) as the target would read it. */
-export function configProblems(config: Record<string, unknown>, base: Record<string, unknown>): string[] {
+function configProblems(config: Record<string, unknown>, base: Record<string, unknown>): string[] {
   const unknown = unknownSettings(config);
   if (unknown.length > 0) return [`unknown setting(s) ${unknown.map((k) => `'${k}'`).join(', ')}`];
   try {
@@ -131,7 +131,7 @@ function dotenvProblems(text: string): string[] {
 }
 
 /** Pure: shell words of one command line (quotes removed, `$VARS` kept as written). */
-export function shellWords(line: string): string[] {
+function shellWords(line: string): string[] {
   const words: string[] = [];
   let word = '';
   let quote: string | undefined;
@@ -176,7 +176,7 @@ export function shellCommands(text: string): string[][] {
 }
 
 /** Pure: the problems of the target's own arguments (flags and their values). */
-export function targetArgProblems(args: readonly string[], cli: CliFlags): string[] {
+function targetArgProblems(args: readonly string[], cli: CliFlags): string[] {
   const problems: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
@@ -196,7 +196,7 @@ export function targetArgProblems(args: readonly string[], cli: CliFlags): strin
 }
 
 /** Pure: the problems of one command, for the programs whose arguments the documentation can check. */
-export function commandProblems(words: readonly string[], facts: DocFacts): string[] {
+function commandProblems(words: readonly string[], facts: DocFacts): string[] {
   const [program, ...rest] = words;
   if (program === 'target-iomete') return targetArgProblems(rest, facts.cli);
   if (program === 'node' && rest[0] === 'bin/run.js') return targetArgProblems(rest.slice(1), facts.cli);
@@ -248,7 +248,7 @@ export function blockProblems(block: CodeBlock, facts: DocFacts): string[] {
 }
 
 /** Pure: commands quoted inline in the prose (`` `npm ci && npm run package:wheel` ``), with their lines. */
-export function inlineCommands(markdown: string): Array<{ text: string; line: number }> {
+function inlineCommands(markdown: string): Array<{ text: string; line: number }> {
   const found: Array<{ text: string; line: number }> = [];
   let fenced = false;
   for (const [i, line] of markdown.split('\n').entries()) {
@@ -269,7 +269,7 @@ export function documentProblems(file: string, markdown: string, facts: DocFacts
 }
 
 /** Pure: GitHub's anchor of a heading (lower case, punctuation dropped, spaces to dashes). */
-export function headingAnchor(heading: string): string {
+function headingAnchor(heading: string): string {
   return heading
     .trim()
     .toLowerCase()

@@ -64,7 +64,7 @@ export const IOMETE_SETTINGS: readonly string[] = [
  * on its own port, an S3 server on localhost): the test sets them after the iomete ones, the
  * README does not show them.
  */
-export const LOCAL_ENDPOINT_SETTINGS: readonly string[] = ['port', 'scheme', 's3_endpoint_url', 's3_force_path_style'];
+const LOCAL_ENDPOINT_SETTINGS: readonly string[] = ['port', 'scheme', 's3_endpoint_url', 's3_force_path_style'];
 
 /** Every setting a quickstart may set; the test checks that the local lakehouse config has exactly these. */
 export const SETTINGS_TO_SET: readonly string[] = [...IOMETE_SETTINGS, ...LOCAL_ENDPOINT_SETTINGS];
@@ -75,7 +75,7 @@ export function canonicalSettingName(name: string): string {
 }
 
 /** The settings that are secrets: `meltano config set` keeps them in `.env`, never in meltano.yml. */
-export function isSecretSetting(name: string): boolean {
+function isSecretSetting(name: string): boolean {
   return SETTINGS.some((s) => s.name === name && s.secret === true);
 }
 

@@ -24,7 +24,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const NODE_LTS_VERSION = '24.19.0';
 
 /** Where distributions are unpacked (git-ignored, cached by CI). */
-export function nodeCacheDir(): string {
+function nodeCacheDir(): string {
   return join(root, '.cache', 'node');
 }
 

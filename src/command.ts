@@ -287,7 +287,7 @@ interface LoadSummary extends RunSummary {
 const NO_CONFIG = `No configuration: pass --config FILE (JSON), or --config ${ENV_CONFIG} with ${ENV_PREFIX}<SETTING> variables`;
 
 /** The documented exit codes: 0 done, 1 failed, 128 + signal number after a signal stopped the run (data received was loaded). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2, SIGINT: 130, SIGTERM: 143 } as const;
 
 function exitCodeOf(summary: LoadSummary | undefined): number {
   if (!summary) return EXIT.failed;

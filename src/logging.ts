@@ -8,7 +8,7 @@ export type Logger = Pick<winston.Logger, 'error' | 'warn' | 'info' | 'debug'>;
 /** `text`: one human line per event. `json`: the Meltano SDK structured shape Meltano parses. */
 export type LogFormat = 'text' | 'json';
 
-export const APP_NAME = 'target-iomete';
+const APP_NAME = 'target-iomete';
 
 export interface LogSettings {
   level: string;
@@ -130,7 +130,7 @@ export function structuredLine(
 }
 
 /** Pure: one event as a human line; metrics in the SDK's `METRIC: {...}` text form. */
-export function textLine(event: { level: string; message: string; metric_info?: unknown }, now: number): string {
+function textLine(event: { level: string; message: string; metric_info?: unknown }, now: number): string {
   const message = event.metric_info !== undefined ? `METRIC: ${JSON.stringify(event.metric_info)}` : event.message;
   return `${new Date(now).toISOString()} ${event.level.toUpperCase()} ${message}`;
 }

@@ -5,7 +5,7 @@ import type { Logger } from './logging.js';
  * in text logs, or as `"message":"METRIC","metric_info":{...}` in structured logs, which is what
  * Meltano and SDK log tooling read. Timers are in seconds, as the SDK's.
  */
-export type MetricType = 'counter' | 'timer';
+type MetricType = 'counter' | 'timer';
 
 export interface MetricPoint {
   type: MetricType;

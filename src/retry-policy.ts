@@ -28,7 +28,7 @@ export interface Backoff {
 }
 
 /** What a failure allows: undefined = fail now; otherwise retry, after `afterMs` when the server said so. */
-export type Verdict = undefined | { afterMs?: number; backoff?: Backoff };
+type Verdict = undefined | { afterMs?: number; backoff?: Backoff };
 
 /**
  * The failure burst of one service (S3, the lakehouse's gateway), shared by every operation on it.

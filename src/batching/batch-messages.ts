@@ -23,12 +23,12 @@ import { S3_BACKOFF, s3ClientConfig, s3Verdict, type S3Settings } from '../stora
  * reading streams each file record by record, so a batch never sits in memory.
  */
 
-export type BatchEncoding =
+type BatchEncoding =
   | { format: 'jsonl'; compression: 'gzip' | 'none' }
   /** Parquet compresses inside the file; the declared codec is informational. */
   | { format: 'parquet'; compression: ParquetCodec };
 
-export type ParquetCodec = 'none' | 'gzip' | 'snappy' | 'zstd' | 'brotli' | 'lz4' | 'lz4_raw';
+type ParquetCodec = 'none' | 'gzip' | 'snappy' | 'zstd' | 'brotli' | 'lz4' | 'lz4_raw';
 
 export type BatchFileLocation = { scheme: 'file'; url: string; path: string } | { scheme: 's3'; url: string; bucket: string; key: string };
 
@@ -107,7 +107,7 @@ function parseManifest(manifest: unknown, where: Where): BatchFileLocation[] {
 }
 
 /** Pure: where a manifest URL points. Only absolute file:// URLs and s3://bucket/key. */
-export function parseLocation(url: string, entry: number, where: Where): BatchFileLocation {
+function parseLocation(url: string, entry: number, where: Where): BatchFileLocation {
   const bad = (why: string) => new InputError(`BATCH manifest entry ${entry} '${url}' ${why}`, where);
   if (/^s3:\/\//i.test(url)) {
     // The key is taken verbatim (S3 keys may contain '%', '?' or '#'); no URL decoding.
@@ -173,7 +173,7 @@ async function* jsonLinesRows(location: BatchFileLocation, gzip: boolean, openS3
 }
 
 /** Pure: one JSON line of a batch file as a record object. */
-export function parseRecordLine(line: string, url: string, row: number, gzip: boolean, where: ReadWhere): Record<string, unknown> {
+function parseRecordLine(line: string, url: string, row: number, gzip: boolean, where: ReadWhere): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = parseJson(line);
@@ -247,7 +247,7 @@ async function* textLines(stream: Readable, nextLine: () => number): AsyncGenera
 // --- errors ---------------------------------------------------------------------------------
 
 /** Pure: an error while opening a manifest file, as the error the user should see. */
-export function describeOpenError(thrown: unknown, url: string, where: ReadWhere): Error {
+function describeOpenError(thrown: unknown, url: string, where: ReadWhere): Error {
   if (thrown instanceof TargetError) return thrown;
   const error = asError(thrown);
   const code = errorCode(thrown);

@@ -28,5 +28,3 @@ export const CAPABILITIES = [
   // validate_records.
   'validate-records',
 ] as const;
-
-export type Capability = (typeof CAPABILITIES)[number];

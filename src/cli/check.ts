@@ -14,7 +14,7 @@ import { qualifiedName, quoteIdentifier, quoteString } from '../sql/quote.js';
 import { explainFailure, failureContext } from './explain.js';
 import { describeS3Error, type S3Probe } from './s3-probe.js';
 
-export type StepStatus = 'pass' | 'fail' | 'skip';
+type StepStatus = 'pass' | 'fail' | 'skip';
 
 export interface StepResult {
   step: string;
@@ -31,7 +31,7 @@ export interface CheckDeps {
   report: (result: StepResult) => void;
 }
 
-export const STEPS = {
+const STEPS = {
   config: 'config',
   s3Write: 's3 write',
   s3Read: 's3 read',

@@ -31,7 +31,7 @@ export function meltanoKind(spec: SettingSpec): MeltanoKind {
   return spec.kind;
 }
 
-export function meltanoSetting(spec: SettingSpec): MeltanoSetting {
+function meltanoSetting(spec: SettingSpec): MeltanoSetting {
   const kind = meltanoKind(spec);
   return {
     name: spec.name,
@@ -54,7 +54,7 @@ function optionLabel(value: string): string {
 }
 
 /** Pure: every setting, sorted by name as the Hub sorts them. */
-export function meltanoSettings(specs: readonly SettingSpec[] = SETTINGS): MeltanoSetting[] {
+function meltanoSettings(specs: readonly SettingSpec[] = SETTINGS): MeltanoSetting[] {
   return [...specs].sort((a, b) => a.name.localeCompare(b.name)).map(meltanoSetting);
 }
 

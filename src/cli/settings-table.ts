@@ -74,7 +74,7 @@ function describe(spec: SettingSpec): string {
 }
 
 /** Pure: the rule that names every setting's environment variable, said once above the tables. */
-export function environmentRule(): string {
+function environmentRule(): string {
   return (
     `Every setting can also be given as an environment variable: \`${ENV_PREFIX}\` and the setting's name in upper case ` +
     `(\`s3_bucket\` is \`${envVarName('s3_bucket')}\`). The target reads them with \`--config ${ENV_CONFIG}\`, where they win over ` +

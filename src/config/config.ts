@@ -114,7 +114,7 @@ export function resolveConfig(raw: Record<string, unknown>, env?: EnvConfig): Re
  * One error for all problems: a single line for one, else a list, one problem a line. Unknown
  * names that alone would only be warned about are listed too, so the user sees every name to fix.
  */
-export function invalidConfiguration(problems: readonly string[], notes: readonly string[] = []): ConfigError {
+function invalidConfiguration(problems: readonly string[], notes: readonly string[] = []): ConfigError {
   const all = [...problems, ...notes];
   const message =
     all.length === 1 ? `Invalid configuration: ${all[0]}` : `Invalid configuration (${all.length} problems):\n${all.map((p) => `  - ${p}`).join('\n')}`;

@@ -1,7 +1,7 @@
 import { REQUIRED_SETTINGS, SETTINGS, type SettingSpec } from './settings.js';
 
 /** JSON Schema (draft 2019-09 subset that ajv and Meltano both read) for one setting. */
-export function settingSchema(spec: SettingSpec): Record<string, unknown> {
+function settingSchema(spec: SettingSpec): Record<string, unknown> {
   const schema: Record<string, unknown> = {
     type: spec.kind,
     title: spec.title,

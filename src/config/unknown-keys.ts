@@ -11,7 +11,7 @@ const NAMES = [...BY_NAME.keys()];
  * allowed distance grows with the name: one edit for short names, up to three for long ones,
  * so a typo finds its setting and an unrelated key finds none.
  */
-export function closestSettingName(given: string): string | undefined {
+function closestSettingName(given: string): string | undefined {
   const lower = given.toLowerCase();
   const maxDistance = Math.max(1, Math.min(3, Math.floor(lower.length / 4)));
   return closestMatch(lower, NAMES, { maxDistance });

@@ -148,7 +148,7 @@ export class Progress {
 }
 
 /** `0.004 s`, `2.35 s`, `61.2 s`: three significant places for short times, tenths for long ones. */
-export function duration(seconds: number): string {
+function duration(seconds: number): string {
   if (seconds < 1) return `${seconds.toFixed(3)} s`;
   if (seconds < 10) return `${seconds.toFixed(2)} s`;
   return `${seconds.toFixed(1)} s`;

@@ -10,8 +10,8 @@ import jsep from 'jsep';
  * jsep's operator tables are process-wide; nothing else in the target uses jsep.
  */
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '|' | '&' | '^' | '<<' | '>>';
-export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'is' | 'is not';
+type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '|' | '&' | '^' | '<<' | '>>';
+type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'is' | 'is not';
 
 export type Expr =
   | { kind: 'literal'; value: string | number | boolean | null; float?: boolean }
@@ -30,7 +30,7 @@ export type Expr =
 export class ExpressionSyntaxError extends Error {}
 
 /** Longest expression accepted: stream maps are one-liners; this bounds parser recursion. */
-export const MAX_EXPRESSION_LENGTH = 10_000;
+const MAX_EXPRESSION_LENGTH = 10_000;
 
 // Precedences follow Python (higher binds tighter); `if`/`else` sit below `or` so that
 // `a if c else b` parses as `(a if c) else b`, which `convert` turns into a conditional.
@@ -101,7 +101,7 @@ export function parseExpression(source: string): Expr {
 }
 
 /** Deepest tree accepted: real expressions nest a few levels; this keeps evaluation off the stack limit. */
-export const MAX_EXPRESSION_DEPTH = 100;
+const MAX_EXPRESSION_DEPTH = 100;
 const NESTED_TOO_DEEPLY = `expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`;
 
 function convert(node: jsep.Expression, depth: number): Expr {

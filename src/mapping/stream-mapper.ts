@@ -20,7 +20,7 @@ import { MapEvaluationError, toRecordValue, truthy, type Dict, type PyValue } fr
  * `__else__: null` keeps the key properties in the schema as the docs say (not only in records).
  */
 
-export const NULL_STRING = '__NULL__';
+const NULL_STRING = '__NULL__';
 const ELSE = '__else__';
 const FILTER = '__filter__';
 const SOURCE = '__source__';

@@ -39,7 +39,7 @@ export class PyNamespace {
 }
 
 /** Largest string or list an expression may build (guards `'x' * 10**12`). */
-export const MAX_BUILT_LENGTH = 16 * 1024 * 1024;
+const MAX_BUILT_LENGTH = 16 * 1024 * 1024;
 
 export function fail(kind: string, message: string): never {
   throw new MapEvaluationError(`${kind}: ${message}`);
@@ -111,7 +111,7 @@ function unsupported(op: string, a: PyValue, b: PyValue): never {
   fail('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
-export function add(a: PyValue, b: PyValue): PyValue {
+function add(a: PyValue, b: PyValue): PyValue {
   if (typeof a === 'string') {
     if (typeof b !== 'string') fail('TypeError', `can only concatenate str (not "${typeName(b)}") to str`);
     checkLength(a.length + b.length);
@@ -309,7 +309,7 @@ export function pyStr(v: PyValue): string {
   return pyRepr(v);
 }
 
-export function pyRepr(v: PyValue): string {
+function pyRepr(v: PyValue): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return floatText(v);

@@ -8,7 +8,7 @@ import { DECIMAL_PRECISION, type SparkType, type ValueKind } from './columns.js'
  */
 
 /** A chosen column type: the Spark type and how values are staged for it. */
-export interface ColumnTypeChoice {
+interface ColumnTypeChoice {
   type: SparkType;
   kind: ValueKind;
   precision?: number;
@@ -19,7 +19,7 @@ const SIMPLE: Record<string, ValueKind> = { DOUBLE: 'number', BIGINT: 'integer',
 const DECIMAL_TEXT = /^DECIMAL\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)$/i;
 
 /** The choice a type text names, or the problem with it (a phrase naming the allowed forms). */
-export function parseColumnType(text: unknown): ColumnTypeChoice | { problem: string } {
+function parseColumnType(text: unknown): ColumnTypeChoice | { problem: string } {
   const allowed = `use DECIMAL(p,s) with 1 <= p <= ${DECIMAL_PRECISION} and 0 <= s <= p, DOUBLE, BIGINT, STRING, TIMESTAMP, DATE or BOOLEAN`;
   if (typeof text !== 'string') return { problem: `must be a type name (text); ${allowed}` };
   const upper = text.trim().toUpperCase();

@@ -151,7 +151,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * pipelinewise-tap-mysql declares BIGINT UNSIGNED: minimum 0, maximum 18446744073709551615), else
  * undefined (BIGINT holds every value).
  */
-export function integerDigitsBeyondInt64(schema: JsonSchema | undefined): number | undefined {
+function integerDigitsBeyondInt64(schema: JsonSchema | undefined): number | undefined {
   if (schema === undefined) return undefined;
   let digits = 0;
   let beyond = false;
@@ -171,7 +171,7 @@ export function integerDigitsBeyondInt64(schema: JsonSchema | undefined): number
  * the schema decides, and a plain `number` takes `default_number_type` when set. An integer whose
  * bounds leave 64 bits gets DECIMAL(digits,0), or STRING beyond 38 digits (no exact number type).
  */
-export function columnFor(path: readonly string[], schema: JsonSchema, maxKeyLength?: number, types?: StreamColumnTypes): Column {
+function columnFor(path: readonly string[], schema: JsonSchema, maxKeyLength?: number, types?: StreamColumnTypes): Column {
   const kind = valueKindFor(schema);
   const chosen = types?.properties.get(flattenedKey(path, maxKeyLength)) ?? (kind === 'number' ? types?.defaultNumber : undefined);
   if (chosen) {

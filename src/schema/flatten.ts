@@ -6,7 +6,7 @@ export interface FlatProperty {
   schema: JsonSchema;
 }
 
-export const FLATTEN_SEPARATOR = '__';
+const FLATTEN_SEPARATOR = '__';
 
 function isObjectWithProperties(schema: JsonSchema): boolean {
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];

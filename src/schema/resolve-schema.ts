@@ -5,7 +5,7 @@ import type { JsonSchema } from '../singer/messages.js';
 type Where = { stream: string; line?: number };
 
 /** Deeper schemas are refused: no real stream nests this far, and the walk must stay bounded. */
-export const MAX_SCHEMA_DEPTH = 100;
+const MAX_SCHEMA_DEPTH = 100;
 
 /**
  * Pure: the stream schema as columns see it, with local `$ref` (`#/definitions/...`, `#/$defs/...`,

@@ -156,7 +156,7 @@ function numberValue(value: unknown, onInexact: 'fail' | 'round'): Conversion {
 }
 
 /** The error of a number a DOUBLE cannot hold, with the three ways out. */
-export function inexactReason(text: string, n: number): string {
+function inexactReason(text: string, n: number): string {
   return (
     `${shownText(text)} cannot be stored exactly in a DOUBLE column (it would become ${String(n)}); ` +
     `give the column an exact type with the column_types setting (e.g. DECIMAL(38,10)) or default_number_type, ` +

@@ -26,16 +26,16 @@ export type RecordMessage = {
   time_extracted?: string;
   version?: number;
 };
-export type StateMessage = { type: 'STATE'; value: unknown };
+type StateMessage = { type: 'STATE'; value: unknown };
 export type ActivateVersionMessage = { type: 'ACTIVATE_VERSION'; stream: string; version: number };
-export type UnknownMessage = { type: 'UNKNOWN'; rawType: string };
+type UnknownMessage = { type: 'UNKNOWN'; rawType: string };
 /** A BATCH message, checked in detail by batching/batch-messages.ts. */
 export type BatchEnvelope = { type: 'BATCH'; stream: string; raw: Record<string, unknown> };
 
 export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage | BatchEnvelope | UnknownMessage;
 
 /** Messages nesting deeper than this are refused: no real record does, and every later step walks values recursively. */
-export const MAX_NESTING = 100;
+const MAX_NESTING = 100;
 
 export interface ParseOptions {
   /** Receives warnings about messages accepted leniently (a SCHEMA without key_properties). */

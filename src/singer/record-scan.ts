@@ -39,7 +39,7 @@ export const TOKEN_OBJECT = 8;
 export const TOKEN_ARRAY = 9;
 
 /** Deeper lines take the ordinary path, which refuses beyond MAX_NESTING (messages.ts). */
-export const SCAN_MAX_DEPTH = 64;
+const SCAN_MAX_DEPTH = 64;
 /** Objects with more keys than this are not checked for repeated keys, so never canonical. */
 const CANONICAL_MAX_KEYS = 32;
 

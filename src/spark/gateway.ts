@@ -22,7 +22,7 @@ export const RATE_LIMIT_BACKOFF: Backoff = { firstMs: 500, maxMs: 20_000, jitter
 /** A new burst of refusals (and its WARN) starts after this long without a 429. */
 const QUIET_MS = 60_000;
 
-export const DEFAULT_RATE_LIMIT_RETRY_SECONDS = 300;
+const DEFAULT_RATE_LIMIT_RETRY_SECONDS = 300;
 
 /** The gateway refused a request with HTTP 429; `retryAfterMs` is its Retry-After, when given. */
 export class RateLimited extends Error {

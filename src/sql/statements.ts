@@ -27,7 +27,7 @@ function columnList(columns: readonly Pick<Column, 'name' | 'type'>[]): string {
  * data file that holds an updated row (copy-on-write), so a flush costs what its batch holds,
  * not what the table holds (docs/benchmarks.md). Reads apply the delete files until compaction.
  */
-export const KEYED_TABLE_PROPERTIES: Readonly<Record<string, string>> = { 'format-version': '2', 'write.merge.mode': 'merge-on-read' };
+const KEYED_TABLE_PROPERTIES: Readonly<Record<string, string>> = { 'format-version': '2', 'write.merge.mode': 'merge-on-read' };
 
 export function createTable(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[], keyed = false): string {
   return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${columnList(columns)}) USING iceberg${tableProperties(keyed)}`;

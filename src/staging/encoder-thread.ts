@@ -24,7 +24,7 @@ const MAX_QUEUED = 6;
 /** The record path gives up waiting for the encoder after this long without progress. */
 const STALL_MS = 120_000;
 
-export class EncoderThread {
+class EncoderThread {
   private worker: Worker | undefined;
   private readonly queued = new Int32Array(new SharedArrayBuffer(4));
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();

@@ -21,8 +21,8 @@ import { StagingError } from './staging-error.js';
  *      by L1 (the S3 marker's name carries host and pid). Objects of unknown runs are left alone
  *      (the README recommends a lifecycle rule for the prefix).
  */
-export const MARKER_SUFFIX = '.run';
-export const RUNS_FOLDER = '_runs/';
+const MARKER_SUFFIX = '.run';
+const RUNS_FOLDER = '_runs/';
 const RUN_FILE = /^([0-9a-f]{12})-/;
 const SPOOL_FILE = /^batch-[0-9a-f-]{36}\.parquet$/;
 

@@ -44,7 +44,7 @@ const WRITE_CHUNK_BYTES = 1024 * 1024;
  * opened. The descriptor stays the record path's to close (a thread closing a descriptor it did
  * not open is warned about); this side stops using it once the file is finished or dropped.
  */
-export class FileEncoder {
+class FileEncoder {
   private fd: number | undefined;
   private readonly out: ChunkedFileWriter;
   private readonly writer: ParquetWriter;
@@ -97,7 +97,7 @@ export class FileEncoder {
  * Serves the requests of `port`. `queued[0]` counts the row groups sent and not yet encoded: the
  * record path waits when it is high (encoder-thread.ts), so this thread's backlog stays bounded.
  */
-export function serveEncoder(port: MessagePort, queued: Int32Array): void {
+function serveEncoder(port: MessagePort, queued: Int32Array): void {
   const files = new Map<number, FileEncoder>();
   const failures = new Map<number, EncoderFailure>();
   const fail = (id: number, path: string, e: unknown): EncoderFailure => {

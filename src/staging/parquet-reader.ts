@@ -62,7 +62,7 @@ function toRecord(row: Record<string, unknown>, decimalScales: ReadonlyMap<strin
  * Scales of the top-level DECIMAL columns, whose values get their floating-point error rounded
  * away. The schema is a flattened tree: the root, then each element followed by its children.
  */
-export function topLevelDecimalScales(schema: readonly SchemaElement[]): Map<string, number> {
+function topLevelDecimalScales(schema: readonly SchemaElement[]): Map<string, number> {
   const scales = new Map<string, number>();
   const topLevel = schema[0]?.num_children ?? 0;
   let index = 1;

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { configFile, describe as describeTable, fixtures, freshSchema, rows, runTarget, schemaScope, stagedObjects } from './harness.js';
+import { configFile, describe as describeTable, freshSchema, rows, runTarget, schemaScope, stagedObjects } from './harness.js';
 
 const { load, track } = schemaScope();
 

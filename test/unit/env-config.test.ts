@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config/config.js';
 import { castEnvValue, configFromEnv, configSources, envVarName, overlayEnv } from '../../src/config/env.js';
 import { SETTINGS } from '../../src/config/settings.js';
-import { ConfigError } from '../../src/errors.js';
 
 describe('--config ENV', () => {
   it('names variables with the TARGET_IOMETE_ prefix', () => {
