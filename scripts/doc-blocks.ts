@@ -2,6 +2,7 @@ import YAML from 'yaml';
 import { resolveConfig } from '../src/config/config.js';
 import { envVarName } from '../src/config/env.js';
 import { SETTINGS, namesOf } from '../src/config/settings.js';
+import { isObject } from '../src/singer/json.js';
 
 /**
  * The checks that keep the documentation's code blocks runnable or valid (test/unit/readme.test.ts
@@ -84,8 +85,6 @@ function configProblems(config: Record<string, unknown>, base: Record<string, un
     return [(e as Error).message];
   }
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function jsonProblems(text: string, facts: DocFacts): string[] {
   let value: unknown;

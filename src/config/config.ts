@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { HIVE_NAME } from '../schema/naming.js';
 import { streamMapProblems } from '../mapping/stream-mapper.js';
 import { columnTypeProblems } from '../schema/column-types.js';
+import { isObject } from '../singer/json.js';
 import { resolveFlattening } from './flattening.js';
 import { type EnvConfig, overlayEnv, valueHidden } from './env.js';
 import { configSchema } from './schema.js';
@@ -139,7 +140,7 @@ function schemaNameProblems(canonical: Record<string, unknown>): string[] {
   };
   check(canonical.default_target_schema, 'default_target_schema');
   const mapping = canonical.schema_mapping;
-  if (mapping && typeof mapping === 'object' && !Array.isArray(mapping)) {
+  if (isObject(mapping)) {
     for (const [source, entry] of Object.entries(mapping)) {
       if (entry && typeof entry === 'object') check((entry as Record<string, unknown>).target_schema, `schema_mapping.${source}.target_schema`);
     }

@@ -1,4 +1,5 @@
 import { ConfigError, InputError } from '../errors.js';
+import { isObject } from '../singer/json.js';
 import type { ActivateVersionMessage, JsonSchema, RecordMessage, SchemaMessage, SingerMessage } from '../singer/messages.js';
 import { evaluate, type Scope } from './evaluate.js';
 import { ExpressionSyntaxError, parseExpression, type Expr } from './expression.js';
@@ -73,7 +74,6 @@ interface SourceStream {
   transformed: boolean;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNullRule = (v: unknown) => v === null || v === NULL_STRING;
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
