@@ -73,9 +73,9 @@ describe('the closing summary tells where the time went', () => {
     assert.equal(run.code, 0, run.stderr);
     const { line, seconds } = summaryOf(run.stderr);
     assert.match(line, /: 25 line\(s\) read \(3 SCHEMA, 6 RECORD, 10 STATE, 6 ACTIVATE_VERSION\); 3 batch\(es\) loaded, rows committed: /);
-    // Six records take no time to stage. Table set-up runs as jobs in the tables' lanes: without a
-    // number column no record waits for it, and the reader waits for set-up and loads at the end.
-    assert.ok(seconds.staging! < 0.1, line);
+    // Table set-up runs as jobs in the tables' lanes: without a number column no record waits for
+    // it, and the reader waits for set-up and loads at the end, far longer than six records take to
+    // stage (no bound in seconds: a loaded machine stages them in 0.1 s as well).
     assert.equal(seconds['waiting for table set-up'], 0, line);
     assert.ok(seconds['waiting for loads']! > seconds.staging!, line);
     // The summary's duration is the sync_duration metric's.
