@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { setTimeout as delay } from 'node:timers/promises';
 import { buildConfig, endpointOf, readConfig, thriftUrl, writeConfig, type LakehouseConfig } from './config.js';
 import { tailLines } from './fsutil.js';
 import { ensureJars, toolsForJars } from './jars.js';
@@ -19,6 +20,8 @@ import type { Row } from './rows.js';
 
 const LOG_TAIL_LINES = 40;
 const PROBE_TIMEOUT_MS = 10_000;
+/** How long a stack whose processes all run may stay silent before it counts as broken. */
+const BUSY_PATIENCE_MS = 120_000;
 
 /** Starts s3rver and the Spark Thrift Server unless they already run; resolves once both answer. */
 export async function startLakehouse(settings: LakehouseSettings = loadSettings()): Promise<LakehouseConfig> {
@@ -56,12 +59,23 @@ function reuse(pidFile: PidFile, paths: LakehousePaths): LakehouseConfig {
   return config;
 }
 
-/** The recorded processes, if all of them still run and the endpoint answers. */
+/**
+ * The recorded processes, if all of them still run and the endpoint answers. A server whose
+ * processes all live but that is slow to answer (a machine busy with other work) is asked again
+ * until BUSY_PATIENCE_MS have passed: tearing down a live stack that others are using would fail
+ * their runs, so only a stack with a dead process, or one silent for that long, is replaced.
+ */
 async function answeringPidFile(paths: LakehousePaths): Promise<PidFile | undefined> {
   const pidFile = readPidFile(paths.pidFile);
-  if (!pidFile || !pidFile.processes.every((proc) => isRunning(proc, paths.state))) return undefined;
-  const probe = await probeEndpoint(endpointOf(buildConfig(pidFile)), PROBE_TIMEOUT_MS);
-  return probe.ok ? pidFile : undefined;
+  const deadline = Date.now() + BUSY_PATIENCE_MS;
+  while (pidFile && pidFile.processes.every((proc) => isRunning(proc, paths.state))) {
+    const probe = await probeEndpoint(endpointOf(buildConfig(pidFile)), PROBE_TIMEOUT_MS);
+    if (probe.ok) return pidFile;
+    if (Date.now() >= deadline) break;
+    say(`the running stack did not answer within ${PROBE_TIMEOUT_MS / 1000} s (${probe.reason ?? 'no answer'}); asking again`);
+    await delay(1_000);
+  }
+  return undefined;
 }
 
 /** A half-dead stack (one process crashed, or a start was interrupted) is torn down and started anew. */
