@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readBatchRecords, parseBatchMessage } from '../../src/batching/batch-messages.js';
 import { S3ProbeClient } from '../../src/cli/s3-probe.js';
@@ -65,6 +68,22 @@ describe('S3 requests per operation', () => {
       }
     }
     assert.deepEqual({ requests, connections }, { requests: 4, connections: 4 });
+  });
+
+  it('staging: an upload sends one request per attempt', async () => {
+    requests = 0;
+    const retries: string[] = [];
+    const dir = await mkdtemp(join(tmpdir(), 'target-iomete-s3-requests-'));
+    const store = new S3ObjectStore(settings(portOf(slowDown), 1), (message) => retries.push(message));
+    try {
+      await writeFile(join(dir, 'batch.parquet'), 'PAR1');
+      await assert.rejects(store.upload(join(dir, 'batch.parquet'), 'stage/batch.parquet'), /^StorageError: Upload of the batch to s3:\/\/b\/stage\/batch\.parquet failed: SlowDown, HTTP 503: /);
+      assert.ok(retries.length >= 1, retries.join('\n'));
+      assert.equal(requests, retries.length + 1, 'one request per attempt');
+    } finally {
+      store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a BATCH file on S3: one request per attempt; staging and BATCH reads share one budget', async () => {
