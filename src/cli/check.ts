@@ -163,7 +163,7 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
 const PROBE_COLUMN = 'c0';
 
 /** Pure: a Parquet file of one row, whose one text column holds `value`. */
-export function probeFile(value: string): Uint8Array {
+function probeFile(value: string): Uint8Array {
   return new Uint8Array(parquetWriteBuffer({ columnData: [{ name: PROBE_COLUMN, data: [value], type: 'STRING' }], codec: 'UNCOMPRESSED' }));
 }
 

@@ -24,7 +24,7 @@ export interface S3Timeouts {
 }
 
 /** Pure: the timeouts the settings give (connect_timeout_seconds, s3_timeout_seconds). */
-export function s3Timeouts(settings: Pick<S3Settings, 'connect_timeout_seconds' | 's3_timeout_seconds'>): S3Timeouts {
+function s3Timeouts(settings: Pick<S3Settings, 'connect_timeout_seconds' | 's3_timeout_seconds'>): S3Timeouts {
   return { connectMs: (settings.connect_timeout_seconds ?? 30) * 1000, requestMs: (settings.s3_timeout_seconds ?? 120) * 1000 };
 }
 
