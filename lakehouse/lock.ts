@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { removeAll } from './fsutil.js';
-import { say, sleep } from './log.js';
+import { say } from './log.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pidExists } from './processes.js';
 
 const WAIT_LIMIT_MS = 30 * 60_000;

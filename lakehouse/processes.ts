@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJson, removeAll, writeJson } from './fsutil.js';
-import { sleep } from './log.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type ProcessName = 'sts' | 's3rver';
 

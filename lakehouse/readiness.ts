@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { portAnswers } from './ports.js';
 import { isRunning, type ManagedProcess } from './processes.js';
-import { say, seconds, sleep } from './log.js';
+import { say, seconds } from './log.js';
 import { HOST } from './settings.js';
 import { probeEndpoint, type ThriftEndpoint } from './thrift-client.js';
 

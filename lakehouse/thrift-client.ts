@@ -1,6 +1,6 @@
 import http from 'node:http';
 import hive from 'hive-driver';
-import { sleep } from './log.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeRows, type Row } from './rows.js';
 
 const { TCLIService, TCLIService_types } = hive.thrift;

@@ -228,7 +228,7 @@ export default class TargetIomete extends Command {
 
   /** Runs the load; `run.target` is set once the run has started (a failure after it is a failed run). */
   private async load(config: TargetConfig, inputPath: string | undefined, log: Logger, run: { target?: Target }): Promise<LoadSummary> {
-    const [{ HiveServer2Executor }, { LakehouseGateway }, { S3ObjectStore }, { StateWriter }, { Target }, { Metrics }, { endpointUrl }] = await Promise.all([
+    const [{ HiveServer2Executor }, { LakehouseGateway }, { S3ObjectStore }, { StateWriter }, { Target }, { Metrics }, { endpointUrl }, { sessionSetup }] = await Promise.all([
       import('./spark/hiveserver2-executor.js'),
       import('./spark/gateway.js'),
       import('./storage/s3-object-store.js'),
@@ -236,6 +236,7 @@ export default class TargetIomete extends Command {
       import('./target.js'),
       import('./metrics.js'),
       import('./spark/endpoint.js'),
+      import('./sql/session.js'),
     ]);
     const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
     // One for the run: every session's requests share the pacing and the 429 budget.
@@ -246,8 +247,7 @@ export default class TargetIomete extends Command {
         password: config.token,
         ca,
         gateway,
-        // Timestamps are written and read as UTC whatever the lakehouse's default zone.
-        sessionStatements: ['SET spark.sql.session.timeZone=UTC'],
+        sessionStatements: sessionSetup(),
         onRetry: (message) => log.warn(message),
         onStatement: (sql) => log.debug(`SQL: ${sql}`),
       });
@@ -266,7 +266,9 @@ export default class TargetIomete extends Command {
     const { name, version } = packageInfo();
     log.info(`${name} v${version}, Node.js ${process.version}; loading into ${endpointUrl(config)}, staging in s3://${config.s3_bucket}/${config.s3_key_prefix}`);
     try {
-      const target = new Target({ config, connect, store, state: new StateWriter(process.stdout), log, metrics: new Metrics(log) });
+      // BATCH files on S3 are read through the staging store: one S3 client and one retry budget for the run.
+      const openS3Object = (bucket: string, key: string) => store.open(bucket, key);
+      const target = new Target({ config, connect, store, openS3Object, state: new StateWriter(process.stdout), log, metrics: new Metrics(log) });
       run.target = target;
       const summary = await target.run(input, stop.signal);
       if (signal) log.warn(`Stopped early on ${signal}: the rows received were loaded`);

@@ -26,6 +26,7 @@ import { TableRegistry } from './schema/table-registry.js';
 import { StateTracker } from './state/state-tracker.js';
 import type { StateWriter } from './state/state-writer.js';
 import type { ObjectStore } from './storage/object-store.js';
+import { sameBytes } from './singer/same-bytes.js';
 
 export interface TargetDeps {
   config: TargetConfig;
@@ -331,14 +332,10 @@ export class Target {
 
   /** The sink of the stream whose name is `bytes[start, end)`; byte comparisons for the first few streams. */
   private sinkNamed(bytes: Buffer, start: number, end: number): StreamSink | undefined {
-    const length = end - start;
     const names = this.sinkNames;
     for (let n = 0; n < names.length && n < 16; n += 1) {
       const { name, sink } = names[n]!;
-      if (name.length !== length) continue;
-      let i = 0;
-      while (i < length && name[i] === bytes[start + i]) i += 1;
-      if (i === length) return sink;
+      if (sameBytes(bytes, start, end, name, 0, name.length)) return sink;
     }
     return names.length > 16 ? this.sinks.get(bytes.toString('utf8', start, end)) : undefined;
   }

@@ -8,13 +8,12 @@ import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { jsonSyntaxError } from '../json-syntax.js';
 import { ConfigError, InputError, TargetError, TransientError, asError } from '../errors.js';
 import { parseJson, isObject } from '../singer/json.js';
 import { parquetFileRecords } from '../staging/parquet-reader.js';
-import { RetryBudget, withRetries } from '../retry-policy.js';
-import { S3_BACKOFF, s3ClientConfig, s3Verdict, type S3Settings } from '../storage/s3-object-store.js';
+import type { S3Settings } from '../storage/s3-client.js';
+import { S3ObjectStore } from '../storage/s3-object-store.js';
 
 /**
  * Singer BATCH messages as the Meltano SDK sends them: instead of RECORD lines, a stream's records
@@ -297,23 +296,14 @@ function errorCode(thrown: unknown): string | undefined {
 // --- S3 -------------------------------------------------------------------------------------
 
 /**
- * The default OpenS3Object: GetObject with the target's S3 settings (the manifest's bucket may
- * differ from the staging bucket; the same credentials must be able to read it). Call close()
- * when done to free the client's sockets.
+ * An OpenS3Object of its own, for a caller that has no run's S3ObjectStore at hand: GetObject with
+ * the target's S3 settings (the manifest's bucket may differ from the staging bucket; the same
+ * credentials must be able to read it). A run passes its store's `open` instead, so that BATCH
+ * reads and staging share one client and one retry budget. Call close() to free the sockets.
  */
-export function s3ObjectOpener(settings: S3Settings): { open: OpenS3Object; close: () => void } {
-  const client = new S3Client(s3ClientConfig(settings));
-  // Opening an object is safe to repeat; reading its body is not retried (the rows are half read).
-  const policy = { classify: s3Verdict, backoff: S3_BACKOFF, budget: new RetryBudget((settings.s3_retry_seconds ?? 60) * 1000) };
-  return {
-    open: async (bucket, key) => {
-      const answer = await withRetries(policy, () => client.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
-      if (!answer.Body) throw new Error(`S3 returned no body for s3://${bucket}/${key}`);
-      // In Node the SDK's body is an http.IncomingMessage, a Readable.
-      return answer.Body as Readable;
-    },
-    close: () => client.destroy(),
-  };
+export function s3ObjectOpener(settings: S3Settings, onRetry?: (message: string) => void): { open: OpenS3Object; close: () => void } {
+  const store = new S3ObjectStore(settings, onRetry);
+  return { open: (bucket, key) => store.open(bucket, key), close: () => store.close() };
 }
 
 // --- helpers --------------------------------------------------------------------------------

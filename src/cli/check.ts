@@ -10,9 +10,13 @@ import type { TargetConfig } from '../config/config.js';
 import { asError } from '../errors.js';
 import { endpointUrl } from '../spark/endpoint.js';
 import type { SqlExecutor } from '../spark/executor.js';
-import { qualifiedName, quoteIdentifier, quoteString } from '../sql/quote.js';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { readProbeFile, selectOne, showSchemas } from '../sql/check-statements.js';
+import { qualifiedName } from '../sql/quote.js';
+import { sessionSetup } from '../sql/session.js';
 import { explainFailure, failureContext } from './explain.js';
-import { describeS3Error, type S3Probe } from './s3-probe.js';
+import { describeS3Error } from '../storage/s3-errors.js';
+import type { S3Probe } from './s3-probe.js';
 
 type StepStatus = 'pass' | 'fail' | 'skip';
 
@@ -72,10 +76,10 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
     return result;
   };
   const id = randomUUID();
-  const key = `${config.s3_key_prefix}_target_iomete_check/${id}.json`;
+  const key = `${config.s3_key_prefix}_target_iomete_check/${id}.parquet`;
   const location = `s3a://${config.s3_bucket}/${key}`;
   const probeValue = `target-iomete check ${id}`;
-  const body = `${JSON.stringify({ probe: probeValue })}\n`;
+  const body = probeFile(probeValue);
   // Known failures get the one-line explanation a run prints too; others their own message.
   const context = failureContext(config);
   const s3Failure = (e: unknown) => explainFailure(e, context, 's3') ?? describeS3Error(e);
@@ -91,7 +95,7 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
     record(
       await step(STEPS.s3Read, async () => {
         const read = await deps.probe.get(key);
-        if (read !== body) throw new Error(`read back ${read.length} bytes that differ from the ${body.length} written; is 's3_endpoint_url' a real S3 API?`);
+        if (Buffer.compare(read, body) !== 0) throw new Error(`read back ${read.length} bytes that differ from the ${body.length} written; is 's3_endpoint_url' a real S3 API?`);
         return 'read the probe back unchanged';
       }, s3Failure),
     );
@@ -113,7 +117,7 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
   try {
     const session = record(
       await lakehouseStep(STEPS.session, async () => {
-        await sql.query('SET spark.sql.session.timeZone=UTC');
+        for (const statement of sessionSetup()) await sql.query(statement);
         return `opened a session on ${endpointUrl(config)} as '${config.user}'`;
       }),
     );
@@ -122,14 +126,14 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
     } else {
       record(
         await lakehouseStep(STEPS.query, async () => {
-          const rows = await sql.query('SELECT 1 AS probe');
+          const rows = await sql.query(selectOne());
           if (String(rows[0]?.probe) !== '1') throw new Error(`SELECT 1 returned ${JSON.stringify(rows)}`);
           return 'SELECT 1 returned 1';
         }),
       );
       record(
         await lakehouseStep(STEPS.catalog, async () => {
-          const rows = await sql.query(`SHOW NAMESPACES IN ${quoteIdentifier(config.catalog)}`);
+          const rows = await sql.query(showSchemas(config.catalog));
           return `catalog '${config.catalog}' answers (${rows.length} schema(s))${targetSchemaNote(config, rows)}`;
         }),
       );
@@ -156,19 +160,21 @@ export async function runChecks(config: TargetConfig, deps: CheckDeps): Promise<
   return results;
 }
 
-/** The lakehouse reads the staged probe through s3a:// as a load reads a batch: a temporary view. */
+/** The probe's one column: named as the first field of a staged batch file (staging/parquet-layout.ts). */
+const PROBE_COLUMN = 'c0';
+
+/** Pure: a Parquet file of one row, whose one text column holds `value`. */
+function probeFile(value: string): Uint8Array {
+  return new Uint8Array(parquetWriteBuffer({ columnData: [{ name: PROBE_COLUMN, data: [value], type: 'STRING' }], codec: 'UNCOMPRESSED' }));
+}
+
+/** The lakehouse reads the staged probe through s3a:// as a load reads a batch: Parquet, by path. */
 async function readStaged(sql: SqlExecutor, location: string, expected: string): Promise<string> {
-  const view = `target_iomete_check_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  await sql.query(`CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(view)} (probe STRING) USING json OPTIONS (path ${quoteString(location)})`);
-  try {
-    const rows = await sql.query(`SELECT probe FROM ${quoteIdentifier(view)}`);
-    if (rows.length !== 1 || rows[0]?.probe !== expected) {
-      throw new Error(`read ${rows.length} row(s) from ${location} instead of the probe`);
-    }
-    return `read the probe from ${location}`;
-  } finally {
-    await sql.query(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`).catch(() => undefined);
+  const rows = await sql.query(readProbeFile(location, PROBE_COLUMN));
+  if (rows.length !== 1 || rows[0]?.[PROBE_COLUMN] !== expected) {
+    throw new Error(`read ${rows.length} row(s) from ${location} instead of the probe`);
   }
+  return `read the probe from ${location}`;
 }
 
 function targetSchemaNote(config: TargetConfig, rows: ReadonlyArray<Record<string, unknown>>): string {

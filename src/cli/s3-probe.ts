@@ -1,13 +1,13 @@
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ObjectCannedACL } from '@aws-sdk/client-s3';
-import { s3ClientConfig, type S3Settings } from '../storage/s3-object-store.js';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type ObjectCannedACL, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client, type S3Settings, type S3Timeouts } from '../storage/s3-client.js';
 
 /**
  * The object operations `--check` tries: the staging store's upload, listing (of run markers) and
  * delete, and a read that shows the object arrived whole.
  */
 export interface S3Probe {
-  put(key: string, body: string): Promise<void>;
-  get(key: string): Promise<string>;
+  put(key: string, body: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array>;
   /** Keys under `prefix` (the first page is enough for a probe). */
   list(prefix: string): Promise<string[]>;
   remove(key: string): Promise<void>;
@@ -24,29 +24,25 @@ export class S3ProbeClient implements S3Probe {
 
   constructor(
     private readonly settings: S3Settings,
-    timeouts: { connectMs: number; requestMs: number } = { connectMs: 5_000, requestMs: 20_000 },
+    timeouts: S3Timeouts = { connectMs: 5_000, requestMs: 20_000 },
   ) {
-    this.client = new S3Client({
-      ...s3ClientConfig(settings),
-      requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs },
-    });
+    this.client = createS3Client(settings, timeouts);
   }
 
-  async put(key: string, body: string): Promise<void> {
+  async put(key: string, body: Uint8Array): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.settings.s3_bucket,
         Key: key,
         Body: body,
-        ContentType: 'application/json',
         ...(this.settings.s3_acl ? { ACL: this.settings.s3_acl as ObjectCannedACL } : {}),
       }),
     );
   }
 
-  async get(key: string): Promise<string> {
+  async get(key: string): Promise<Uint8Array> {
     const result = await this.client.send(new GetObjectCommand({ Bucket: this.settings.s3_bucket, Key: key }));
-    return (await result.Body?.transformToString('utf8')) ?? '';
+    return (await result.Body?.transformToByteArray()) ?? new Uint8Array();
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -61,16 +57,4 @@ export class S3ProbeClient implements S3Probe {
   close(): void {
     this.client.destroy();
   }
-}
-
-/**
- * Pure: a readable reason for an S3 failure that `explainFailure` does not know (SDK errors carry
- * a name and often an HTTP status).
- */
-export function describeS3Error(e: unknown): string {
-  const error = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-  const status = error.$metadata?.httpStatusCode;
-  const name = error.name && error.name !== 'Error' ? error.name : error.code;
-  const message = error.message && error.message !== name ? error.message : '';
-  return [[name, status ? `HTTP ${status}` : undefined].filter(Boolean).join(', '), message].filter((p) => p).join(': ');
 }

@@ -30,6 +30,7 @@ import {
 import { tableName, type KeyBounds, type LoadColumn, type LoadMode } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
 import { SPAN, type Cell, type Spans } from '../staging/row-block.js';
+import { sameBytes } from '../singer/same-bytes.js';
 
 type CellMaker = (message: RecordMessage, line: number, from: string) => StagedValue;
 /** Converts a record value for one column (the rules of convertValue, fast cases first). */
@@ -353,16 +354,7 @@ export class StreamSink {
     const guess = f < this.predicted.length ? this.predicted[f]! : -1;
     if (guess >= 0) {
       const name = this.fieldNames[guess]!;
-      if (name.length === end - start) {
-        let same = true;
-        for (let i = 0; i < name.length; i += 1) {
-          if (bytes[start + i] !== name[i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return guess;
-      }
+      if (sameBytes(bytes, start, end, name, 0, name.length)) return guess;
     }
     const column = this.fieldColumn.get(bytes.toString('utf8', start, end)) ?? -1;
     if (f < this.predicted.length) this.predicted[f] = column;

@@ -8,18 +8,8 @@ import type { ExecutorPool } from '../spark/executor-pool.js';
 import type { SqlExecutor } from '../spark/executor.js';
 import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import {
-  createTableAs,
-  describeFile,
-  loadStatement,
-  matchFileFields,
-  namesNoColumn,
-  tableName,
-  wideMergeSettings,
-  type FileField,
-  type LoadColumn,
-  type LoadPlan,
-} from '../sql/statements.js';
+import { describeFile, matchFileFields, namesNoColumn, tableName, type FileField, type LoadColumn, type LoadPlan, type StagedBatch } from '../sql/statements.js';
+import { compileLoad, type CompiledLoad } from '../sql/compile-load.js';
 import { describedColumns } from '../sql/described-columns.js';
 
 export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
@@ -75,7 +65,7 @@ export class BatchLoader {
       uploaded = true;
       this.log.debug(`Staged ${batch.file.rowCount} row(s) of stream '${batch.stream}' as ${location}`);
       // One statement per batch: the load reads the staged file by path (no view to create or drop).
-      const plan: LoadPlan = { ...batch, batch: { location, format: 'staged', columns: batch.columns } };
+      const plan = loadPlan(batch, { location, format: 'staged' });
       await this.pool.withExecutor(async (sql) => {
         this.log.debug(
           batch.createsTable
@@ -84,9 +74,9 @@ export class BatchLoader {
         );
         const loading = this.progress?.begin('load', `${batch.createsTable ? 'CREATE TABLE AS SELECT' : batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
         try {
-          const creates = batch.createsTable;
+          const compiled = compileLoad(plan, batch.createsTable);
           // A first load creates its table, so it waits its turn among the run's catalog changes.
-          statementMs = creates ? await this.catalog.run(() => timed(sql, createTableAs(plan, creates.keyed))) : await this.runLoad(sql, plan);
+          statementMs = batch.createsTable ? await this.catalog.run(() => this.run(sql, compiled)) : await this.run(sql, compiled);
         } finally {
           if (loading !== undefined) this.progress?.end(loading);
         }
@@ -125,26 +115,25 @@ export class BatchLoader {
         batch.keyColumns,
       );
       if (!fileFields) return false;
-      await this.runLoad(sql, { ...batch, batch: { location, format: 'parquet', columns: batch.columns, fileFields } });
+      await this.run(sql, compileLoad(loadPlan(batch, { location, format: 'parquet', fileFields })));
       this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
       return true;
     });
   }
 
   /**
-   * Sends the load statement of `plan` in `sql`'s session, with a wide MERGE's session settings
-   * around it (see wideMergeSettings). Returns the statement's own milliseconds.
+   * Sends a compiled load in `sql`'s session: the statements before it, the load statement, and
+   * those that put the session back, whatever happened. Returns the load statement's milliseconds.
    */
-  private async runLoad(sql: SqlExecutor, plan: LoadPlan): Promise<number> {
-    const wide = wideMergeSettings(plan);
-    // A setting the lakehouse refuses only costs planning time: the load goes on without it.
-    if (wide) await sql.query(wide.before).catch((e: Error) => this.log.debug(`Planning setting not applied: ${e.message}`));
+  private async run(sql: SqlExecutor, load: CompiledLoad): Promise<number> {
     try {
-      // Not optional: a MERGE naming no column must see the table's current columns.
-      if (wide?.refresh) await sql.query(wide.refresh);
-      return await timed(sql, loadStatement(plan));
+      for (const { sql: statement, optional } of load.before) {
+        if (optional) await sql.query(statement).catch((e: Error) => this.log.debug(`Planning setting not applied: ${e.message}`));
+        else await sql.query(statement);
+      }
+      return await timed(sql, load.statement);
     } finally {
-      if (wide) await sql.query(wide.after).catch((e: Error) => this.log.warn(`Cleanup failed to reset a planning setting: ${e.message}`));
+      for (const statement of load.after) await sql.query(statement).catch((e: Error) => this.log.warn(`Cleanup failed to reset a planning setting: ${e.message}`));
     }
   }
 
@@ -154,6 +143,11 @@ export class BatchLoader {
     }
     await file.discard().catch((e: Error) => this.log.warn(`Cleanup failed to delete local file ${file.path}: ${e.message}`));
   }
+}
+
+/** The plan of a batch read from the file at `staged.location`, as the batch's columns. */
+function loadPlan(batch: Omit<BatchToLoad, 'file'>, staged: Omit<StagedBatch, 'columns'>): LoadPlan {
+  return { ...batch, batch: { ...staged, columns: batch.columns } };
 }
 
 /** Runs one statement; returns its milliseconds. */

@@ -1,4 +1,5 @@
 import { hasLongDigitRunIn } from './json.js';
+import { sameBytes } from './same-bytes.js';
 
 /**
  * A byte-level reader for the one message shape that makes up nearly every line of a real input:
@@ -290,7 +291,7 @@ class Scanner {
       this.canon = false;
       return;
     }
-    for (let k = base; k < top; k += 2) if (sameBytes(b, this.keyStack[k]!, this.keyStack[k + 1]!, start, end)) {
+    for (let k = base; k < top; k += 2) if (sameBytes(b, this.keyStack[k]!, this.keyStack[k + 1]!, b, start, end)) {
       this.canon = false;
       return;
     }
@@ -457,9 +458,7 @@ class Scanner {
   }
 
   private is(start: number, end: number, word: Uint8Array): boolean {
-    if (end - start !== word.length) return false;
-    for (let i = 0; i < word.length; i += 1) if (this.b[start + i] !== word[i]) return false;
-    return true;
+    return sameBytes(this.b, start, end, word, 0, word.length);
   }
 
   private once(seen: number, bit: number): number {
@@ -501,12 +500,6 @@ function isIndexKey(b: Uint8Array, start: number, end: number): boolean {
     value = value * 10 + (b[i]! - 0x30);
   }
   return value <= 4_294_967_294;
-}
-
-function sameBytes(b: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
-  if (e1 - s1 !== e2 - s2) return false;
-  for (let i = 0; i < e1 - s1; i += 1) if (b[s1 + i] !== b[s2 + i]) return false;
-  return true;
 }
 
 function latin1(b: Uint8Array, start: number, end: number): string {

@@ -2,7 +2,7 @@ import hive from 'hive-driver';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoadError, TargetError, TransientError, asError } from '../errors.js';
 import { withRetries, type Backoff } from '../retry-policy.js';
-import { qualifiedName, quoteIdentifier } from '../sql/quote.js';
+import { useSchema } from '../sql/session.js';
 import { endpointUrl, httpPath, type EndpointSettings } from './endpoint.js';
 import { LakehouseGateway } from './gateway.js';
 import { GatewayConnection } from './gateway-connection.js';
@@ -189,10 +189,7 @@ export class HiveServer2Executor implements SqlExecutor {
     )) as unknown as HiveSessionLike;
     this.session = session;
     for (const statement of this.settings.sessionStatements ?? []) await this.query(statement);
-    if (this.settings.database) {
-      const database = this.settings.catalog ? qualifiedName(this.settings.catalog, this.settings.database) : quoteIdentifier(this.settings.database);
-      await this.query(`USE ${database}`);
-    }
+    if (this.settings.database) await this.query(useSchema(this.settings.database, this.settings.catalog));
     return session;
   }
 

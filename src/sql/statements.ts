@@ -244,9 +244,10 @@ function indexOfColumn(columns: readonly LoadColumn[], name: string): number {
   return index;
 }
 
-function deletedCondition(batch: StagedBatch, alias: string): string {
+/** The rows of a batch (alias `alias`) that are deletions (`deleted`), or those that are not. */
+function deletedCondition(batch: StagedBatch, alias: string, deleted = true): string {
   indexOfColumn(batch.columns, DELETED_AT);
-  return `${alias}.${quoteIdentifier(DELETED_AT)} IS NOT NULL`;
+  return `${alias}.${quoteIdentifier(DELETED_AT)} ${deleted ? 'IS NOT NULL' : 'IS NULL'}`;
 }
 
 export function loadStatement(plan: LoadPlan): string {
@@ -338,11 +339,12 @@ function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKe
   const set = star ? '*' : names.map((n) => `t.${n} = s.${n}`).join(', ');
   const insert = star ? '*' : `(${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`;
   const deleted = hardDelete ? deletedCondition(batch, 's') : '';
+  const kept = hardDelete ? deletedCondition(batch, 's', false) : '';
   return (
     `MERGE INTO ${tableName(table)} t USING (${sourceSelect(batch, keyColumns, stream, refuseNullKeys ? keyColumns : [])}) s ON ${on} ` +
     (hardDelete ? `WHEN MATCHED AND ${deleted} THEN DELETE ` : '') +
     `WHEN MATCHED THEN UPDATE SET ${set} ` +
-    `WHEN NOT MATCHED${hardDelete ? ` AND NOT ${deleted}` : ''} THEN INSERT ${insert}`
+    `WHEN NOT MATCHED${hardDelete ? ` AND ${kept}` : ''} THEN INSERT ${insert}`
   );
 }
 
@@ -357,7 +359,7 @@ function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKe
 export function createTableAs(plan: LoadPlan, keyed: boolean): string {
   const { table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys } = plan;
   const source = sourceSelect(batch, mode === 'insert' ? [] : keyColumns, stream, refuseNullKeys ? keyColumns : []);
-  const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE NOT ${deletedCondition(batch, 's')}` : `SELECT * FROM (${source}) s`;
+  const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE ${deletedCondition(batch, 's', false)}` : `SELECT * FROM (${source}) s`;
   const projection = batch.columns.map(({ column, tableType }) => `CAST(${quoteIdentifier(column.name)} AS ${tableType}) AS ${quoteIdentifier(column.name)}`).join(', ');
   return `CREATE TABLE ${tableName(table)} USING iceberg${tableProperties(keyed)} AS SELECT ${projection} FROM (${rows}) b`;
 }
@@ -366,7 +368,7 @@ export function createTableAs(plan: LoadPlan, keyed: boolean): string {
 function insertBatch({ table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys }: LoadPlan): string {
   const names = batch.columns.map((c) => quoteIdentifier(c.column.name)).join(', ');
   const source = sourceSelect(batch, mode === 'overwrite' ? keyColumns : [], stream, refuseNullKeys ? keyColumns : []);
-  const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE NOT ${deletedCondition(batch, 's')}` : source;
+  const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE ${deletedCondition(batch, 's', false)}` : source;
   return `INSERT ${mode === 'overwrite' ? 'OVERWRITE' : 'INTO'} ${tableName(table)} (${names}) ${rows}`;
 }
 

@@ -1,98 +1,20 @@
 import { createReadStream } from 'node:fs';
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ObjectCannedACL, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { fromIni } from '@aws-sdk/credential-providers';
+import type { Readable } from 'node:stream';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type ObjectCannedACL, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { TargetError } from '../errors.js';
 import type { ObjectStore } from './object-store.js';
-import { RetryBudget, withRetries, type Backoff } from '../retry-policy.js';
-import { PERMANENT_S3_ERRORS } from './s3-errors.js';
-
-export interface S3Settings {
-  s3_bucket: string;
-  s3_endpoint_url?: string;
-  s3_region_name?: string;
-  s3_force_path_style: boolean;
-  s3_acl?: string;
-  aws_access_key_id?: string;
-  aws_secret_access_key?: string;
-  aws_session_token?: string;
-  aws_profile?: string;
-  s3_timeout_seconds?: number;
-  connect_timeout_seconds?: number;
-  s3_retry_seconds?: number;
-}
+import { RetryBudget, withRetries } from '../retry-policy.js';
+import { createS3Client, type S3Settings } from './s3-client.js';
+import { describeS3Error, S3_BACKOFF, s3Verdict } from './s3-errors.js';
 
 /** Staging on S3 failed for good (after retries where they were safe). */
 export class StorageError extends TargetError {}
 
-
-/** A local file error (the batch file is gone or unreadable), not an S3 answer. */
-function localFileError(error: unknown): { path: string; code: string } | undefined {
-  const e = error as { path?: unknown; syscall?: unknown; code?: unknown };
-  return typeof e?.path === 'string' && typeof e.syscall === 'string' ? { path: e.path, code: String(e.code ?? e.syscall) } : undefined;
-}
-
-/** Network errors, timeouts, 5xx and throttling are worth another try; 4xx answers are not. */
-export function isTransientS3Error(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  if (localFileError(error)) return false;
-  if (e?.name && PERMANENT_S3_ERRORS.has(e.name)) return false;
-  const status = e?.$metadata?.httpStatusCode;
-  if (status !== undefined) return status >= 500 || status === 429 || e.name === 'SlowDown' || e.name === 'RequestTimeout';
-  return true;
-}
-
-/** One line: what failed and S3's answer (the fix is added by cli/explain.ts). Never the credentials. */
-export function describeS3Error(action: string, error: unknown): string {
-  const local = localFileError(error);
-  if (local) return `${action} failed: cannot read the batch file ${local.path} (${local.code}); check that nothing else removes files in 'temp_dir'`;
-  const e = error as { name?: string; code?: string; message?: string };
-  const name = e?.name && e.name !== 'Error' ? e.name : (e?.code ?? '');
-  const message = String(e?.message ?? error).split('\n')[0];
-  return `${action} failed: ${name ? `${name}: ` : ''}${message}`;
-}
-
-/** Pure: the S3 client options for the settings (credentials chosen as the original target did). */
-export function s3ClientConfig(settings: S3Settings): S3ClientConfig {
-  const config: S3ClientConfig = {
-    region: settings.s3_region_name ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    forcePathStyle: settings.s3_force_path_style,
-    // The SDK's default streamed-checksum framing is stored verbatim by several S3-compatible
-    // servers, corrupting the file; checksums only where the API requires them work everywhere.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    // One attempt per send: our retry policy (retry-policy.ts) repeats what is safe to repeat within
-    // one budget; the SDK's default 3 attempts inside each of ours multiplied the requests and
-    // stretched the budget.
-    maxAttempts: 1,
-  };
-  if (settings.s3_endpoint_url) config.endpoint = settings.s3_endpoint_url;
-  // Without these a request to an S3 endpoint that accepts the connection and never answers waits forever.
-  config.requestHandler = {
-    connectionTimeout: (settings.connect_timeout_seconds ?? 30) * 1000,
-    requestTimeout: (settings.s3_timeout_seconds ?? 120) * 1000,
-  };
-  if (settings.aws_access_key_id && settings.aws_secret_access_key) {
-    config.credentials = {
-      accessKeyId: settings.aws_access_key_id,
-      secretAccessKey: settings.aws_secret_access_key,
-      ...(settings.aws_session_token ? { sessionToken: settings.aws_session_token } : {}),
-    };
-  } else if (settings.aws_profile) {
-    config.credentials = fromIni({ profile: settings.aws_profile });
-  }
-  return config;
-}
-
-/** Waits between S3 retries: doubling from 0.5 s to 8 s, never shorter than the one before (SlowDown asks for that). */
-export const S3_BACKOFF: Backoff = { firstMs: 500, maxMs: 8_000, jitter: 'equal' };
-
-/** The retry verdict for an S3 failure (retry-policy.ts decides the waits). */
-export function s3Verdict(error: unknown): { backoff: Backoff } | undefined {
-  return isTransientS3Error(error) ? { backoff: S3_BACKOFF } : undefined;
-}
-
-/** Staging on S3 (or any S3-compatible store) with multipart uploads for large batches. */
+/**
+ * Staging on S3 (or any S3-compatible store) with multipart uploads for large batches, and the
+ * run's reads of S3 BATCH files: one client and one retry budget for all of the run's S3 calls.
+ */
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   /** One failure burst for every call of the run: cleanup after an outage gets no budget of its own. */
@@ -102,7 +24,7 @@ export class S3ObjectStore implements ObjectStore {
     private readonly settings: S3Settings,
     private readonly onRetry?: (message: string) => void,
   ) {
-    this.client = new S3Client(s3ClientConfig(settings));
+    this.client = createS3Client(settings);
     this.budget = new RetryBudget((settings.s3_retry_seconds ?? 60) * 1000);
   }
 
@@ -164,21 +86,37 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Opens an object for reading (a BATCH file named by a tap, in any bucket the credentials can
+   * read). Opening is retried; reading the body is not (its rows would be half read). S3's own
+   * error is thrown, so the reader can say what is wrong with the file.
+   */
+  async open(bucket: string, key: string): Promise<Readable> {
+    const answer = await this.withRetries(`Opening s3://${bucket}/${key}`, () => this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
+    if (!answer.Body) throw new Error(`S3 returned no body for s3://${bucket}/${key}`);
+    // In Node the SDK's body is an http.IncomingMessage, a Readable.
+    return answer.Body as Readable;
+  }
+
   private async retrying<T>(action: string, operation: () => Promise<T>): Promise<T> {
     try {
-      return await withRetries(
-        {
-          classify: s3Verdict,
-          backoff: S3_BACKOFF,
-          budget: this.budget,
-          onRetry: (e, attempt, delay) => this.onRetry?.(`${describeS3Error(action, e)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
-        },
-        operation,
-      );
+      return await this.withRetries(action, operation);
     } catch (e) {
       // The cause keeps S3's answer, so the run's error line can say which setting to check.
-      throw new StorageError(describeS3Error(action, e), { cause: e });
+      throw new StorageError(`${action} failed: ${describeS3Error(e)}`, { cause: e });
     }
+  }
+
+  private withRetries<T>(action: string, operation: () => Promise<T>): Promise<T> {
+    return withRetries(
+      {
+        classify: s3Verdict,
+        backoff: S3_BACKOFF,
+        budget: this.budget,
+        onRetry: (e, attempt, delay) => this.onRetry?.(`${action} failed: ${describeS3Error(e)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
+      },
+      operation,
+    );
   }
 
   close(): void {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { after } from 'node:test';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { s3ClientConfig } from '../../src/storage/s3-object-store.js';
+import { s3ClientConfig } from '../../src/storage/s3-client.js';
 import { ensureLakehouse, runSql } from '../../lakehouse/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { bookmarksOf, replayLines, type ReplaySpec } from '../support/replay-input.js';
 import { FaultLakehouse } from './fault-lakehouse.js';
 import { configFile, configFileFor, freshSchema, removeStagedObjects, schemaScope } from './harness.js';
@@ -64,8 +65,6 @@ function assertCleanEnd(run: LiveRunResult, allowed: readonly number[]): void {
   assert.deepEqual(stackFrames(run.stderr), [], 'no stack trace at info level');
   if (run.code !== 0) assert.equal(errorLines(run.stderr).length, 1, `exactly one ERROR line:\n${errorLines(run.stderr).join('\n')}`);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('lakehouse services failing mid-run (own lakehouse instance)', { concurrency: 1 }, () => {
   const lakehouse = new FaultLakehouse();

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { parquetReadObjects } from 'hyparquet';
 import { checkPassed, configStep, formatStep, formatSummary, runChecks, type StepResult } from '../../src/cli/check.js';
 import type { S3Probe } from '../../src/cli/s3-probe.js';
-import { describeS3Error } from '../../src/cli/s3-probe.js';
+import { describeS3Error } from '../../src/storage/s3-errors.js';
 import { resolveConfig } from '../../src/config/config.js';
 import type { Row, SqlExecutor } from '../../src/spark/executor.js';
 
@@ -19,15 +20,15 @@ const { config } = resolveConfig({
 
 /** An in-memory bucket; `fail` makes one operation throw like the AWS SDK does. */
 class FakeProbe implements S3Probe {
-  readonly objects = new Map<string, string>();
+  readonly objects = new Map<string, Uint8Array>();
   constructor(private readonly fail: Partial<Record<'put' | 'get' | 'list' | 'remove', Error>> = {}) {}
-  async put(key: string, body: string) {
+  async put(key: string, body: Uint8Array) {
     if (this.fail.put) throw this.fail.put;
     this.objects.set(key, body);
   }
   async get(key: string) {
     if (this.fail.get) throw this.fail.get;
-    return this.objects.get(key) ?? '';
+    return this.objects.get(key) ?? new Uint8Array();
   }
   async list(prefix: string) {
     if (this.fail.list) throw this.fail.list;
@@ -40,11 +41,10 @@ class FakeProbe implements S3Probe {
   close() {}
 }
 
-/** A lakehouse that reads the fake bucket for the staging step, as Spark would through s3a://. */
+/** A lakehouse that reads the fake bucket's Parquet files by path for the staging step, as Spark would through s3a://. */
 class FakeLakehouse implements SqlExecutor {
   readonly statements: string[] = [];
   closed = false;
-  private views = new Map<string, string>();
   constructor(
     private readonly probe: FakeProbe,
     private readonly failWith?: Error,
@@ -54,12 +54,11 @@ class FakeLakehouse implements SqlExecutor {
     this.statements.push(sql);
     if (sql === 'SELECT 1 AS probe') return [{ probe: 1 }];
     if (sql.startsWith('SHOW NAMESPACES')) return [{ namespace: 'default' }, { namespace: 'raw' }];
-    const view = /TEMPORARY VIEW `([^`]+)`.*path '(s3a:\/\/staging\/[^']+)'/.exec(sql);
-    if (view) this.views.set(view[1]!, view[2]!.replace('s3a://staging/', ''));
-    const select = /SELECT probe FROM `([^`]+)`/.exec(sql);
+    const select = /^SELECT `c0` FROM parquet\.`s3a:\/\/staging\/([^`]+)`$/.exec(sql);
     if (select) {
-      const body = this.probe.objects.get(this.views.get(select[1]!) ?? '');
-      return body ? [JSON.parse(body) as Row] : [];
+      const body = this.probe.objects.get(select[1]!);
+      if (!body) throw new Error(`Path does not exist: s3a://staging/${select[1]}`);
+      return (await parquetReadObjects({ file: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer })) as Row[];
     }
     return [];
   }
@@ -81,6 +80,12 @@ describe('--check steps', () => {
   it('passes every step against a working bucket and lakehouse, and leaves nothing behind', async () => {
     const probe = new FakeProbe();
     const lakehouse = new FakeLakehouse(probe);
+    let staged = '';
+    const put = probe.put.bind(probe);
+    probe.put = async (key, body) => {
+      staged = key;
+      await put(key, body);
+    };
     const results = await check(probe, lakehouse);
     assert.deepEqual(statuses(results), [
       's3 write: pass',
@@ -95,7 +100,14 @@ describe('--check steps', () => {
     assert.ok(checkPassed([configStep(config, []), ...results]));
     assert.equal(probe.objects.size, 0);
     assert.ok(lakehouse.closed);
-    assert.ok(lakehouse.statements.some((s) => s.startsWith('DROP VIEW IF EXISTS')));
+    // The session is set up as a load's; the staged probe is read by path from Parquet, as a load reads its batch.
+    assert.match(staged, /^singer\/_target_iomete_check\/[0-9a-f-]{36}\.parquet$/);
+    assert.deepEqual(lakehouse.statements, [
+      'SET spark.sql.session.timeZone=UTC',
+      'SELECT 1 AS probe',
+      'SHOW NAMESPACES IN `spark_catalog`',
+      `SELECT \`c0\` FROM parquet.\`s3a://staging/${staged}\``,
+    ]);
     assert.match(results.find((r) => r.step === 'lakehouse catalog')!.detail, /`spark_catalog`.`raw` exists/);
   });
 

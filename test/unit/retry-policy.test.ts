@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { RetryBudget, backoffDelay, retryAfterMs, withRetries, type Backoff, type RetryPolicy } from '../../src/retry-policy.js';
 import { LakehouseGateway } from '../../src/spark/gateway.js';
 import { RequestPacer } from '../../src/spark/request-pacer.js';
-import { S3_BACKOFF, s3Verdict } from '../../src/storage/s3-object-store.js';
+import { S3_BACKOFF, s3Verdict } from '../../src/storage/s3-errors.js';
 import { busiestWindow } from '../support/fake-gateway.js';
 
 /** A policy on a model clock: sleeping moves the clock, attempts are recorded with their time. */

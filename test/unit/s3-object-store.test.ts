@@ -5,7 +5,8 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { S3ObjectStore, describeS3Error, isTransientS3Error } from '../../src/storage/s3-object-store.js';
+import { S3ObjectStore } from '../../src/storage/s3-object-store.js';
+import { describeS3Error, isTransientS3Error } from '../../src/storage/s3-errors.js';
 
 const missing = join(tmpdir(), 'target-iomete-no-such-dir', 'run-stream-1.jsonl.gz');
 
@@ -17,8 +18,8 @@ describe('S3 staging errors', () => {
     );
     assert.equal(isTransientS3Error(error), false);
     assert.equal(
-      describeS3Error('Upload of the batch to s3://b/k', error),
-      `Upload of the batch to s3://b/k failed: cannot read the batch file ${missing} (ENOENT); check that nothing else removes files in 'temp_dir'`,
+      describeS3Error(error),
+      `cannot read the batch file ${missing} (ENOENT); check that nothing else removes files in 'temp_dir'`,
     );
   });
 
@@ -55,7 +56,7 @@ describe('S3 staging errors', () => {
       (message) => retries.push(message),
     );
     try {
-      await assert.rejects(store.putText('k.json', '{}'), (e: Error) => /^Writing s3:\/\/b\/k\.json failed: SlowDown: /.test(e.message));
+      await assert.rejects(store.putText('k.json', '{}'), (e: Error) => /^Writing s3:\/\/b\/k\.json failed: SlowDown, HTTP 503: Please reduce your request rate\.$/.test(e.message));
       assert.ok(retries.length >= 3, retries.join('\n'));
       assert.equal(requests, retries.length + 1, 'one request per attempt');
       const waits = retries.map((m) => Number(/; retry \d+ in ([\d.]+) s$/.exec(m)?.[1]));
