@@ -7,7 +7,7 @@ import { createTableAs, loadStatement, wideMergeSettings, type LoadPlan } from '
  */
 
 /** A statement sent in the load's session before the load statement. */
-export interface SessionStatement {
+interface SessionStatement {
   sql: string;
   /**
    * A planning setting: when the lakehouse refuses it the load goes on without it (it only costs
