@@ -21,6 +21,7 @@ import { StateEmitter } from './state/state-emitter.js';
 import { StateTracker } from './state/state-tracker.js';
 import type { StateWriter } from './state/state-writer.js';
 import type { ObjectStore } from './storage/object-store.js';
+import type { S3ObjectStore } from './storage/s3-object-store.js';
 
 export interface TargetDeps {
   config: TargetConfig;
@@ -33,6 +34,32 @@ export interface TargetDeps {
   log: Logger;
   /** METRIC lines per batch load (Meltano reads them from the log). */
   metrics?: Metrics;
+}
+
+/**
+ * The adapters of a real run, built from the config: lakehouse sessions (one gateway for the
+ * run, so every session's requests share the pacing and the 429 budget) and the S3 object store
+ * that stages batches. Their modules (hive-driver, the AWS SDK) are imported here, when a run starts.
+ */
+export async function runAdapters(config: TargetConfig, log: Logger, ca: string | undefined): Promise<{ connect: () => SqlExecutor; store: S3ObjectStore }> {
+  const [{ HiveServer2Executor }, { LakehouseGateway }, { S3ObjectStore }] = await Promise.all([
+    import('./spark/hiveserver2-executor.js'),
+    import('./spark/gateway.js'),
+    import('./storage/s3-object-store.js'),
+  ]);
+  const gateway = new LakehouseGateway(config, (message) => log.warn(message));
+  const connect = () =>
+    new HiveServer2Executor({
+      ...config,
+      password: config.token,
+      ca,
+      gateway,
+      // Timestamps are written and read as UTC whatever the lakehouse's default zone.
+      sessionStatements: ['SET spark.sql.session.timeZone=UTC'],
+      onRetry: (message) => log.warn(message),
+      onStatement: (sql) => log.debug(`SQL: ${sql}`),
+    });
+  return { connect, store: new S3ObjectStore(config, (message) => log.warn(message)) };
 }
 
 /** The parts of one run, built from the config and the adapters; the router only routes to them. */

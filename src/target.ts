@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parseBatchMessage } from './batching/batch-messages.js';
-import { ageTrigger } from './batching/flush-policy.js';
 import { composeEngine, type Engine, type TargetDeps } from './composition.js';
+import { Flushes } from './engine/flushes.js';
 import { Sink, type SinkContext } from './engine/sink.js';
 import type { Progress } from './engine/progress.js';
 import { Sinks } from './engine/sinks.js';
@@ -39,7 +39,8 @@ export interface RunSummary {
 export class Target {
   private readonly engine: Engine;
   private readonly sinks = new Sinks();
-  /** What every sink is given: progress, the jobs of its table, the flush policy. */
+  private readonly flushes: Flushes;
+  /** What every sink is given: progress, the jobs of its table, the flushes. */
   private readonly sinkContext: SinkContext;
   private exclusiveQueue: Promise<unknown> = Promise.resolve();
   /** Counts and clocks for the progress lines and the closing summary. */
@@ -48,7 +49,8 @@ export class Target {
   constructor(deps: TargetDeps) {
     this.engine = composeEngine(deps);
     this.progress = this.engine.progress;
-    this.sinkContext = { progress: this.engine.progress, jobs: this.engine.jobs, flushDue: (sinks) => this.flushDue(sinks) };
+    this.flushes = new Flushes(this.sinks, this.engine);
+    this.sinkContext = { progress: this.engine.progress, jobs: this.engine.jobs, flushDue: (sinks) => this.flushes.due(sinks) };
   }
 
   async run(input: Readable, signal?: AbortSignal): Promise<RunSummary> {
@@ -63,7 +65,7 @@ export class Target {
       await this.readAll(input, signal);
       const interrupted = signal?.aborted ?? false;
       if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
-      await this.exclusive(() => this.flushAll(true));
+      await this.exclusive(() => this.flushes.all(true));
       await states.emit(true);
       return { records: progress.counts.records + progress.counts.batchRecords, batches: progress.counts.batches, interrupted };
     } catch (e) {
@@ -237,61 +239,16 @@ export class Target {
     log.info(`Line ${line}: BATCH of stream '${message.stream}' with ${message.manifest.length} file(s) done, ${count} record(s) staged`);
   }
 
-  // --- flushing -----------------------------------------------------------------------------
-
-  /** A size or age trigger fired for `sinks`: flush them, or every stream with flush_all_streams. */
-  private async flushDue(sinks: readonly Sink[]): Promise<void> {
-    if (this.engine.config.flush_all_streams) {
-      await this.flushAll();
-      return;
-    }
-    for (const sink of sinks) sink.close();
-    await this.engine.progress.wait('loads', this.engine.coordinator.waitForCapacity());
-  }
-
-  /**
-   * Loads every stream's pending rows and waits for every job; the latest state becomes safe. At
-   * the end of the input (`last`), tables of streams that loaded no rows are created too.
-   */
-  private async flushAll(last = false): Promise<void> {
-    const { config, progress, coordinator, states } = this.engine;
-    // With flush_all_streams one state after the drain covers every commit during it.
-    await states.gather(config.flush_all_streams, async () => {
-      for (const sink of this.sinks.values()) {
-        sink.close();
-        if (last) sink.finish();
-      }
-      await progress.wait('loads', coordinator.drain());
-    });
-    await states.emit(false);
-  }
-
   private startWaitLimitTimer(): NodeJS.Timeout | undefined {
     const limit = this.engine.config.batch_wait_limit_seconds;
     if (limit === undefined) return undefined;
     const timer = setInterval(
       () => {
-        this.exclusive(() => this.flushStale()).catch((e: unknown) => this.engine.coordinator.fail(asError(e)));
+        this.exclusive(() => this.flushes.stale()).catch((e: unknown) => this.engine.coordinator.fail(asError(e)));
       },
       Math.max(50, Math.min(1000, (limit * 1000) / 4)),
     );
     timer.unref();
     return timer;
-  }
-
-  private async flushStale(): Promise<void> {
-    const { config, log, coordinator } = this.engine;
-    if (coordinator.failure) return;
-    const now = Date.now();
-    const stale: Sink[] = [];
-    for (const sink of this.sinks.values()) {
-      const open = sink.openBatch;
-      const reason = open && ageTrigger(open, config, now);
-      if (reason) {
-        log.info(`Flush triggered by ${reason} in '${sink.stream}'`);
-        stale.push(sink);
-      }
-    }
-    if (stale.length > 0) await this.flushDue(stale);
   }
 }
