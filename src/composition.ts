@@ -84,12 +84,16 @@ export interface Engine {
   tempDir: string;
   /** The run's id: names its batch files and staged objects (leftovers of a killed run are told apart). */
   runId: string;
-  /** The run's markers: the start of a run (S3 preflight, removal of what dead runs left) and its end. */
-  markers: RunMarkers;
+  /**
+   * The start of the run, before any message is read: the run's markers are written (also the
+   * preflight of S3: a wrong bucket or credentials fail here, before any table is touched) and
+   * what dead runs left is removed. A step that must run before any load belongs here.
+   */
+  start(): Promise<void>;
   /** Opens s3:// files named by BATCH messages. */
   openS3Object(): OpenS3Object;
-  /** Releases the sessions and S3 clients of the run. */
-  close(): Promise<void>;
+  /** The end of the run, after every job settled: sessions and S3 clients released, the run's markers removed. */
+  finish(): Promise<void>;
 }
 
 /**
@@ -124,15 +128,16 @@ export function composeEngine(deps: TargetDeps): Engine {
     ...(config.stream_maps ? { mapper: new StreamMapper(config) } : {}),
     tempDir,
     runId: loader.runId,
-    markers,
+    start: () => markers.start(),
     openS3Object: () => {
       if (deps.openS3Object) return deps.openS3Object;
       opener ??= s3ObjectOpener(config);
       return opener.open;
     },
-    close: async () => {
+    finish: async () => {
       opener?.close();
       await pool.close();
+      await markers.finish();
     },
   };
 }

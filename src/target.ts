@@ -54,12 +54,10 @@ export class Target {
   }
 
   async run(input: Readable, signal?: AbortSignal): Promise<RunSummary> {
-    const { config, log, coordinator, states, markers, progress } = this.engine;
+    const { config, log, coordinator, states, progress } = this.engine;
     let timer: NodeJS.Timeout | undefined;
     try {
-      // The start of the run. Also the preflight of S3: a wrong bucket or credentials fail here,
-      // before any table is touched; what dead runs left is removed.
-      await markers.start();
+      await this.engine.start();
       timer = this.startWaitLimitTimer();
       progress.start(config.progress_interval_seconds ?? 0, () => coordinator.pendingLoads - coordinator.running);
       await this.readAll(input, signal);
@@ -78,8 +76,7 @@ export class Target {
       for (const sink of this.sinks.values()) await sink.discard();
       // What committed before a failure is still worth a state: the tap resumes from there.
       if (coordinator.failure && config.load_method !== 'overwrite') await states.emit(false).catch(() => undefined);
-      await this.engine.close();
-      await markers.finish();
+      await this.engine.finish();
       for (const sink of this.sinks.values()) sink.alterationReport().forEach((line) => log.warn(line));
     }
   }

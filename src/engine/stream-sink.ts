@@ -93,9 +93,9 @@ export interface SinkSettings {
  * The record path of one stream: SCHEMA -> columns, RECORD -> cells -> the open batch file,
  * and the pending keys that count towards batch_size_rows. It owns the stream's layout and open
  * batch and nothing else: the stream's lifecycle (table set-up, loads, versions, overwrite) is
- * its Sink's (sink.ts), ordering belongs to the coordinator, state to the tracker. Pure but for
- * the file. Every field is private: the layout changes only through applySchema,
- * startVersioning and adoptTableTypes.
+ * its Sink's (sink.ts), ordering belongs to the coordinator, state to the tracker. No I/O but
+ * the batch file and log lines. Every field is private: the layout changes only through
+ * applySchema, startVersioning and adoptTableTypes.
  */
 export class StreamSink {
   private schemaMessage: SchemaMessage;
