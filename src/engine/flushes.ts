@@ -1,6 +1,5 @@
 import { ageTrigger } from '../batching/flush-policy.js';
 import type { TargetConfig } from '../config/config.js';
-import type { LoadCoordinator } from '../loading/load-coordinator.js';
 import type { Logger } from '../logging.js';
 import type { StateEmitter } from '../state/state-emitter.js';
 import type { Progress } from './progress.js';
@@ -11,7 +10,8 @@ export interface FlushParts {
   config: TargetConfig;
   log: Logger;
   progress: Progress;
-  coordinator: LoadCoordinator;
+  /** The load coordinator (loading/load-coordinator.ts), as far as flushes use it. */
+  coordinator: { readonly failure: Error | undefined; waitForCapacity(): Promise<void>; drain(): Promise<void> };
   states: StateEmitter;
 }
 

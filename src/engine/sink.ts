@@ -1,17 +1,47 @@
 import { sizeTrigger } from '../batching/flush-policy.js';
-import type { DirectLoad, LoadJobs } from '../loading/load-jobs.js';
-import type { S3Location } from '../loading/parquet-direct.js';
+import type { S3Location } from '../batching/batch-messages.js';
+import type { Column } from '../schema/columns.js';
 import type { TableRef } from '../schema/naming.js';
 import type { RecordMessage, SchemaMessage } from '../singer/messages.js';
 import type { ScannedRecord } from '../singer/record-scan.js';
-import type { LoadMode } from '../sql/statements.js';
+import type { LoadColumn, LoadMode } from '../sql/statements.js';
 import type { Progress } from './progress.js';
-import { StreamSink, type SinkSettings } from './stream-sink.js';
+import { StreamSink, type ClosedBatch, type LayoutFit, type SinkSettings } from './stream-sink.js';
+
+/** What a direct file load needs of its stream. */
+export interface DirectLoad {
+  stream: string;
+  table: TableRef;
+  fit: LayoutFit;
+  keyColumns: readonly string[];
+  mode: LoadMode;
+}
+
+/**
+ * Every change a sink makes to its table, as a job with its state hold (R2). Implemented by
+ * loading/load-jobs.ts:LoadJobs; declared here so the engine does not import upwards.
+ */
+export interface SinkJobs {
+  /** A new hold id; a bound function, passed on the record path without a closure. */
+  readonly newHold: () => number;
+  hold(hold: number, source: string, line: number): void;
+  holdChange(source: string, line: number): number;
+  fitTable(
+    request: { stream: string; table: TableRef; columns: readonly Column[]; keyColumns: readonly string[]; reason?: string },
+    fit: LayoutFit,
+    adopt: (fitted: LoadColumn[]) => LoadColumn[],
+    wait: boolean,
+  ): Promise<void> | undefined;
+  loadBatch(batch: ClosedBatch, mode: LoadMode): void;
+  createTable(table: TableRef): void;
+  retireVersions(stream: string, table: TableRef, version: number, hold: number): void;
+  loadParquetFile(load: DirectLoad, location: S3Location, hold: number): Promise<boolean>;
+}
 
 export interface SinkContext {
   progress: Progress;
   /** Makes every change to the table a job with its state hold (loading/load-jobs.ts). */
-  jobs: LoadJobs;
+  jobs: SinkJobs;
   /** The router's flush of full batches (flush_all_streams flushes every stream). */
   flushDue: (sinks: readonly Sink[]) => Promise<void>;
 }

@@ -1,8 +1,8 @@
-import { readBatchRows, type BatchMessage, type OpenS3Object } from '../batching/batch-messages.js';
+import { readBatchRows, type BatchMessage, type OpenS3Object, type S3Location } from '../batching/batch-messages.js';
 import type { TargetConfig } from '../config/config.js';
 import type { Progress } from '../engine/progress.js';
 import type { RecordMessage } from '../singer/messages.js';
-import { directlyLoadable, type S3Location } from './parquet-direct.js';
+import { directlyLoadable } from './parquet-direct.js';
 
 export interface BatchReading {
   config: TargetConfig;

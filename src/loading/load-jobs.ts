@@ -1,6 +1,8 @@
 import type { TargetConfig } from '../config/config.js';
+import type { DirectLoad, SinkJobs } from '../engine/sink.js';
 import type { ClosedBatch, LayoutFit } from '../engine/stream-sink.js';
 import { fittedColumns } from '../engine/stream-sink.js';
+import type { S3Location } from '../batching/batch-messages.js';
 import type { Progress } from '../engine/progress.js';
 import type { Logger } from '../logging.js';
 import type { TableRef } from '../schema/naming.js';
@@ -10,7 +12,7 @@ import type { StateEmitter } from '../state/state-emitter.js';
 import type { StateTracker } from '../state/state-tracker.js';
 import type { BatchLoader } from './batch-loader.js';
 import type { Job, LoadCoordinator } from './load-coordinator.js';
-import { parquetFileJob, type S3Location } from './parquet-direct.js';
+import { parquetFileJob } from './parquet-direct.js';
 import type { TableManager, TableRequest } from './table-manager.js';
 import { versionRetirementJob } from './version-retirement.js';
 
@@ -26,21 +28,12 @@ export interface LoadJobParts {
   states: StateEmitter;
 }
 
-/** What a direct file load needs of its stream (see Sink.loadParquet). */
-export interface DirectLoad {
-  stream: string;
-  table: TableRef;
-  fit: LayoutFit;
-  keyColumns: readonly string[];
-  mode: LoadMode;
-}
-
 /**
  * Every change a sink makes to its table, as a job for the coordinator (slots, the table's lane,
  * failure: C1-C5), with its state hold (R2): each change is held before any later STATE is seen
  * and committed only by the job that made it durable. The one place jobs are made.
  */
-export class LoadJobs {
+export class LoadJobs implements SinkJobs {
   private holds = 0;
   /** A new hold id (a batch's, or one change's); bound, so the record path passes it without a closure. */
   readonly newHold = (): number => ++this.holds;

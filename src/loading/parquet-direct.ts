@@ -1,12 +1,10 @@
-import type { BatchFileLocation, BatchMessage } from '../batching/batch-messages.js';
+import type { BatchFileLocation, BatchMessage, S3Location } from '../batching/batch-messages.js';
 import type { TargetConfig } from '../config/config.js';
 import type { TableRef } from '../schema/naming.js';
 import { tableName } from '../sql/statements.js';
 import type { BatchLoader, BatchToLoad } from './batch-loader.js';
 import type { Job } from './load-coordinator.js';
 import type { TableManager } from './table-manager.js';
-
-export type S3Location = Extract<BatchFileLocation, { scheme: 's3' }>;
 
 /**
  * A tap's file the lakehouse may read itself: Parquet on S3, and the stream's records need
