@@ -111,8 +111,8 @@ export class Sink {
       this.startVersioning(`the versioned ${file ? 'BATCH row' : 'RECORD'} at line ${line}`);
     }
     const setUp = this.settingUp;
-    if (setUp) return this.context.progress.wait('setup', setUp).then(() => this.held(this.writer.add(message, line, this.context.jobs.newHold, file), source, line));
-    return this.held(this.writer.add(message, line, this.context.jobs.newHold, file), source, line);
+    if (setUp) return this.context.progress.wait('setup', setUp).then(() => this.stage(message, line, source, file));
+    return this.stage(message, line, source, file);
   }
 
   /** The same as add() for a line read by scanRecordLine (only when `scannable`). */
@@ -202,6 +202,10 @@ export class Sink {
     this.close();
     this.writer.startVersioning();
     this.setUp(`table versions (${reason})`);
+  }
+
+  private stage(message: RecordMessage, line: number, source: string, file?: string): Promise<void> | void {
+    return this.held(this.writer.add(message, line, this.context.jobs.newHold, file), source, line);
   }
 
   /** After a record is staged: its position joins the batch's hold, and a full batch is flushed. */
