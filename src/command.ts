@@ -228,30 +228,15 @@ export default class TargetIomete extends Command {
 
   /** Runs the load; `run.target` is set once the run has started (a failure after it is a failed run). */
   private async load(config: TargetConfig, inputPath: string | undefined, log: Logger, run: { target?: Target }): Promise<LoadSummary> {
-    const [{ HiveServer2Executor }, { LakehouseGateway }, { S3ObjectStore }, { StateWriter }, { Target }, { Metrics }, { endpointUrl }, { sessionSetup }] = await Promise.all([
-      import('./spark/hiveserver2-executor.js'),
-      import('./spark/gateway.js'),
-      import('./storage/s3-object-store.js'),
+    const [{ runAdapters }, { StateWriter }, { Target }, { Metrics }, { endpointUrl }] = await Promise.all([
+      import('./composition.js'),
       import('./state/state-writer.js'),
       import('./target.js'),
       import('./metrics.js'),
       import('./spark/endpoint.js'),
-      import('./sql/session.js'),
     ]);
     const ca = config.tls_ca_file ? readCaFile(config.tls_ca_file) : undefined;
-    // One for the run: every session's requests share the pacing and the 429 budget.
-    const gateway = new LakehouseGateway(config, (message) => log.warn(message));
-    const connect = () =>
-      new HiveServer2Executor({
-        ...config,
-        password: config.token,
-        ca,
-        gateway,
-        sessionStatements: sessionSetup(),
-        onRetry: (message) => log.warn(message),
-        onStatement: (sql) => log.debug(`SQL: ${sql}`),
-      });
-    const store = new S3ObjectStore(config, (message) => log.warn(message));
+    const { connect, store } = await runAdapters(config, log, ca);
     const input = inputPath ? createReadStream(inputPath) : process.stdin;
     // SIGTERM (orchestrators stopping a run) or SIGINT stops reading, loads what was received,
     // emits its state and exits 128 + the signal's number, so the stop is not read as success.

@@ -30,6 +30,7 @@ type BatchEncoding =
 type ParquetCodec = 'none' | 'gzip' | 'snappy' | 'zstd' | 'brotli' | 'lz4' | 'lz4_raw';
 
 export type BatchFileLocation = { scheme: 'file'; url: string; path: string } | { scheme: 's3'; url: string; bucket: string; key: string };
+export type S3Location = Extract<BatchFileLocation, { scheme: 's3' }>;
 
 export interface BatchMessage {
   type: 'BATCH';

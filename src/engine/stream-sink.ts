@@ -27,7 +27,7 @@ import {
   TOKEN_TRUE,
   type ScannedRecord,
 } from '../singer/record-scan.js';
-import { tableName, type KeyBounds, type LoadColumn, type LoadMode } from '../sql/statements.js';
+import { tableName, type KeyBounds, type LoadColumn } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
 import { SPAN, type Cell, type Spans } from '../staging/row-block.js';
 import { sameBytes } from '../singer/same-bytes.js';
@@ -79,7 +79,6 @@ export interface ClosedBatch {
   keyColumns: readonly string[];
   /** The smallest and largest value of each key column whose type has a range (see KeyRange). */
   keyBounds: readonly KeyBounds[];
-  mode: LoadMode;
 }
 
 export interface SinkSettings {
@@ -93,18 +92,21 @@ export interface SinkSettings {
 
 /**
  * The record path of one stream: SCHEMA -> columns, RECORD -> cells -> the open batch file,
- * and the pending keys that count towards batch_size_rows. It owns the stream's open batch and
- * nothing else: loading, ordering and state belong to the layers above. Pure but for the file.
+ * and the pending keys that count towards batch_size_rows. It owns the stream's layout and open
+ * batch and nothing else: the stream's lifecycle (table set-up, loads, versions, overwrite) is
+ * its Sink's (sink.ts), ordering belongs to the coordinator, state to the tracker. No I/O but
+ * the batch file and log lines. Every field is private: the layout changes only through
+ * applySchema, startVersioning and adoptTableTypes.
  */
 export class StreamSink {
-  message: SchemaMessage;
-  dataColumns: Column[] = [];
+  private schemaMessage: SchemaMessage;
+  private dataColumns: Column[] = [];
   /** Data columns plus the metadata columns in use; the layout of the batch file. */
-  columns: Column[] = [];
+  private layoutColumns: Column[] = [];
   /** The table's fit of the current layout (see LayoutFit); a new layout gets a new one. */
-  fit: LayoutFit = { wholeTable: false };
-  keyProperties: string[] = [];
-  keyColumns: string[] = [];
+  private layoutFit: LayoutFit = { wholeTable: false };
+  private keyProperties: string[] = [];
+  private keyNames: string[] = [];
   private keyPaths: Array<readonly string[]> = [];
   /** Stages the value of each column of `columns` (see cellMaker). */
   private cellMakers: CellMaker[] = [];
@@ -113,7 +115,7 @@ export class StreamSink {
    * True when records may be staged from scanned bytes (addScanned): every column is a top-level
    * property or a metadata column, and records are not validated (ajv needs the parsed record).
    */
-  scannable = false;
+  private scanReady = false;
   /** For addScanned: where each column's value comes from, the record key it reads, and the column of each key. */
   private sources: number[] = [];
   private fieldColumn = new Map<string, number>();
@@ -125,7 +127,7 @@ export class StreamSink {
   /** Where the SPAN cells of the scanned row are (see RowBlock.append). */
   private spans: Spans = { bytes: new Uint8Array(0), start: new Int32Array(0), end: new Int32Array(0) };
   private keyFieldColumns: number[] = [];
-  table!: TableRef;
+  private tableRef!: TableRef;
   private validate?: Validate;
   private batch?: BatchFile;
   private batchHold = 0;
@@ -136,9 +138,7 @@ export class StreamSink {
   private readonly measures = { rows: 0, bytes: 0, startedAt: 0 };
   private batchFiles = 0;
   /** The stream carries table versions (ACTIVATE_VERSION or versioned records), so rows record theirs. */
-  versioned = false;
-  /** With load_method overwrite: the table's old rows were replaced by this run's first batch. */
-  overwritten = false;
+  private versions = false;
   /** Per property and kind: values stored other than as given (see Alteration), reported at the end of the run. */
   private readonly altered = new Map<string, { property: string; kind: Alteration; count: number; line: number; text: string; stored: StagedValue }>();
 
@@ -148,13 +148,67 @@ export class StreamSink {
     private readonly settings: SinkSettings,
     line: number,
   ) {
-    this.message = message;
+    this.schemaMessage = message;
     this.applySchema(message, line);
+  }
+
+  /** The table the stream writes (claimed in the run's TableRegistry). */
+  get table(): TableRef {
+    return this.tableRef;
+  }
+
+  /** The batch file's layout: data columns, then the metadata columns in use. */
+  get columns(): readonly Column[] {
+    return this.layoutColumns;
+  }
+
+  get keyColumns(): readonly string[] {
+    return this.keyNames;
+  }
+
+  /** The table's fit of the current layout (filled by the layout's set-up job). */
+  get fit(): LayoutFit {
+    return this.layoutFit;
+  }
+
+  /** Records may be staged from scanned bytes (addScanned). */
+  get scannable(): boolean {
+    return this.scanReady;
+  }
+
+  /** Rows record their table version (see startVersioning). */
+  get versioned(): boolean {
+    return this.versions;
+  }
+
+  /**
+   * True when the table's types decide how the layout's values are staged: a number column may
+   * exist in the table as DOUBLE or DECIMAL (see adoptTableTypes), so its first record waits for
+   * the table's set-up.
+   */
+  get needsTableTypes(): boolean {
+    return this.dataColumns.some((c) => c.kind === 'number' || c.kind === 'decimal');
+  }
+
+  /** A new layout's fit, empty until its set-up job fills it; batches written from now on carry it. */
+  newLayoutFit(): LayoutFit {
+    this.layoutFit = { wholeTable: false };
+    return this.layoutFit;
+  }
+
+  /**
+   * From now on rows record their table version: the version columns join the layout. The open
+   * batch must be closed first (its layout changes).
+   */
+  startVersioning(): void {
+    if (this.batch) throw new Error(`versions of '${this.stream}' started with a batch open`);
+    this.versions = true;
+    this.layOut();
   }
 
   /** True when `message` describes the stream exactly as it is now (a repeated SCHEMA). */
   sameSchema(message: SchemaMessage): boolean {
-    return isDeepStrictEqual(this.message.schema, message.schema) && isDeepStrictEqual(this.message.key_properties, message.key_properties);
+    return isDeepStrictEqual(this.schemaMessage.schema, message.schema) && isDeepStrictEqual(this.schemaMessage.key_properties, message.key_properties);
   }
 
   /** Derives columns and keys from `message`. The open batch must be closed first (its layout changes). */
@@ -176,34 +230,34 @@ export class StreamSink {
       if (!column) throw new InputError(`Key property '${key}' is not among the schema's properties`, where);
       return column;
     });
-    this.message = message;
+    this.schemaMessage = message;
     this.dataColumns = dataColumns;
     this.keyProperties = keyProperties;
-    this.keyColumns = keyColumns.map((c) => c.name);
+    this.keyNames = keyColumns.map((c) => c.name);
     this.keyPaths = keyColumns.map((c) => c.path);
-    this.table = this.settings.registry.claim(this.stream, tableRefFor(this.stream, config), where);
+    this.tableRef = this.settings.registry.claim(this.stream, tableRefFor(this.stream, config), where);
     this.validate = config.validate_records ? compileValidator(message.schema, this.stream) : undefined;
     this.layOut();
   }
 
   /** The batch file layout: data columns, then the metadata columns in use. */
-  layOut(): void {
+  private layOut(): void {
     const metadata =
       this.settings.config.add_metadata_columns || this.settings.config.hard_delete
         ? METADATA_COLUMNS
-        : this.versioned
+        : this.versions
           ? METADATA_COLUMNS.filter((c) => c.name === DELETED_AT || c.name === TABLE_VERSION)
           : [];
     const metadataNames = new Set(metadata.map((c) => c.name));
     // A tap's own `_sdc_*` properties give way to the values the target sets.
-    this.columns = [...this.dataColumns.filter((c) => !metadataNames.has(c.name)), ...metadata];
-    this.stagers = this.columns.map((column) => this.stager(column));
-    this.keyRanges = this.keyColumns.flatMap((name) => {
-      const index = this.columns.findIndex((c) => c.name === name);
-      const range = index < 0 ? undefined : new KeyRange(this.columns[index]!, index);
+    this.layoutColumns = [...this.dataColumns.filter((c) => !metadataNames.has(c.name)), ...metadata];
+    this.stagers = this.layoutColumns.map((column) => this.stager(column));
+    this.keyRanges = this.keyNames.flatMap((name) => {
+      const index = this.layoutColumns.findIndex((c) => c.name === name);
+      const range = index < 0 ? undefined : new KeyRange(this.layoutColumns[index]!, index);
       return range?.tracked ? [range] : [];
     });
-    this.cellMakers = this.columns.map((column, i) => this.cellMaker(column, this.stagers[i]!));
+    this.cellMakers = this.layoutColumns.map((column, i) => this.cellMaker(column, this.stagers[i]!));
     this.layOutScanning();
   }
 
@@ -224,7 +278,7 @@ export class StreamSink {
       else if (decimal && column.kind === 'number') adopted = columnOf(column.path, 'decimal', Number(decimal[2]), undefined, Number(decimal[1]), column);
       if (!adopted || !this.dataColumns.includes(column)) continue;
       replaced.set(column, adopted);
-      const what = `Stream '${this.stream}': column ${column.name} of ${tableName(this.table)} stays ${adopted.type} (the schema or column_types give ${column.type}), so values are stored as ${adopted.type}`;
+      const what = `Stream '${this.stream}': column ${column.name} of ${tableName(this.tableRef)} stays ${adopted.type} (the schema or column_types give ${column.type}), so values are stored as ${adopted.type}`;
       if (adopted.kind === 'number') this.settings.log.warn(`${what}; on_inexact_number decides about those a DOUBLE cannot hold (alter the column to keep them exact)`);
       else this.settings.log.info(what);
     }
@@ -240,7 +294,7 @@ export class StreamSink {
     this.fieldColumn = new Map();
     this.fieldNames = [];
     let scannable = this.validate === undefined;
-    this.columns.forEach((column, i) => {
+    this.layoutColumns.forEach((column, i) => {
       const special = { [EXTRACTED_AT]: FROM_EXTRACTED, [BATCHED_AT]: FROM_BATCHED, [TABLE_VERSION]: FROM_VERSION }[column.name];
       const metadata = METADATA_COLUMNS.some((c) => c.name === column.name);
       if (metadata && special !== undefined) {
@@ -257,11 +311,11 @@ export class StreamSink {
     });
     this.keyFieldColumns = this.keyProperties.map((key) => this.fieldColumn.get(key) ?? -1);
     if (this.keyFieldColumns.includes(-1)) scannable = false;
-    this.predicted = new Int32Array(this.columns.length + 8).fill(-1);
-    this.slots = new Int32Array(this.columns.length);
-    this.scannedCells = new Array<Cell>(this.columns.length).fill(null);
-    this.spans = { bytes: new Uint8Array(0), start: new Int32Array(this.columns.length), end: new Int32Array(this.columns.length) };
-    this.scannable = scannable;
+    this.predicted = new Int32Array(this.layoutColumns.length + 8).fill(-1);
+    this.slots = new Int32Array(this.layoutColumns.length);
+    this.scannedCells = new Array<Cell>(this.layoutColumns.length).fill(null);
+    this.spans = { bytes: new Uint8Array(0), start: new Int32Array(this.layoutColumns.length), end: new Int32Array(this.layoutColumns.length) };
+    this.scanReady = scannable;
   }
 
 
@@ -271,7 +325,7 @@ export class StreamSink {
     if (!batch || batch.rowCount === 0) return undefined;
     // One object, refilled on every call: asked once per record, read at once.
     const measures = this.measures;
-    measures.rows = this.keyColumns.length > 0 ? this.batchKeys.size : batch.rowCount;
+    measures.rows = this.keyNames.length > 0 ? this.batchKeys.size : batch.rowCount;
     measures.bytes = batch.bytes;
     measures.startedAt = batch.startedAt;
     return measures;
@@ -288,7 +342,7 @@ export class StreamSink {
       if (problem) throw new InputError(`Record${from} does not match the stream schema: ${problem}`, { line, stream: this.stream });
     }
     const cells = this.cellsOf(message, line, from);
-    const key = this.keyColumns.length > 0 ? this.keyFrom(this.keyPaths.map((path) => valueAt(message.record, path)), line) : undefined;
+    const key = this.keyNames.length > 0 ? this.keyFrom(this.keyPaths.map((path) => valueAt(message.record, path)), line) : undefined;
     return this.append(cells, key, newHold);
   }
 
@@ -364,7 +418,7 @@ export class StreamSink {
   /** The staged value of column i from a token; the common forms straight from the bytes. */
   private scannedCell(i: number, kind: number, bytes: Buffer, start: number, end: number, canonical: boolean, line: number): Cell {
     if (kind === TOKEN_NULL) return null;
-    switch (this.columns[i]!.kind) {
+    switch (this.layoutColumns[i]!.kind) {
       case 'integer':
         if (kind === TOKEN_INTEGER) return integerAt(bytes, start, end);
         break;
@@ -425,7 +479,7 @@ export class StreamSink {
       this.batchFiles += 1;
       this.batchHold = newHold();
       const safeStream = this.stream.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
-      this.batch = BatchFile.create(this.settings.tempDir, `${this.settings.filePrefix}-${safeStream}-${this.batchFiles}`, this.columns, !this.settings.config.no_compression);
+      this.batch = BatchFile.create(this.settings.tempDir, `${this.settings.filePrefix}-${safeStream}-${this.batchFiles}`, this.layoutColumns, !this.settings.config.no_compression);
     }
     this.batch.append(cells, spans);
     if (key !== undefined) this.batchKeys.add(key);
@@ -445,7 +499,7 @@ export class StreamSink {
       void file.discard().catch(() => undefined);
       return undefined;
     }
-    return { stream: this.stream, file, hold: this.batchHold, table: this.table, fit: this.fit, keyColumns: this.keyColumns, keyBounds, mode: this.nextLoadMode() };
+    return { stream: this.stream, file, hold: this.batchHold, table: this.tableRef, fit: this.layoutFit, keyColumns: this.keyNames, keyBounds };
   }
 
   /** After a failure or signal: removes the open batch file. */
@@ -453,23 +507,6 @@ export class StreamSink {
     const file = this.batch;
     this.batch = undefined;
     if (file) await file.discard().catch(() => undefined);
-  }
-
-  /** How the next batch goes into the table (overwrite replaces the table's rows once per run). */
-  nextLoadMode(): LoadMode {
-    const keyed = this.keyColumns.length > 0;
-    switch (this.settings.config.load_method) {
-      case 'append-only':
-        return 'insert';
-      case 'overwrite':
-        if (!this.overwritten) {
-          this.overwritten = true;
-          return 'overwrite';
-        }
-        return keyed ? 'merge' : 'insert';
-      case 'upsert':
-        return keyed ? 'merge' : 'insert';
-    }
   }
 
   private cellsOf(message: RecordMessage, line: number, from: string): StagedValue[] {

@@ -1,0 +1,146 @@
+import type { TargetConfig } from '../config/config.js';
+import type { DirectLoad, SinkJobs } from '../engine/sink.js';
+import type { ClosedBatch, LayoutFit } from '../engine/stream-sink.js';
+import { fittedColumns } from '../engine/stream-sink.js';
+import type { S3Location } from '../batching/batch-messages.js';
+import type { Progress } from '../engine/progress.js';
+import type { Logger } from '../logging.js';
+import type { TableRef } from '../schema/naming.js';
+import type { ExecutorPool } from '../spark/executor-pool.js';
+import { tableName, type LoadColumn, type LoadMode } from '../sql/statements.js';
+import type { StateEmitter } from '../state/state-emitter.js';
+import type { StateTracker } from '../state/state-tracker.js';
+import type { BatchLoader } from './batch-loader.js';
+import type { Job, LoadCoordinator } from './load-coordinator.js';
+import { parquetFileJob } from './parquet-direct.js';
+import type { TableManager, TableRequest } from './table-manager.js';
+import { versionRetirementJob } from './version-retirement.js';
+
+export interface LoadJobParts {
+  config: TargetConfig;
+  log: Logger;
+  progress: Progress;
+  coordinator: LoadCoordinator;
+  tables: TableManager;
+  loader: BatchLoader;
+  pool: ExecutorPool;
+  tracker: StateTracker;
+  states: StateEmitter;
+}
+
+/**
+ * Every change a sink makes to its table, as a job for the coordinator (slots, the table's lane,
+ * failure: C1-C5), with its state hold (R2): each change is held before any later STATE is seen
+ * and committed only by the job that made it durable. The one place jobs are made.
+ */
+export class LoadJobs implements SinkJobs {
+  private holds = 0;
+  /** A new hold id (a batch's, or one change's); bound, so the record path passes it without a closure. */
+  readonly newHold = (): number => ++this.holds;
+
+  constructor(private readonly parts: LoadJobParts) {}
+
+  /** Change `hold` now carries a change of the tap's stream `source` at input line `line`. */
+  hold(hold: number, source: string, line: number): void {
+    this.parts.tracker.hold(hold, source, line);
+  }
+
+  /** A new hold for one change (a version retirement, a direct file load), registered at once. */
+  holdChange(source: string, line: number): number {
+    const hold = this.newHold();
+    this.parts.tracker.hold(hold, source, line);
+    return hold;
+  }
+
+  /**
+   * Makes the table fit a layout: a DDL job in the table's lane that fills `fit` (with the
+   * columns `adopt` makes of the table's types). Not awaited: every batch of the layout loads
+   * after it (C3). With `wait`, the job's promise is returned (it rejects when the job fails;
+   * the failure fails the run through the coordinator either way).
+   */
+  fitTable(request: TableRequest, fit: LayoutFit, adopt: (fitted: LoadColumn[]) => LoadColumn[], wait: boolean): Promise<void> | undefined {
+    const job: Job = {
+      lane: tableName(request.table),
+      slot: true,
+      backpressure: false,
+      run: async () => {
+        const fitted = await this.parts.tables.ensure(request);
+        fit.columns = adopt(fitted.columns);
+        fit.wholeTable = fitted.wholeTable;
+      },
+    };
+    if (!wait) {
+      this.submit(job);
+      return undefined;
+    }
+    return this.parts.coordinator.run(job);
+  }
+
+  /** Loads a closed batch (a job in the table's lane holding its file); its commit writes the state it made safe. */
+  loadBatch(batch: ClosedBatch, mode: LoadMode): void {
+    const { config, tables, loader, tracker, states } = this.parts;
+    this.submit({
+      lane: tableName(batch.table),
+      slot: true,
+      // The columns are those the file was written with; DDL for a newer layout runs after this job (C3).
+      run: () =>
+        loader.load({
+          // The first batch of a table found absent creates it (TableManager.takeDeferred).
+          createsTable: tables.takeDeferred(batch.table),
+          stream: batch.stream,
+          table: batch.table,
+          columns: fittedColumns(batch.fit, batch.stream),
+          wholeTable: batch.fit.wholeTable,
+          keyColumns: batch.keyColumns,
+          keyBounds: batch.keyBounds,
+          mode,
+          hardDelete: config.hard_delete,
+          file: batch.file,
+        }),
+      discard: () => batch.file.discard(),
+      onCommitted: () => {
+        tracker.commit(batch.hold);
+        states.committed();
+      },
+    });
+  }
+
+  /** Creates the table if the run has not yet (a DDL job in its lane: it takes a slot). */
+  createTable(table: TableRef): void {
+    this.submit({ lane: tableName(table), slot: true, backpressure: false, run: () => this.parts.tables.materialize(table) });
+  }
+
+  /** Retires rows of versions before `version` (after the table exists and the rows staged before). */
+  retireVersions(stream: string, table: TableRef, version: number, hold: number): void {
+    const { pool, log, config, tracker } = this.parts;
+    this.createTable(table);
+    this.submit(versionRetirementJob(pool, log, { stream, table, version, hardDelete: config.hard_delete }, () => tracker.commit(hold)));
+  }
+
+  /**
+   * Loads a tap's Parquet file straight from S3 and waits for it: true when it was loaded, false
+   * when its fields do not fit the table (its rows then take the record path).
+   */
+  async loadParquetFile(load: DirectLoad, location: S3Location, hold: number): Promise<boolean> {
+    const { config, progress, coordinator, tracker } = this.parts;
+    let loaded = false;
+    // The fit is read when the job runs: the layout's set-up job runs before it (C3).
+    const request = () => ({
+      stream: load.stream,
+      table: load.table,
+      columns: fittedColumns(load.fit, load.stream),
+      wholeTable: load.fit.wholeTable,
+      keyColumns: load.keyColumns,
+      mode: load.mode,
+      hardDelete: config.hard_delete,
+      refuseNullKeys: config.primary_key_required,
+    });
+    const job = coordinator.run(parquetFileJob(this.parts, load.table, request, location, (fits) => (loaded = fits), () => tracker.commit(hold)));
+    await progress.wait('loads', job);
+    return loaded;
+  }
+
+  private submit(job: Job): void {
+    void this.parts.coordinator.submit(job);
+  }
+}
