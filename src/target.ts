@@ -14,8 +14,10 @@ import { BatchLoader } from './loading/batch-loader.js';
 import { RunMarkers } from './staging/leftovers.js';
 import { LoadCoordinator, type Job } from './loading/load-coordinator.js';
 import { TableManager } from './loading/table-manager.js';
+import { TableMaintenance } from './loading/table-maintenance.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
 import { DELETED_AT } from './schema/metadata.js';
+import type { TableRef } from './schema/naming.js';
 import { forEachLine, lineChunks, lineText, type InputChunk, type LineOptions } from './singer/lines.js';
 import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage, type SingerMessage } from './singer/messages.js';
 import { ScannedRecord, scanRecordLine } from './singer/record-scan.js';
@@ -81,6 +83,8 @@ export class Target {
   private readonly tables: TableManager;
   private readonly loader: BatchLoader;
   private readonly coordinator: LoadCoordinator;
+  /** Stats of the tables the run changed and, opt-in, their maintenance: jobs in their lanes. */
+  private readonly upkeep: TableMaintenance;
   private readonly tempDir: string;
   private exclusiveQueue: Promise<unknown> = Promise.resolve();
   private stateQueue: Promise<void> = Promise.resolve();
@@ -102,6 +106,7 @@ export class Target {
     this.progress = new Progress(deps.log);
     this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress, catalog);
     this.coordinator = new LoadCoordinator(parallelism);
+    this.upkeep = new TableMaintenance(poolExecutor(this.pool), config, deps.log, this.progress, new Date());
     this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
     if (config.stream_maps) this.mapper = new StreamMapper(config);
   }
@@ -120,6 +125,8 @@ export class Target {
       if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
       await this.exclusive(() => this.flushAll(true));
       await this.emitState(true);
+      // After the last state: maintenance never holds back what the tap may resume from.
+      if (!interrupted) await this.finishTables();
       return { records: this.progress.counts.records + this.progress.counts.batchRecords, batches: this.progress.counts.batches, interrupted };
     } catch (e) {
       this.coordinator.fail(asError(e));
@@ -406,7 +413,10 @@ export class Target {
         );
       },
       // Loaded or not, nothing of this file is pending any more (if not, its rows follow as records).
-      onCommitted: () => this.tracker.commit(hold),
+      onCommitted: () => {
+        this.tracker.commit(hold);
+        if (loaded) this.changed(sink.table);
+      },
     });
     await this.progress.wait('loads', job);
     if (!loaded && mode === 'overwrite') sink.overwritten = false;
@@ -453,7 +463,10 @@ export class Target {
           `Version ${message.version} of stream '${sink.stream}' is active: ${rows} row(s) of older versions ${config.hard_delete ? 'deleted' : `marked in ${DELETED_AT}`}`,
         );
       },
-      onCommitted: () => this.tracker.commit(hold),
+      onCommitted: () => {
+        this.tracker.commit(hold);
+        this.changed(table);
+      },
     });
   }
 
@@ -533,9 +546,23 @@ export class Target {
       discard: () => batch.file.discard(),
       onCommitted: () => {
         this.tracker.commit(batch.hold);
+        this.changed(batch.table);
         if (!this.draining) void this.emitState(false).catch((e: unknown) => this.coordinator.fail(asError(e)));
       },
     };
+  }
+
+  /** A job committed into `table`: counted for its stats, and its maintenance queued when due. */
+  private changed(table: TableRef): void {
+    const maintenance = this.upkeep.committed(table);
+    if (maintenance) this.submit(maintenance);
+  }
+
+  /** The changed tables' stats for the closing summary, and their maintenance when asked for. */
+  private async finishTables(): Promise<void> {
+    for (const job of this.upkeep.finalJobs()) this.submit(job);
+    await this.coordinator.drain();
+    this.upkeep.finish();
   }
 
   private submit(job: Job): void {

@@ -62,6 +62,17 @@ export interface TargetConfig {
   no_compression: boolean;
   process_activate_version_messages: boolean;
   type_change_policy: 'fail' | 'rename';
+  maintenance: boolean;
+  maintenance_every_commits: number;
+  maintenance_time_budget_seconds: number;
+  maintenance_compact: boolean;
+  maintenance_compact_min_input_files: number;
+  maintenance_expire_snapshots: boolean;
+  maintenance_snapshot_retention_hours: number;
+  maintenance_retain_last_snapshots: number;
+  maintenance_rewrite_manifests_min: number;
+  maintenance_remove_orphan_files: boolean;
+  maintenance_orphan_file_age_hours: number;
   primary_key_required: boolean;
   validate_records: boolean;
   add_metadata_columns: boolean;
