@@ -97,7 +97,7 @@ const GROUP_TITLES: Record<string, string> = {
   s3: 'S3 staging',
   target: 'Where the data lands',
   loading: 'Loading',
-  maintenance: 'Table maintenance',
+  maintenance: 'Maintenance',
   records: 'Records',
   mapping: 'Stream maps',
 };
