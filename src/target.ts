@@ -450,6 +450,7 @@ export class Target {
     const table = sink.table;
     // A table not created yet is created first, as a DDL job (it takes a slot; the retirement does not).
     this.submit({ lane: tableName(table), slot: true, backpressure: false, run: () => this.tables.materialize(table) });
+    let retired = 0;
     this.submit({
       lane: tableName(table),
       slot: false,
@@ -458,6 +459,7 @@ export class Target {
         // Spark returns no row count for UPDATE and DELETE on Iceberg: the rows are counted first.
         const [counted] = await this.pool.query(countOldVersions(table, message.version, config.hard_delete));
         const rows = Number(counted?.n ?? 0);
+        retired = rows;
         if (rows > 0) await this.pool.query(retireOldVersions(table, message.version, config.hard_delete, now));
         log.info(
           `Version ${message.version} of stream '${sink.stream}' is active: ${rows} row(s) of older versions ${config.hard_delete ? 'deleted' : `marked in ${DELETED_AT}`}`,
@@ -465,7 +467,7 @@ export class Target {
       },
       onCommitted: () => {
         this.tracker.commit(hold);
-        this.changed(table);
+        if (retired > 0) this.changed(table);
       },
     });
   }
@@ -552,13 +554,13 @@ export class Target {
     };
   }
 
-  /** A job committed into `table`: counted for its stats, and its maintenance queued when due. */
+  /** A job committed a snapshot into `table`: counted for the summary, and its maintenance queued when due. */
   private changed(table: TableRef): void {
     const maintenance = this.upkeep.committed(table);
     if (maintenance) this.submit(maintenance);
   }
 
-  /** The changed tables' stats for the closing summary, and their maintenance when asked for. */
+  /** With `maintenance`, the changed tables' maintenance (their stats before it go to the summary). */
   private async finishTables(): Promise<void> {
     for (const job of this.upkeep.finalJobs()) this.submit(job);
     await this.coordinator.drain();

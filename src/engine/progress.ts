@@ -31,7 +31,8 @@ export class Progress implements MaintenanceReport {
   readonly types = new Map<string, number>();
   readonly seconds = { read: 0, stage: 0, setup: 0, loads: 0, upload: 0, load: 0 };
   private readonly rowsByTable = new Map<string, number>();
-  /** Per table: what the run's loads added (snapshot log at the end), and maintenance before/after. */
+  /** Per table: snapshots the run's statements committed, the snapshot log read before maintenance, maintenance before/after. */
+  private readonly snapshotsByTable = new Map<string, number>();
   private readonly statsByTable = new Map<string, TableStats>();
   private readonly maintenance = new Map<string, { before: TableStats; after: TableStats }>();
   private readonly running = new Map<number, Running>();
@@ -112,6 +113,10 @@ export class Progress implements MaintenanceReport {
     this.rowsByTable.set(table, (this.rowsByTable.get(table) ?? 0) + rows);
   }
 
+  snapshotAdded(table: string): void {
+    this.snapshotsByTable.set(table, (this.snapshotsByTable.get(table) ?? 0) + 1);
+  }
+
   tableStats(table: string, stats: TableStats): void {
     this.statsByTable.set(table, stats);
   }
@@ -147,7 +152,7 @@ export class Progress implements MaintenanceReport {
       .map((t) => `${this.types.get(t)} ${t === 'unknown' ? 'of unknown type' : t}`);
     const fromFiles = batchRecords > 0 ? `, ${batchRecords} record(s) from BATCH files` : '';
     const tables = [...this.rowsByTable].map(([table, rows]) => `${table} ${rows}${this.added(table)}`).join(', ');
-    const unloaded = [...this.statsByTable.keys()].filter((t) => !this.rowsByTable.has(t)).map((t) => `${t}${this.added(t)}`);
+    const unloaded = [...this.snapshotsByTable.keys()].filter((t) => !this.rowsByTable.has(t)).map((t) => `${t}${this.added(t)}`);
     const maintained = [...this.maintenance].map(
       ([table, { before, after }]) => `${table} data files ${before.dataFiles} -> ${after.dataFiles}, snapshots ${before.snapshots} -> ${after.snapshots}`,
     );
@@ -163,10 +168,12 @@ export class Progress implements MaintenanceReport {
     );
   }
 
-  /** ` (+2 snapshot(s), +3 data file(s))`: what the run's own loads added to `table`, when its snapshot log was read. */
+  /** ` (+2 snapshot(s), +3 data file(s))`: what the run added to `table`; data files only when its snapshot log was read. */
   private added(table: string): string {
+    const snapshots = this.snapshotsByTable.get(table);
+    if (snapshots === undefined) return '';
     const stats = this.statsByTable.get(table);
-    return stats ? ` (+${stats.runSnapshots} snapshot(s), +${stats.runDataFiles} data file(s))` : '';
+    return ` (+${snapshots} snapshot(s)${stats ? `, +${stats.runDataFiles} data file(s)` : ''})`;
   }
 }
 

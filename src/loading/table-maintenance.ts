@@ -34,7 +34,9 @@ export interface TableStats {
 
 /** What the closing summary and progress lines are told (engine/progress.ts). */
 export interface MaintenanceReport {
-  /** The table's stats at the end of the run (before maintenance, when it ran then). */
+  /** A statement of the run committed a snapshot into `table` (counted, no statement sent). */
+  snapshotAdded(table: string): void;
+  /** The table's stats read before its maintenance after the run: the data files the run added. */
   tableStats(table: string, stats: TableStats): void;
   maintained(table: string, before: TableStats, after: TableStats): void;
 }
@@ -50,7 +52,11 @@ const HOUR_MS = 3_600_000;
 
 /**
  * Opt-in maintenance of the tables a run loaded (compaction, snapshot expiry, manifest rewrite,
- * orphan removal when asked), and the per-table stats of the closing summary. Every piece of work
+ * orphan removal when asked), and the per-table counts of the closing summary: the snapshots the
+ * run added are counted as its statements commit (free), the data files they added are read from
+ * the snapshot log only where maintenance reads it anyway. A query per table at the end of every
+ * run cost about what a small load does (docs/benchmarks.md), which a run of 200 streams cannot
+ * afford. Every piece of work
  * is a job for the table's lane of the LoadCoordinator, so it never runs during a load of that
  * table and stays within `parallelism`. Its rules:
  *
@@ -83,11 +89,12 @@ export class TableMaintenance {
   ) {}
 
   /**
-   * A statement of this run committed into `ref`. Returns the maintenance job to submit when
-   * `maintenance_every_commits` commits have accumulated.
+   * A statement of this run committed a snapshot into `ref`. Returns the maintenance job to submit
+   * when `maintenance_every_commits` commits have accumulated.
    */
   committed(ref: TableRef): Job | undefined {
     const key = tableName(ref);
+    this.report.snapshotAdded(key);
     const entry = this.touched.get(key) ?? { ref, commits: 0 };
     entry.commits += 1;
     this.touched.set(key, entry);
@@ -98,13 +105,14 @@ export class TableMaintenance {
   }
 
   /**
-   * The jobs that end a successful run, one per touched table: its stats for the closing summary,
-   * and with `maintenance` its maintenance (whose "before" stats are the summary's).
+   * The jobs that end a successful run: with `maintenance`, one per touched table, whose stats
+   * before maintenance give the summary the data files the run added.
    */
   finalJobs(): Job[] {
+    if (!this.settings.maintenance) return [];
     return [...this.touched.values()].map(({ ref }) =>
       this.job(ref, async () => {
-        const before = this.settings.maintenance ? await this.maintain(ref, 'after the run') : await this.summaryStats(ref);
+        const before = await this.maintain(ref, 'after the run');
         if (before) this.report.tableStats(tableName(ref), before);
       }),
     );
@@ -137,7 +145,7 @@ export class TableMaintenance {
     const name = tableName(ref);
     if (this.spent() >= this.settings.maintenance_time_budget_seconds) {
       this.skipped.add(name);
-      return this.summaryStats(ref);
+      return undefined;
     }
     if (this.active++ === 0) this.activeSince = this.now();
     const started = this.now();
@@ -187,16 +195,6 @@ export class TableMaintenance {
   private async stats(ref: TableRef, manifests: boolean): Promise<TableStats> {
     const [row] = await this.sql.query(tableStats(ref, this.since, { manifests }));
     return statsOf(row);
-  }
-
-  /** The table's stats for the summary alone: a failure costs the summary its numbers, never the run. */
-  private async summaryStats(ref: TableRef): Promise<TableStats | undefined> {
-    try {
-      return await this.stats(ref, false);
-    } catch (e) {
-      this.log.debug(`Could not read the snapshot log of ${tableName(ref)}: ${firstLine(e)}`);
-      return undefined;
-    }
   }
 }
 
