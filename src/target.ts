@@ -83,7 +83,7 @@ export class Target {
   private readonly tables: TableManager;
   private readonly loader: BatchLoader;
   private readonly coordinator: LoadCoordinator;
-  /** Stats of the tables the run changed and, opt-in, their maintenance: jobs in their lanes. */
+  /** The snapshots the run added per table and, opt-in, the tables' maintenance: jobs in their lanes. */
   private readonly upkeep: TableMaintenance;
   private readonly tempDir: string;
   private exclusiveQueue: Promise<unknown> = Promise.resolve();
