@@ -436,7 +436,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: 'maintenance_compact',
     kind: 'boolean',
     title: 'Compact data files',
-    description: 'Rewrite small data files (and apply delete files) into larger ones with `rewrite_data_files`.',
+    description: 'Rewrite small data files into larger ones with `rewrite_data_files` (the delete files of the rows rewritten are applied).',
     default: true,
     group: 'maintenance',
   },
