@@ -418,7 +418,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: 'maintenance_every_commits',
     kind: 'integer',
     title: 'Maintenance every N commits',
-    description: 'With `maintenance`, also maintain a table during the run after every N commits of it (in its own turn, never during its loads); 0 = only after the run.',
+    description:
+      'With `maintenance`, also compact a table (and rewrite its manifests when many) during the run after every N commits of it, in its own turn, never during its loads; snapshots are expired only after the run. 0 = only after the run.',
     default: 0,
     minimum: 0,
     group: 'maintenance',

@@ -62,12 +62,15 @@ const HOUR_MS = 3_600_000;
  *
  *  M1  A job never fails: a failing step is one WARN naming table, step and the setting to check,
  *      and the table's remaining steps are skipped; the data is already committed.
- *  M2  Snapshots younger than `maintenance_snapshot_retention_hours` (at least 1 hour) and the
- *      newest `maintenance_retain_last_snapshots` are never expired; Iceberg never expires the
- *      current snapshot. A resumed run rolls back only to snapshots of the run it resumes.
+ *  M2  Snapshots are expired only after the run's last state line, when the tap resumes from past
+ *      every commit of the run (a resumed run rolls back only commits after the last state line),
+ *      never by maintenance every N commits; and never those younger than
+ *      `maintenance_snapshot_retention_hours` (at least 1 hour) or among the newest
+ *      `maintenance_retain_last_snapshots`. Iceberg never expires the current snapshot.
  *  M3  The time budget counts wall time while any maintenance job runs; a job that starts after
  *      it is spent skips its table, and the skipped tables are named in one INFO line at the end.
- *  M4  Orphan files are removed only when asked, and only those older than their own age setting.
+ *  M4  Orphan files are removed only when asked, after the run, and only those older than their
+ *      own age setting.
  */
 export class TableMaintenance {
   /** Touched tables by name, with their commits since their last maintenance. */
@@ -101,7 +104,7 @@ export class TableMaintenance {
     const every = this.settings.maintenance_every_commits;
     if (!this.settings.maintenance || every === 0 || entry.commits < every) return undefined;
     entry.commits = 0;
-    return this.job(ref, async () => void (await this.maintain(ref, `after ${every} commit(s)`)));
+    return this.job(ref, async () => void (await this.maintain(ref, `after ${every} commit(s)`, false)));
   }
 
   /**
@@ -112,7 +115,7 @@ export class TableMaintenance {
     if (!this.settings.maintenance) return [];
     return [...this.touched.values()].map(({ ref }) =>
       this.job(ref, async () => {
-        const before = await this.maintain(ref, 'after the run');
+        const before = await this.maintain(ref, 'after the run', true);
         if (before) this.report.tableStats(tableName(ref), before);
       }),
     );
@@ -138,10 +141,10 @@ export class TableMaintenance {
   }
 
   /**
-   * Maintains one table (M1-M4). Returns its stats before maintenance, or undefined when they
-   * could not be read.
+   * Maintains one table (M1-M4); during the run (`afterRun` false) only compaction and manifests.
+   * Returns its stats before maintenance, or undefined when they could not be read.
    */
-  private async maintain(ref: TableRef, when: string): Promise<TableStats | undefined> {
+  private async maintain(ref: TableRef, when: string, afterRun: boolean): Promise<TableStats | undefined> {
     const name = tableName(ref);
     if (this.spent() >= this.settings.maintenance_time_budget_seconds) {
       this.skipped.add(name);
@@ -160,7 +163,7 @@ export class TableMaintenance {
         await this.sql.query(rewriteDataFiles(ref, { minInputFiles: s.maintenance_compact_min_input_files, ...(where === undefined ? {} : { where }) }));
         done.push('compacted');
       }
-      if (s.maintenance_expire_snapshots) {
+      if (s.maintenance_expire_snapshots && afterRun) {
         step = 'expire_snapshots';
         const olderThan = new Date(this.now() - s.maintenance_snapshot_retention_hours * HOUR_MS);
         await this.sql.query(expireSnapshots(ref, olderThan, s.maintenance_retain_last_snapshots));
@@ -171,7 +174,7 @@ export class TableMaintenance {
         await this.sql.query(rewriteManifests(ref));
         done.push('rewrote manifests');
       }
-      if (s.maintenance_remove_orphan_files) {
+      if (s.maintenance_remove_orphan_files && afterRun) {
         step = 'remove_orphan_files';
         await this.sql.query(removeOrphanFiles(ref, new Date(this.now() - s.maintenance_orphan_file_age_hours * HOUR_MS)));
         done.push('removed orphan files');

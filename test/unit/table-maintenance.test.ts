@@ -95,15 +95,16 @@ describe('table maintenance', () => {
     assert.deepEqual(off.snapshots, ['`spark_catalog`.`s`.`orders`', '`spark_catalog`.`s`.`orders`', '`spark_catalog`.`s`.`items`']);
   });
 
-  it('every N commits of a table gives a maintenance job for its lane', async () => {
-    const { upkeep, statements } = setup({ maintenance_every_commits: 2 });
+  it('every N commits of a table gives a maintenance job for its lane, which compacts but expires nothing', async () => {
+    const { upkeep, statements } = setup({ maintenance_every_commits: 2, maintenance_remove_orphan_files: true });
     assert.equal(upkeep.committed(orders), undefined);
     assert.equal(upkeep.committed(items), undefined);
     const job = upkeep.committed(orders);
     assert.equal(job?.lane, '`spark_catalog`.`s`.`orders`');
     assert.equal(upkeep.committed(orders), undefined);
     await job!.run();
-    assert.equal(procedures(statements).filter((p) => p === 'rewrite_data_files').length, 1);
+    // During the run: no snapshot expiry (a resumed run may roll back commits not yet covered by a state line).
+    assert.deepEqual(procedures(statements), ['stats+manifests', 'rewrite_data_files', 'rewrite_manifests', 'stats']);
     assert.equal(upkeep.finalJobs().length, 2);
   });
 
