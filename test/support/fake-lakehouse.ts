@@ -38,8 +38,8 @@ export class InjectedFault extends Error {
 const TABLE_OF = /^(?:MERGE INTO|INSERT (?:INTO|OVERWRITE)|ALTER TABLE|CREATE TABLE IF NOT EXISTS|CREATE TABLE|DELETE FROM|UPDATE|DESCRIBE TABLE|DESCRIBE)\s+((?:`(?:[^`]|``)*`\.?)+)/;
 const STAGED_FILE = /FROM parquet\.`s3a:\/\/bucket\/((?:[^`]|``)+)`/;
 const UID = /"(u\d+)"/g;
-/** Table maintenance: an Iceberg procedure call, or a read of a table's metadata tables. */
-const MAINTENANCE_CALL = /^CALL (`(?:[^`]|``)*`)\.system\.(\w+)\(table => '((?:[^'\\]|\\.)*)'/;
+/** Table maintenance: one of the maintenance procedures (other CALLs are not maintenance), or a snapshot-log read. */
+const MAINTENANCE_CALL = /^CALL (`(?:[^`]|``)*`)\.system\.(rewrite_data_files|expire_snapshots|rewrite_manifests|remove_orphan_files)\(table => '((?:[^'\\]|\\.)*)'/;
 const METADATA_READ = /^SELECT .* FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`$/;
 
 export class FakeLakehouse {
