@@ -32,7 +32,8 @@ import { FakeLakehouse, InjectedFault, type FaultPlan } from '../support/fake-la
  *  I8  table maintenance (after the run, or every N commits of a table) runs in the table's lane:
  *      never during a load, DDL or version retirement of that table, within `parallelism` (I4);
  *      a failing maintenance statement never fails the run nor loses a record (I6); without
- *      maintenance faults, a successful run compacts every table it loaded.
+ *      maintenance faults, a successful run compacts every table it loaded. Snapshots are expired
+ *      only after the last state is written (a resumed run never needs a snapshot expired).
  *
  * Reproduce a failure with the seed and path fast-check prints (FC_SEED=... FC_PATH=...).
  */
@@ -205,6 +206,8 @@ export async function runScenario(s: Scenario): Promise<void> {
     const lake = new FakeLakehouse(s.faults, parallelism);
     const emitted: unknown[] = [];
     const problems: string[] = [];
+    /** Maintenance statements done when the last state was written. */
+    let maintenanceBeforeLastState: string[] = [];
     const target = new Target({
       config,
       connect: () => lake.connect(),
@@ -215,6 +218,7 @@ export async function runScenario(s: Scenario): Promise<void> {
           const problem = checkEmitted(s, state, input, lake, emitted.at(-1));
           if (problem) problems.push(problem);
           emitted.push(state);
+          maintenanceBeforeLastState = [...lake.maintenance];
           await lake.delay();
         },
       } as never,
@@ -232,6 +236,7 @@ export async function runScenario(s: Scenario): Promise<void> {
     assert.notEqual(outcome, 'hang', 'I1: the run did not settle within 10 s');
     assert.deepEqual(problems, [], 'I2/I3');
     assert.deepEqual(lake.violations, [], 'I4');
+    assert.deepEqual(maintenanceBeforeLastState.filter((m) => m.startsWith('expire_snapshots')), [], 'I8: snapshots expired before the last state');
     assert.deepEqual(await readdir(tempDir), [], 'I5: files left in temp_dir');
     assert.deepEqual([...lake.objects.keys()], [], 'I5: staged objects left');
     assert.deepEqual(
