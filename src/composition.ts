@@ -9,6 +9,7 @@ import { BatchLoader } from './loading/batch-loader.js';
 import { CatalogChanges } from './loading/catalog-changes.js';
 import { LoadCoordinator } from './loading/load-coordinator.js';
 import { LoadJobs } from './loading/load-jobs.js';
+import { TableMaintenance } from './loading/table-maintenance.js';
 import { TableManager } from './loading/table-manager.js';
 import type { Logger } from './logging.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
@@ -113,6 +114,8 @@ export function composeEngine(deps: TargetDeps): Engine {
   const loader = new BatchLoader(pool, store, config.s3_key_prefix, log, deps.metrics, progress, catalog);
   const coordinator = new LoadCoordinator(parallelism);
   const tracker = new StateTracker();
+  // Snapshots committed since now are the run's (the summary's per-table counts, maintenance).
+  const upkeep = new TableMaintenance(poolExecutor(pool), config, log, progress, new Date());
   const states = new StateEmitter(tracker, deps.state, config.load_method === 'overwrite', (e) => coordinator.fail(asError(e)));
   const tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
   const markers = new RunMarkers({ runId: loader.runId, tempDir, store, prefix: config.s3_key_prefix, log });
@@ -124,7 +127,7 @@ export function composeEngine(deps: TargetDeps): Engine {
     tracker,
     states,
     coordinator,
-    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states }),
+    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states, upkeep }),
     registry: new TableRegistry(),
     ...(config.stream_maps ? { mapper: new StreamMapper(config) } : {}),
     tempDir,
