@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { formatBareMerge, formatBareMergeSizes, type BareMergeRun } from '../../bench/bare-report.js';
 import { jsonLinesMerge, matchFields, parquetMerge } from '../../bench/bare-statements.js';
 import { addLogLine, emptyLogStats, parseSummary } from '../../bench/log-stats.js';
-import { formatFlush, formatLoadTimes, formatPhases } from '../../bench/report.js';
+import { formatFlush, formatLoadTimes, formatPhases, formatStatementTimes, statementTimesByKind } from '../../bench/report.js';
 import { formatOfBytes } from '../../bench/staged-format.js';
 import { formatStageOnly, sideSummary, type StageOnlySummary } from '../../bench/stage-report.js';
 import type { ChildResult } from '../../bench/stage-child.js';
@@ -36,6 +36,26 @@ describe('bench log lines', () => {
     assert.equal(
       formatFlush({ flushes: 4, statements: 3, calls: 12, callsPerStatement: 4, shape: 'A + B' }, true),
       'steady-state flush (median of 4): 3 statement(s), 12 thrift HTTP request(s), 4.0 request(s) per statement [A + B]',
+    );
+  });
+});
+
+describe('statement times by kind', () => {
+  it('groups the statements the proxy saw closed by kind and lists the kinds by time spent', () => {
+    const byKind = statementTimesByKind([
+      { kind: 'SET', ms: 10 },
+      { kind: 'CREATE TABLE', ms: 1200 },
+      { kind: 'CREATE TABLE', ms: 800 },
+      { kind: 'CREATE TABLE', ms: 1000 },
+      { kind: 'SHOW TABLES' },
+    ]);
+    assert.deepEqual([...byKind.entries()], [
+      ['SET', [10]],
+      ['CREATE TABLE', [1200, 800, 1000]],
+    ]);
+    assert.equal(
+      formatStatementTimes(byKind, [300, 100, 200]),
+      'statement time by kind: CREATE TABLE 3 x median 1000 ms (sum 3.0 s), SET 1 x median 10 ms (sum 0.0 s); 3 session(s) opened, median 200 ms',
     );
   });
 });
