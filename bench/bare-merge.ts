@@ -41,7 +41,7 @@ export async function bareMerge(options: BenchOptions, root: string): Promise<{ 
   const { S3ObjectStore } = (await import(pathToFileURL(join(dist, 'storage/s3-object-store.js')).href)) as typeof import('../src/storage/s3-object-store.js');
   const store = new S3ObjectStore(targetConfig);
   // One session for the whole benchmark, opened before any clock runs, with the session setting the target uses.
-  const sql: SqlExecutor = new HiveServer2Executor({ ...targetConfig, sessionStatements: ['SET spark.sql.session.timeZone=UTC'] });
+  const sql: SqlExecutor = new HiveServer2Executor({ ...targetConfig, password: targetConfig.token, sessionStatements: ['SET spark.sql.session.timeZone=UTC'] });
   const bench: SizeBench = { root, base, dir, dist, id, options, sql, store, schemas: [], uploaded: [] };
   try {
     const summaries: BareMergeSummary[] = [];
