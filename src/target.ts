@@ -1,4 +1,3 @@
-import { CatalogChanges } from './loading/catalog-changes.js';
 import { homedir, tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -97,10 +96,9 @@ export class Target {
     // One extra session for DDL so table changes never wait behind running loads.
     this.pool = new ExecutorPool(deps.connect, parallelism + 1);
     // A new table is created by its first load (one statement instead of CREATE and MERGE).
-    const catalog = new CatalogChanges();
-    this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log, catalog);
+    this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log);
     this.progress = new Progress(deps.log);
-    this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress, catalog);
+    this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress);
     this.coordinator = new LoadCoordinator(parallelism);
     this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
     if (config.stream_maps) this.mapper = new StreamMapper(config);

@@ -1,4 +1,3 @@
-import { CatalogChanges } from './catalog-changes.js';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from '../logging.js';
@@ -49,7 +48,6 @@ export class BatchLoader {
     private readonly log: Logger,
     private readonly metrics?: Metrics,
     private readonly progress?: Progress,
-    private readonly catalog = new CatalogChanges(),
   ) {}
 
   async load(batch: BatchToLoad): Promise<void> {
@@ -85,8 +83,7 @@ export class BatchLoader {
         const loading = this.progress?.begin('load', `${batch.createsTable ? 'CREATE TABLE AS SELECT' : batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
         try {
           const creates = batch.createsTable;
-          // A first load creates its table, so it waits its turn among the run's catalog changes.
-          statementMs = creates ? await this.catalog.run(() => timed(sql, createTableAs(plan, creates.keyed))) : await this.runLoad(sql, plan);
+          statementMs = creates ? await timed(sql, createTableAs(plan, creates.keyed)) : await this.runLoad(sql, plan);
         } finally {
           if (loading !== undefined) this.progress?.end(loading);
         }
