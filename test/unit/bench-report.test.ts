@@ -24,7 +24,7 @@ describe('bench log lines', () => {
     addLogLine(stats, "INFO Loaded 10 row(s) of stream 's' into `c`.`s`.`T` (merge, 12 ms)");
     addLogLine(stats, "INFO Loaded 5 row(s) of stream 's' into `c`.`s`.`T` (insert, 30 ms: upload 10 ms, statement 20 ms)");
     addLogLine(stats, "INFO Loaded s3a://b/k.parquet of stream 's' into t directly (merge, 9 ms)");
-    assert.deepEqual([stats.loads, stats.rowsLoaded, stats.loadMs], [2, 15, [12, 30]]);
+    assert.deepEqual([stats.loads, stats.rowsLoaded, stats.loadMs, stats.statementMs], [2, 15, [12, 30], [20]]);
   });
 
   it('formats phases, load times and flush costs', () => {
@@ -144,6 +144,9 @@ describe('bare-merge', () => {
     assert.equal(good.ok, true);
     assert.match(good.text, /\nmedian +2600 +2200 +2100 +1\.18/);
     assert.match(good.text, /ratio flush\/bare 1\.18 \(goal <= 1\.2\) met/);
+    assert.doesNotMatch(good.text, /target statement/);
+    const split = formatBareMerge({ ...summary, runs: [{ ...run(3000, 2000), targetStatementMs: 2500 }, { ...run(2600, 2400), targetStatementMs: 2300 }] });
+    assert.match(split.text, /\ntarget statement 2500, 2300 ms \(median 2400\) \/ bare MERGE median 2100 ms: 1\.14; around its statement the flush spent 400 ms \(median: finishing the file, upload, a session\)\n/);
     const bad = formatBareMerge({ ...summary, runs: [run(3000, 2000, 26_999)] });
     assert.equal(bad.ok, false);
     assert.match(bad.text, /PROBLEMS: run 1: rows target 26999, bare 26999, expected 27000/);
