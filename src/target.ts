@@ -10,7 +10,9 @@ import { StreamSink, fittedColumns, type ClosedBatch, type LayoutFit } from './e
 import { InputError, asError } from './errors.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
+import { AppendCommits, appendsExactlyOnce } from './loading/append-commits.js';
 import { BatchLoader } from './loading/batch-loader.js';
+import { undoDeadRunAppends } from './loading/dead-run-appends.js';
 import { RunMarkers } from './staging/leftovers.js';
 import { LoadCoordinator, type Job } from './loading/load-coordinator.js';
 import { TableManager } from './loading/table-manager.js';
@@ -80,6 +82,8 @@ export class Target {
   private readonly pool: ExecutorPool;
   private readonly tables: TableManager;
   private readonly loader: BatchLoader;
+  /** Exactly-once appends: staged + published commits, and what each printed state covers. */
+  private readonly appends: AppendCommits;
   private readonly coordinator: LoadCoordinator;
   private readonly tempDir: string;
   private exclusiveQueue: Promise<unknown> = Promise.resolve();
@@ -101,6 +105,7 @@ export class Target {
     this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log, catalog);
     this.progress = new Progress(deps.log);
     this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress, catalog);
+    this.appends = new AppendCommits(this.loader.runId, catalog);
     this.coordinator = new LoadCoordinator(parallelism);
     this.tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
     if (config.stream_maps) this.mapper = new StreamMapper(config);
@@ -108,7 +113,22 @@ export class Target {
 
   async run(input: Readable, signal?: AbortSignal): Promise<RunSummary> {
     const { config, log, store } = this.deps;
-    const markers = new RunMarkers({ runId: this.loader.runId, tempDir: this.tempDir, store, prefix: config.s3_key_prefix, log });
+    const markers = new RunMarkers({
+      runId: this.loader.runId,
+      tempDir: this.tempDir,
+      store,
+      prefix: config.s3_key_prefix,
+      log,
+      // A killed run's appends no printed state covers are undone before anything is loaded.
+      appends: () => this.appends.markerEntries(),
+      onDeadRun: (id, entries) => this.pool.withExecutor((sql) => undoDeadRunAppends(sql, id, entries, log)),
+      onLiveRun: (id, host, entries) =>
+        log.warn(
+          `Run ${id} on host ${host} (marker refreshed within 15 min) appends to ${entries.map((e) => `${e.catalog}.${e.schema}.${e.table}`).join(', ')}; ` +
+            'if it was killed and this run resumes it, rows it committed after its last state may be loaded twice (wait 15 minutes after a crash on another host before resuming)',
+        ),
+    });
+    this.appends.persist = () => markers.save();
     let timer: NodeJS.Timeout | undefined;
     try {
       // Also the preflight of S3: a wrong bucket or credentials fail here, before any table is touched.
@@ -133,7 +153,8 @@ export class Target {
       if (this.coordinator.failure && config.load_method !== 'overwrite') await this.emitState(false).catch(() => undefined);
       this.opener?.close();
       await this.pool.close();
-      await markers.finish();
+      // Commits of a failed run that no printed state covers: the marker stays, the next run undoes them.
+      await markers.finish(this.coordinator.failure !== undefined && this.appends.uncoveredCommits > 0);
       for (const sink of this.sinks.values()) sink.alterationReport().forEach((line) => log.warn(line));
     }
   }
@@ -205,7 +226,10 @@ export class Target {
     this.progress.message(message.type);
     // State is about the tap's streams: holds and bookmarks use the stream a message came in
     // with, whatever stream maps make of it (an aliased stream's bookmark keeps its tap name).
-    if (message.type === 'SCHEMA') this.tracker.knowStream(message.stream);
+    if (message.type === 'SCHEMA') {
+      this.tracker.knowStream(message.stream);
+      if (appendsExactlyOnce(this.deps.config.load_method, message.key_properties.length > 0)) this.tracker.exactStream(message.stream);
+    }
     if (!this.mapper) return this.dispatch(message, number);
     const source = 'stream' in message ? message.stream : undefined;
     return this.dispatchAll(this.mapper.map(message, number), number, source);
@@ -320,7 +344,7 @@ export class Target {
 
   /** After a record is staged: its position joins the hold, and a full batch is flushed. */
   private held(sink: StreamSink, hold: number, source: string, line: number): Promise<void> | void {
-    this.tracker.hold(hold, source, line);
+    this.tracker.hold(hold, source, line, appendsExactlyOnce(this.deps.config.load_method, sink.keyColumns.length > 0));
     const open = sink.openBatch;
     const reason = open && sizeTrigger(open, this.deps.config);
     if (reason) {
@@ -506,6 +530,7 @@ export class Target {
   private closeBatch(sink: StreamSink): void {
     const batch = sink.close();
     if (!batch) return;
+    this.tracker.seal(batch.hold);
     this.progress.counts.batches += 1;
     this.deps.log.debug(`Closed batch ${batch.file.path} of stream '${batch.stream}': ${batch.file.rowCount} row(s), ${batch.file.bytes} byte(s), loading as ${batch.mode}`);
     this.submit(this.loadJob(sink, batch));
@@ -529,6 +554,9 @@ export class Target {
           mode: batch.mode,
           hardDelete: this.deps.config.hard_delete,
           file: batch.file,
+          ...(batch.mode === 'insert' && appendsExactlyOnce(this.deps.config.load_method, batch.keyColumns.length > 0)
+            ? { append: { commits: this.appends, positions: this.tracker.positionsOf(batch.hold) ?? [] } }
+            : {}),
         }),
       discard: () => batch.file.discard(),
       onCommitted: () => {
@@ -575,7 +603,10 @@ export class Target {
     if (this.deps.config.load_method === 'overwrite' && !final) return this.stateQueue;
     const write = this.stateQueue.then(async () => {
       const state = this.tracker.takeEmittable();
-      if (state !== undefined) await this.deps.state.write(state);
+      if (state === undefined) return;
+      // A2 (loading/append-commits.ts): the marker records what this state covers before it is printed.
+      await this.appends.cover((stream) => this.tracker.coveredUpTo(stream));
+      await this.deps.state.write(state);
     });
     this.stateQueue = write.catch(() => undefined);
     return write;

@@ -1,3 +1,4 @@
+import type { AppendCommits } from './append-commits.js';
 import { CatalogChanges } from './catalog-changes.js';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
@@ -30,7 +31,9 @@ export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
    * The table does not exist yet: the load creates it (CREATE TABLE ... AS SELECT, see
    * TableManager), a keyed one with the keyed table properties.
    */
-  createsTable?: { keyed: boolean };
+  createsTable?: { keyed: boolean; columns?: readonly Pick<LoadColumn['column'], 'name' | 'type'>[] };
+  /** An exactly-once append: staged and published by AppendCommits, with the batch's input positions. */
+  append?: { commits: AppendCommits; positions: ReadonlyArray<readonly [string, number]> };
 }
 
 /**
@@ -78,7 +81,7 @@ export class BatchLoader {
       const plan: LoadPlan = { ...batch, batch: { location, format: 'staged', columns: batch.columns } };
       await this.pool.withExecutor(async (sql) => {
         this.log.debug(
-          batch.createsTable
+          batch.createsTable && !batch.append
             ? `Creating ${tableName(batch.table)} with ${batch.file.rowCount} row(s) of stream '${batch.stream}' (CREATE TABLE ... AS SELECT)`
             : `Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}${namesNoColumn(plan) ? ', naming no column' : ''}`,
         );
@@ -86,7 +89,8 @@ export class BatchLoader {
         try {
           const creates = batch.createsTable;
           // A first load creates its table, so it waits its turn among the run's catalog changes.
-          statementMs = creates ? await this.catalog.run(() => timed(sql, createTableAs(plan, creates.keyed))) : await this.runLoad(sql, plan);
+          if (batch.append) statementMs = await batch.append.commits.load(sql, plan, batch.append.positions, creates);
+          else statementMs = creates ? await this.catalog.run(() => timed(sql, createTableAs(plan, creates.keyed))) : await this.runLoad(sql, plan);
         } finally {
           if (loading !== undefined) this.progress?.end(loading);
         }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ObjectCannedACL, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ObjectCannedACL, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { Upload } from '@aws-sdk/lib-storage';
 import { TargetError } from '../errors.js';
@@ -128,6 +128,17 @@ export class S3ObjectStore implements ObjectStore {
     await this.retrying(`Writing s3://${this.settings.s3_bucket}/${key}`, () =>
       this.client.send(new PutObjectCommand({ Bucket: this.settings.s3_bucket, Key: key, Body: text, ContentType: 'application/json' })),
     );
+  }
+
+  async getText(key: string): Promise<string | undefined> {
+    try {
+      const object = await this.retrying(`Reading s3://${this.settings.s3_bucket}/${key}`, () => this.client.send(new GetObjectCommand({ Bucket: this.settings.s3_bucket, Key: key })));
+      return await object.Body?.transformToString('utf8');
+    } catch (e) {
+      // Removed since it was listed (its run finished, or another run cleaned it up).
+      if ((e as { name?: string }).name === 'NoSuchKey' || /NoSuchKey/.test(String((e as Error).message))) return undefined;
+      throw e;
+    }
   }
 
   async list(prefix: string): Promise<Array<{ key: string; lastModified: Date }>> {
