@@ -602,7 +602,7 @@ export class Target {
   private emitState(final: boolean): Promise<void> {
     if (this.deps.config.load_method === 'overwrite' && !final) return this.stateQueue;
     const write = this.stateQueue.then(async () => {
-      const state = this.tracker.takeEmittable();
+      const state = this.tracker.takeEmittable(final);
       if (state === undefined) return;
       // A2 (loading/append-commits.ts): the marker records what this state covers before it is printed.
       await this.appends.cover((stream) => this.tracker.coveredUpTo(stream));

@@ -124,8 +124,12 @@ export class StateTracker {
     return this.covered.get(stream) ?? -1;
   }
 
-  /** The state to write now, or undefined when nothing new is safe. */
-  takeEmittable(): unknown {
+  /**
+   * The state to write now, or undefined when nothing new is safe. `final`: the run's last state,
+   * after every change committed: S5 no longer applies (a tap resends the records after its last
+   * state anyway, crash or not).
+   */
+  takeEmittable(final = false): unknown {
     const earliest = new Map<string, HoldEntry>();
     let first: HoldEntry | undefined;
     for (const entries of this.holds.values()) {
@@ -143,7 +147,7 @@ export class StateTracker {
     const out: Record<string, unknown> = isObject(full?.value) ? structuredClone(full.value) : {};
     // S2: later bookmarks of streams whose own changes before them are committed.
     for (const stream of this.streams) {
-      const exact = this.exact.has(stream);
+      const exact = !final && this.exact.has(stream);
       // S5: an exactly-once stream's bookmark comes from the latest clean state before its first
       // uncommitted change, also when that is older than the full state's.
       const source = exact ? (earliest.has(stream) ? earliest.get(stream)!.clean : this.exact.get(stream)) : earliest.has(stream) ? earliest.get(stream)!.before : this.latest;
