@@ -307,9 +307,11 @@ describe('engine under generated schedules', () => {
  * by any run before (all of them when none names the stream). A second crash may hit the resumed
  * run too (during its clean-up of the first). The input ends with a STATE, as a tap's does.
  *
- *  X1  every record of an unkeyed stream is in its table exactly once (exactly-once appends);
+ *  X1  every record of an unkeyed stream is in its table exactly once (exactly-once appends) —
+ *      at least once when the crash lost a state line the run had already recorded in its
+ *      marker (the one window left, between that write and stdout: duplicates, never a loss);
  *  X2  a keyed stream loaded by MERGE has one row per key, the last record of the key; loaded by
- *      INSERT (append-only), no record twice and each key's last record present;
+ *      INSERT (append-only), each key's last record present and no record twice (but for X1's window);
  *  X3  no staged snapshot of a killed run is left off the table's current line, and no run
  *      marker is left.
  */
@@ -361,6 +363,13 @@ async function runUntilCrash(target: Target, lines: string[], lake: FakeLakehous
   return 'done';
 }
 
+/** The covered commits the run marker of `runId` records now (as landed on the store). */
+function coveredIn(lake: FakeLakehouse, runId: string): string {
+  const key = [...lake.objects.keys()].find((k) => k.startsWith(`_runs/${runId}-`));
+  const appends = key === undefined ? [] : ((JSON.parse(lake.objects.get(key)!) as { appends?: Array<{ table: string; covered: string | null }> }).appends ?? []);
+  return JSON.stringify(appends.filter((a) => a.covered !== null));
+}
+
 async function runCrashScenario(c: CrashScenario): Promise<void> {
   const s = c.base;
   const input = inputFor(s);
@@ -373,6 +382,7 @@ async function runCrashScenario(c: CrashScenario): Promise<void> {
   };
   const dirs: string[] = [];
   let lastState: unknown;
+  let stateLost = false;
   const runIds: string[] = [];
   try {
     for (let run = 0; run <= c.crashes.length; run += 1) {
@@ -387,12 +397,25 @@ async function runCrashScenario(c: CrashScenario): Promise<void> {
         connect: () => lake.connect(),
         store: lake.store(),
         log: silent,
-        state: { write: (state: unknown) => lake.op(async () => void (lastState = state), generation) } as never,
+        state: {
+          write: (state: unknown) =>
+            lake.op(
+              async () => {
+                lastState = state;
+                coveredAtState = coveredIn(lake, runId);
+              },
+              generation,
+            ),
+        } as never,
       });
-      runIds.push((target as unknown as { loader: { runId: string } }).loader.runId);
+      const runId = (target as unknown as { loader: { runId: string } }).loader.runId;
+      runIds.push(runId);
+      let coveredAtState = '';
       lake.crashAt = run < c.crashes.length ? lake.steps + c.crashes[run]! : undefined;
       const lines = run === 0 ? input.lines : replayInput(input, lastState);
       if ((await runUntilCrash(target, lines, lake)) === 'done') break;
+      // The marker recorded coverage whose state line the crash lost (the window left by design).
+      if (coveredIn(lake, runId) !== coveredAtState) stateLost = true;
       lake.resume();
     }
     const rows = new Map<string, number>();
@@ -402,11 +425,12 @@ async function runCrashScenario(c: CrashScenario): Promise<void> {
     const merged = s.settings.load_method !== 'append-only';
     for (const [uid, r] of input.records) {
       const n = rows.get(uid) ?? 0;
-      if (!keyed.has(r.stream)) assert.equal(n, 1, `X1: record ${uid} of unkeyed stream ${r.stream} (line ${r.line}) is in its table ${n} time(s)`);
+      if (!keyed.has(r.stream) && stateLost) assert.ok(n >= 1, `X1: record ${uid} of unkeyed stream ${r.stream} (line ${r.line}) is lost`);
+      else if (!keyed.has(r.stream)) assert.equal(n, 1, `X1: record ${uid} of unkeyed stream ${r.stream} (line ${r.line}) is in its table ${n} time(s)`);
       else if (merged) assert.equal(n, lastOfKey.get(`${r.stream}:${r.key}`) === uid ? 1 : 0, `X2: record ${uid} of keyed stream ${r.stream} (line ${r.line}) is in its table ${n} time(s)`);
       else {
-        assert.ok(n <= 1, `X2: record ${uid} of keyed stream ${r.stream} is in its table ${n} times`);
-        if (lastOfKey.get(`${r.stream}:${r.key}`) === uid) assert.equal(n, 1, `X2: the last record ${uid} of its key is not in its table`);
+        if (!stateLost) assert.ok(n <= 1, `X2: record ${uid} of keyed stream ${r.stream} is in its table ${n} times`);
+        if (lastOfKey.get(`${r.stream}:${r.key}`) === uid) assert.ok(n >= 1, `X2: the last record ${uid} of its key is not in its table`);
       }
     }
     for (const [name, t] of lake.tables) {
@@ -423,7 +447,13 @@ async function runCrashScenario(c: CrashScenario): Promise<void> {
 
 describe('crash and resume under generated schedules', () => {
   it(`loads every record exactly once after crashes at any step (${runs} runs)`, async () => {
-    await fc.assert(fc.asyncProperty(crashScenario, runCrashScenario), {
+    const property = async (c: CrashScenario) =>
+      runCrashScenario(c).catch((e: unknown) => {
+        // fast-check keeps only the counterexample; the reason is printed for the reproduction.
+        if (process.env.FC_SEED) process.stderr.write(`${String((e as Error)?.stack ?? e)}\n`);
+        throw e;
+      });
+    await fc.assert(fc.asyncProperty(crashScenario, property), {
       numRuns: runs,
       ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
     });

@@ -182,7 +182,7 @@ describe('run markers with appends (L4)', () => {
     await markers.start();
     entries = appends;
     await markers.save();
-    const [[, marker]] = [...objects];
+    const [marker] = [...objects.values()];
     assert.deepEqual(JSON.parse(marker!.text).appends, appends);
     await markers.finish(true);
     assert.equal(objects.size, 1);
