@@ -314,7 +314,7 @@ describe('crash (SIGKILL) and resume from the last state: keyed tables end exact
     t.diagnostic(JSON.stringify(report));
     const warnings = resumed.stderr.match(ANOTHER_WRITER) ?? [];
     assert.equal(warnings.length, 1, resumed.stderr.slice(-3000));
-    assert.match(warnings[0]!, new RegExp(`Table \`spark_catalog\`\\.\`${s.schema}\`\\.\`events\`: `));
+    assert.match(warnings[0]!, new RegExp(`Table \`spark_catalog\`\\.\`${s.schema}\`\\.\`events\`: `, 'i'));
     const hand = await query(`SELECT count(*) AS n FROM spark_catalog.\`${s.schema}\`.\`events\` WHERE ID = ${HAND}`);
     assert.equal(Number(hand[0]?.n), 1, 'the row inserted by hand is kept');
     assert.equal(report.lost, 0);
