@@ -3,7 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { AppendCommits } from '../../src/loading/append-commits.js';
+import { CatalogChanges } from '../../src/loading/catalog-changes.js';
 import { planUndo } from '../../src/loading/dead-run-appends.js';
+import type { Row, SqlExecutor } from '../../src/spark/executor.js';
+import { loadStatement, type LoadPlan } from '../../src/sql/statements.js';
 import type { Logger } from '../../src/logging.js';
 import { DeadRunCleanupError, RunMarkers } from '../../src/staging/leftovers.js';
 import { StateTracker } from '../../src/state/state-tracker.js';
@@ -33,6 +37,70 @@ describe('write-audit-publish statements', () => {
     assert.equal(createAppendTable(ref, [{ name: 'id', type: 'BIGINT' }]), "CREATE TABLE IF NOT EXISTS `spark_catalog`.`sales`.`o'k``s` (`id` BIGINT) USING iceberg TBLPROPERTIES ('write.wap.enabled'='true')");
     assert.equal(showWapProperty(ref), "SHOW TBLPROPERTIES `spark_catalog`.`sales`.`o'k``s` ('write.wap.enabled')");
     assert.equal(enableWap(ref), "ALTER TABLE `spark_catalog`.`sales`.`o'k``s` SET TBLPROPERTIES ('write.wap.enabled'='true')");
+  });
+});
+
+describe('exactly-once append commits (A1-A4)', () => {
+  const plan: LoadPlan = {
+    table: { catalog: 'spark_catalog', schema: 's', table: 'EVENTS' },
+    batch: { location: 's3a://b/k.parquet', format: 'staged', columns: [{ column: { name: 'ID', type: 'BIGINT' } as never, tableType: 'BIGINT' }] },
+    mode: 'insert',
+    keyColumns: [],
+    hardDelete: false,
+    stream: 'events',
+  } as LoadPlan;
+
+  function recorder(answer: (sql: string) => Row[] = () => []): SqlExecutor & { sent: string[] } {
+    const sent: string[] = [];
+    return { sent, query: async (sql) => (sent.push(sql), answer(sql)), close: async () => undefined };
+  }
+
+  it('registers the table in the marker first, then SET + INSERT + RESET + publish; covers whole batches before a state', async () => {
+    const commits = new AppendCommits('0123456789ab', new CatalogChanges());
+    const saved: string[] = [];
+    commits.persist = async () => void saved.push(JSON.stringify(commits.markerEntries()));
+    const sql = recorder((q) => (q.startsWith('SHOW TBLPROPERTIES') ? [{ key: 'write.wap.enabled', value: 'true' }] : []));
+    await commits.load(sql, plan, [['events', 3]]);
+    await commits.load(sql, plan, [['events', 9]]);
+    assert.deepEqual(sql.sent, [
+      "SHOW TBLPROPERTIES `spark_catalog`.`s`.`EVENTS` ('write.wap.enabled')",
+      'SET spark.wap.id=0123456789ab-1-1',
+      loadStatement(plan),
+      'RESET spark.wap.id',
+      "CALL `spark_catalog`.`system`.`publish_changes`('`s`.`EVENTS`', '0123456789ab-1-1')",
+      'SET spark.wap.id=0123456789ab-1-2',
+      loadStatement(plan),
+      'RESET spark.wap.id',
+      "CALL `spark_catalog`.`system`.`publish_changes`('`s`.`EVENTS`', '0123456789ab-1-2')",
+    ]);
+    assert.deepEqual(saved, ['[{"catalog":"spark_catalog","schema":"s","table":"EVENTS","covered":null}]']);
+    await commits.cover(() => 5);
+    assert.equal(commits.uncoveredCommits, 1);
+    await commits.cover(() => 5);
+    await commits.cover(() => 10);
+    assert.equal(commits.uncoveredCommits, 0);
+    assert.deepEqual(saved.slice(1), [
+      '[{"catalog":"spark_catalog","schema":"s","table":"EVENTS","covered":"0123456789ab-1-1"}]',
+      '[{"catalog":"spark_catalog","schema":"s","table":"EVENTS","covered":"0123456789ab-1-2"}]',
+    ]);
+  });
+
+  it('enables write-audit-publish on an existing table once; a repeated publish counts as done; a failed INSERT still resets the session', async () => {
+    const commits = new AppendCommits('0123456789ab', new CatalogChanges());
+    const sql = recorder((q) => {
+      if (q.startsWith('CALL')) throw new Error('org.apache.iceberg.exceptions.DuplicateWAPCommitException: Duplicate request to cherry pick wap id that was published already: x');
+      if (q.startsWith('SHOW TBLPROPERTIES')) return [{ key: 'write.wap.enabled', value: 'Table does not have property: write.wap.enabled' }];
+      return [];
+    });
+    await commits.load(sql, plan, [['events', 1]]);
+    assert.equal(sql.sent[1], "ALTER TABLE `spark_catalog`.`s`.`EVENTS` SET TBLPROPERTIES ('write.wap.enabled'='true')");
+    assert.equal(commits.uncoveredCommits, 1);
+    const failing = recorder((q) => {
+      if (q.startsWith('INSERT')) throw new Error('boom');
+      return [];
+    });
+    await assert.rejects(commits.load(failing, plan, [['events', 2]]), /boom/);
+    assert.deepEqual(failing.sent, ['SET spark.wap.id=0123456789ab-1-2', loadStatement(plan), 'RESET spark.wap.id']);
   });
 });
 
