@@ -7,7 +7,6 @@ import { Progress } from './engine/progress.js';
 import { asError } from './errors.js';
 import { AppendCommits } from './loading/append-commits.js';
 import { BatchLoader } from './loading/batch-loader.js';
-import { CatalogChanges } from './loading/catalog-changes.js';
 import { undoDeadRunAppends } from './loading/dead-run-appends.js';
 import { LoadCoordinator } from './loading/load-coordinator.js';
 import { LoadJobs } from './loading/load-jobs.js';
@@ -109,12 +108,11 @@ export function composeEngine(deps: TargetDeps): Engine {
   // One extra session for DDL so table changes never wait behind running loads.
   const pool = new ExecutorPool(deps.connect, parallelism + 1);
   // A new table is created by its first load (one statement instead of CREATE and MERGE).
-  const catalog = new CatalogChanges();
-  const tables = new TableManager(poolExecutor(pool), config.type_change_policy, log, catalog);
+  const tables = new TableManager(poolExecutor(pool), config.type_change_policy, log);
   const progress = new Progress(log);
-  const loader = new BatchLoader(pool, store, config.s3_key_prefix, log, deps.metrics, progress, catalog);
+  const loader = new BatchLoader(pool, store, config.s3_key_prefix, log, deps.metrics, progress);
   /** Exactly-once appends: staged + published commits, and what each printed state covers. */
-  const appends = new AppendCommits(loader.runId, catalog);
+  const appends = new AppendCommits(loader.runId);
   const coordinator = new LoadCoordinator(parallelism);
   const tracker = new StateTracker();
   // A2 (loading/append-commits.ts): the marker records what a state covers before it is printed.

@@ -1,4 +1,3 @@
-import type { CatalogChanges } from './catalog-changes.js';
 import type { Column } from '../schema/columns.js';
 import type { TableRef } from '../schema/naming.js';
 import type { SqlExecutor } from '../spark/executor.js';
@@ -68,10 +67,7 @@ export class AppendCommits {
   /** Writes the run marker with `markerEntries()` (set once the run's markers exist). */
   persist: () => Promise<void> = async () => undefined;
 
-  constructor(
-    private readonly runId: string,
-    private readonly catalog: CatalogChanges,
-  ) {}
+  constructor(private readonly runId: string) {}
 
   /**
    * Loads `plan` (an INSERT) as a staged commit and publishes it; `creates` when the table does not
@@ -87,11 +83,11 @@ export class AppendCommits {
     });
     if (creates) {
       const columns = creates.columns ?? plan.batch.columns.map((c) => c.column);
-      await this.catalog.run(() => sql.query(createAppendTable(plan.table, columns)));
+      await sql.query(createAppendTable(plan.table, columns));
       entry.wapReady = true;
     } else if (!entry.wapReady) {
       const [property] = await sql.query(showWapProperty(plan.table));
-      if (String(property?.value ?? '').toLowerCase() !== 'true') await this.catalog.run(() => sql.query(enableWap(plan.table)));
+      if (String(property?.value ?? '').toLowerCase() !== 'true') await sql.query(enableWap(plan.table));
       entry.wapReady = true;
     }
     entry.seq += 1;

@@ -1,5 +1,4 @@
 import type { AppendCommits } from './append-commits.js';
-import { CatalogChanges } from './catalog-changes.js';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from '../logging.js';
@@ -42,7 +41,6 @@ export class BatchLoader {
     private readonly log: Logger,
     private readonly metrics?: Metrics,
     private readonly progress?: Progress,
-    private readonly catalog = new CatalogChanges(),
   ) {}
 
   async load(batch: BatchToLoad): Promise<void> {
@@ -80,8 +78,7 @@ export class BatchLoader {
           const creates = batch.createsTable;
           // An exactly-once append is staged, then published, by AppendCommits (it creates its own table).
           if (batch.append) statementMs = await batch.append.commits.load(sql, plan, batch.append.positions, creates);
-          // A first load creates its table, so it waits its turn among the run's catalog changes.
-          else statementMs = creates ? await this.catalog.run(() => runCompiled(sql, compileLoad(plan, creates), this.log)) : await runCompiled(sql, compileLoad(plan), this.log);
+          else statementMs = await runCompiled(sql, compileLoad(plan, creates), this.log);
         } finally {
           if (loading !== undefined) this.progress?.end(loading);
         }

@@ -1,4 +1,3 @@
-import { CatalogChanges } from './catalog-changes.js';
 import { SchemaEvolutionError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { Column } from '../schema/columns.js';
@@ -77,7 +76,6 @@ export class TableManager {
     private readonly sql: SqlExecutor,
     private readonly policy: 'fail' | 'rename',
     private readonly log: Logger,
-    private readonly catalog = new CatalogChanges(),
   ) {}
 
   /**
@@ -98,7 +96,7 @@ export class TableManager {
     const pending = this.deferred.get(tableName(ref));
     if (!pending) return;
     this.logCreation(pending);
-    await this.catalog.run(() => this.sql.query(createTable(pending.ref, pending.columns, pending.keyed)));
+    await this.sql.query(createTable(pending.ref, pending.columns, pending.keyed));
     this.deferred.delete(tableName(ref));
   }
 
@@ -129,7 +127,7 @@ export class TableManager {
       const fit = typeFit(current, column);
       if (fit === 'widen') {
         this.log.info(`Widening ${key}.${column.name} from ${current} to ${column.type}`);
-        await this.catalog.run(() => this.sql.query(alterColumnType(request.table, column.name, column.type)));
+        await this.sql.query(alterColumnType(request.table, column.name, column.type));
         existing.set(columnKey(column.name), column.type);
       } else if (fit === 'conflict') {
         await this.resolveConflict(request, column, current, existing);
@@ -144,7 +142,7 @@ export class TableManager {
         if (request.reason) deferred.reasons.push(`${names} for ${request.reason}`);
       } else {
         this.log.info(`Adding ${missing.length} column(s) to ${key}${request.reason ? ` for ${request.reason}` : ''}: ${names}`);
-        await this.catalog.run(() => this.sql.query(addColumns(request.table, missing)));
+        await this.sql.query(addColumns(request.table, missing));
       }
       missing.forEach((c) => existing.set(columnKey(c.name), c.type));
     }
@@ -176,7 +174,7 @@ export class TableManager {
     let retired = retiredColumnName(column.name, current);
     for (let n = 2; existing.has(columnKey(retired)); n += 1) retired = `${retiredColumnName(column.name, current)}_${n}`;
     this.log.warn(`${what}; renaming the old column to ${retired} and adding ${column.name} anew`);
-    await this.catalog.run(() => this.sql.query(renameColumn(request.table, column.name, retired)));
+    await this.sql.query(renameColumn(request.table, column.name, retired));
     existing.delete(columnKey(column.name));
     existing.set(columnKey(retired), current);
   }
@@ -186,7 +184,7 @@ export class TableManager {
     const schemaKey = `${ref.catalog}.${ref.schema}`.toLowerCase();
     let created = this.schemas.get(schemaKey);
     if (!created) {
-      created = this.catalog.run(() => this.sql.query(createSchema(ref)));
+      created = this.sql.query(createSchema(ref));
       this.schemas.set(schemaKey, created);
       // A failure fails this job (and so the run); later jobs retry rather than reuse it.
       created.catch(() => this.schemas.delete(schemaKey));

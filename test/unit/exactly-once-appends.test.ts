@@ -4,7 +4,6 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AppendCommits } from '../../src/loading/append-commits.js';
-import { CatalogChanges } from '../../src/loading/catalog-changes.js';
 import { planUndo } from '../../src/loading/dead-run-appends.js';
 import type { Row, SqlExecutor } from '../../src/spark/executor.js';
 import { loadStatement, type LoadPlan } from '../../src/sql/statements.js';
@@ -56,7 +55,7 @@ describe('exactly-once append commits (A1-A4)', () => {
   }
 
   it('registers the table in the marker first, then SET + INSERT + RESET + publish; covers whole batches before a state', async () => {
-    const commits = new AppendCommits('0123456789ab', new CatalogChanges());
+    const commits = new AppendCommits('0123456789ab');
     const saved: string[] = [];
     commits.persist = async () => void saved.push(JSON.stringify(commits.markerEntries()));
     const sql = recorder((q) => (q.startsWith('SHOW TBLPROPERTIES') ? [{ key: 'write.wap.enabled', value: 'true' }] : []));
@@ -86,7 +85,7 @@ describe('exactly-once append commits (A1-A4)', () => {
   });
 
   it('enables write-audit-publish on an existing table once; a repeated publish counts as done; a failed INSERT still resets the session', async () => {
-    const commits = new AppendCommits('0123456789ab', new CatalogChanges());
+    const commits = new AppendCommits('0123456789ab');
     const sql = recorder((q) => {
       if (q.startsWith('CALL')) throw new Error('org.apache.iceberg.exceptions.DuplicateWAPCommitException: Duplicate request to cherry pick wap id that was published already: x');
       if (q.startsWith('SHOW TBLPROPERTIES')) return [{ key: 'write.wap.enabled', value: 'Table does not have property: write.wap.enabled' }];
