@@ -7,13 +7,14 @@ import { ageTrigger, effectiveParallelism, sizeTrigger } from './batching/flush-
 import type { TargetConfig } from './config/config.js';
 import { Progress } from './engine/progress.js';
 import { StreamSink, fittedColumns, type ClosedBatch, type LayoutFit } from './engine/stream-sink.js';
-import { InputError, asError } from './errors.js';
+import { ConfigError, InputError, asError } from './errors.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
 import { BatchLoader } from './loading/batch-loader.js';
 import { RunMarkers } from './staging/leftovers.js';
 import { LoadCoordinator, type Job } from './loading/load-coordinator.js';
 import { TableManager } from './loading/table-manager.js';
+import { layoutColumnProblem, streamLayoutFor } from './schema/table-layout.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
 import { DELETED_AT } from './schema/metadata.js';
 import { forEachLine, lineChunks, lineText, type InputChunk, type LineOptions } from './singer/lines.js';
@@ -98,7 +99,7 @@ export class Target {
     this.pool = new ExecutorPool(deps.connect, parallelism + 1);
     // A new table is created by its first load (one statement instead of CREATE and MERGE).
     const catalog = new CatalogChanges();
-    this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log, catalog);
+    this.tables = new TableManager(poolExecutor(this.pool), config.type_change_policy, deps.log, catalog, (stream) => streamLayoutFor(stream, config));
     this.progress = new Progress(deps.log);
     this.loader = new BatchLoader(this.pool, deps.store, config.s3_key_prefix, deps.log, deps.metrics, this.progress, catalog);
     this.coordinator = new LoadCoordinator(parallelism);
@@ -275,6 +276,9 @@ export class Target {
    * when it is not the SCHEMA.
    */
   private shapeTable(sink: StreamSink, reason?: string): void {
+    // A layout naming a column the stream lacks fails here, before any of its rows is loaded.
+    const layoutProblem = layoutColumnProblem(sink.stream, streamLayoutFor(sink.stream, this.deps.config), sink.columns);
+    if (layoutProblem) throw new ConfigError(layoutProblem);
     const request = { stream: sink.stream, table: sink.table, columns: sink.columns, keyColumns: sink.keyColumns, ...(reason ? { reason } : {}) };
     const fit: LayoutFit = { wholeTable: false };
     sink.fit = fit;

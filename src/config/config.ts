@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { HIVE_NAME } from '../schema/naming.js';
 import { streamMapProblems } from '../mapping/stream-mapper.js';
 import { columnTypeProblems } from '../schema/column-types.js';
+import { tableLayoutProblems } from '../schema/table-layout.js';
 import { resolveFlattening } from './flattening.js';
 import { type EnvConfig, overlayEnv, valueHidden } from './env.js';
 import { REQUIRED_SETTINGS, configSchema } from './schema.js';
@@ -74,6 +75,10 @@ export interface TargetConfig {
   /** Stream selector -> property -> Spark type text (validated by columnTypeProblems). */
   column_types?: Record<string, Record<string, string>>;
   default_number_type: string;
+  /** Stream selector -> partition fields / sort fields / table properties (validated by tableLayoutProblems). */
+  partition_by?: Record<string, unknown>;
+  sort_by?: Record<string, unknown>;
+  table_properties?: Record<string, unknown>;
   flattening_enabled?: boolean;
   flattening_max_depth?: number;
   flattening_max_key_length?: number;
@@ -145,6 +150,7 @@ export function resolveConfig(raw: Record<string, unknown>, env?: EnvConfig): Re
   }
   problems.push(...schemaNameProblems(canonical));
   problems.push(...columnTypeProblems(canonical));
+  problems.push(...tableLayoutProblems(canonical));
 
   const flattening = resolveFlattening(merged);
   problems.push(...flattening.problems);
