@@ -14,7 +14,7 @@ import {
   sortOrderText,
   writeOrderedBy,
 } from '../sql/layout.js';
-import { tableName } from '../sql/statements.js';
+import { describeTable, tableName } from '../sql/statements.js';
 
 /** A table's layout as Spark describes it. */
 export interface CurrentLayout {
@@ -131,4 +131,12 @@ export async function evolveLayout(
     await change(() => sql.query(statement));
     log.info(note);
   }
+}
+
+/**
+ * The partition spec a table has now (fields in spec order, dropped ones left out), whoever set
+ * it: what maintenance restricted to partitions needs for tables partitioned outside the settings.
+ */
+export async function readPartitionSpec(sql: SqlExecutor, ref: TableRef): Promise<PartitionField[]> {
+  return describedPartitioning(await sql.query(describeTable(ref)));
 }

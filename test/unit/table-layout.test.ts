@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config/config.js';
 import { SchemaEvolutionError } from '../../src/errors.js';
-import { afterCreate, planLayoutChanges } from '../../src/loading/layout-changes.js';
+import { afterCreate, planLayoutChanges, readPartitionSpec } from '../../src/loading/layout-changes.js';
 import { columnOf } from '../../src/schema/columns.js';
 import { METADATA_COLUMNS } from '../../src/schema/metadata.js';
 import { layoutColumnProblem, newTableLayout, parseTransform, partitionFieldsFor, streamLayoutFor, withTableNames } from '../../src/schema/table-layout.js';
@@ -158,6 +158,13 @@ describe('layout SQL builders (exact text)', () => {
       ],
     );
     assert.deepEqual(parsePartitionExpression('`days(x)`'), { column: 'days(x)', transform: { kind: 'identity' } });
+  });
+
+  it("reads a table's partition spec with one DESCRIBE TABLE", async () => {
+    const sent: string[] = [];
+    const sql = { query: async (text: string) => (sent.push(text), describeRows([['ID', 'bigint']], ['bucket(8, ID)'])), close: async () => undefined };
+    assert.deepEqual(await readPartitionSpec(sql, ref), [{ column: 'ID', transform: { kind: 'bucket', buckets: 8 } }]);
+    assert.deepEqual(sent, ['DESCRIBE TABLE `spark_catalog`.`s`.`ORDERS`']);
   });
 });
 
