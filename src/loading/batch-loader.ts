@@ -30,7 +30,7 @@ export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
   file: BatchFile;
   /**
    * The table does not exist yet: the load creates it (CREATE TABLE ... AS SELECT, see
-   * TableManager), a keyed one with the keyed table properties.
+   * TableManager), with its layout (partition spec, properties; the sort order follows at once).
    */
   createsTable?: { keyed: boolean; layout?: NewTableLayout };
 }
