@@ -1,5 +1,5 @@
 import type { TableRef } from '../schema/naming.js';
-import type { NewTableLayout, PartitionField, PartitionTransform, SortField } from '../schema/table-layout.js';
+import type { NewTableLayout, PartitionField, SortField } from '../schema/table-layout.js';
 import { quoteIdentifier, quoteString, qualifiedName } from './quote.js';
 
 /**
