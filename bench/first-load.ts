@@ -1,7 +1,8 @@
-// A new table's first keyed load, measured three ways over N fresh tables each (interleaved, so
+// A new table's first keyed load, measured five ways over N fresh tables each (interleaved, so
 // load on the machine hits every way alike): the target's sequence (SHOW TABLES, CREATE TABLE,
-// MERGE), one CREATE TABLE ... AS SELECT, and CREATE TABLE + INSERT (not safe for a keyed first
-// load, see docs/ARCHITECTURE.md; the floor). Usage: tsx bench/first-load.ts [N] (local lakehouse).
+// MERGE), one CREATE TABLE ... AS SELECT, CREATE TABLE + INSERT (not safe for a keyed first
+// load, see docs/ARCHITECTURE.md; the floor), and for a table with a sort order CTAS then
+// WRITE ORDERED BY against CREATE, WRITE ORDERED BY and MERGE. Usage: tsx bench/first-load.ts [N] (local lakehouse).
 import { randomBytes } from 'node:crypto';
 import { runSql } from '../lakehouse/index.js';
 
@@ -23,6 +24,14 @@ const ways: Record<string, (i: number) => string[]> = {
   'SHOW TABLES + CREATE + MERGE': (i) => [`SHOW TABLES IN ${schema}`, `CREATE TABLE IF NOT EXISTS ${schema}.a_${i} (${columns}) USING iceberg`, merge(`${schema}.a_${i}`)],
   'CREATE TABLE AS SELECT': (i) => [`CREATE TABLE ${schema}.b_${i} USING iceberg AS ${source()}`],
   'CREATE + INSERT': (i) => [`CREATE TABLE ${schema}.c_${i} (${columns}) USING iceberg`, `INSERT INTO ${schema}.c_${i} ${source()}`],
+  // A table with a sort order (sort_by): Spark's CREATE cannot hold one, so WRITE ORDERED BY follows.
+  'sorted: CTAS + WRITE ORDERED BY': (i) => [`CREATE TABLE ${schema}.d_${i} USING iceberg AS ${source()}`, `ALTER TABLE ${schema}.d_${i} WRITE ORDERED BY ID`],
+  'sorted: SHOW TABLES + CREATE + WRITE ORDERED BY + MERGE': (i) => [
+    `SHOW TABLES IN ${schema}`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.e_${i} (${columns}) USING iceberg`,
+    `ALTER TABLE ${schema}.e_${i} WRITE ORDERED BY ID`,
+    merge(`${schema}.e_${i}`),
+  ],
 };
 
 await runSql(`CREATE SCHEMA ${schema}`);

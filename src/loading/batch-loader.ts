@@ -11,6 +11,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { describeFile, matchFileFields, namesNoColumn, tableName, type FileField, type LoadColumn, type LoadPlan, type StagedBatch } from '../sql/statements.js';
 import { compileLoad, type CompiledLoad } from '../sql/compile-load.js';
 import { describedColumns } from '../sql/described-columns.js';
+import type { NewTableLayout } from '../schema/table-layout.js';
 
 export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
   stream: string;
@@ -18,9 +19,9 @@ export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
   file: BatchFile;
   /**
    * The table does not exist yet: the load creates it (CREATE TABLE ... AS SELECT, see
-   * TableManager), a keyed one with the keyed table properties.
+   * TableManager), with its layout (partition spec, properties; the sort order follows at once).
    */
-  createsTable?: { keyed: boolean };
+  createsTable?: { keyed: boolean; layout?: NewTableLayout };
 }
 
 /**
@@ -122,8 +123,9 @@ export class BatchLoader {
   }
 
   /**
-   * Sends a compiled load in `sql`'s session: the statements before it, the load statement, and
-   * those that put the session back, whatever happened. Returns the load statement's milliseconds.
+   * Sends a compiled load in `sql`'s session: the statements before it, the load statement and
+   * those that follow its success, and those that put the session back, whatever happened.
+   * Returns the milliseconds of the load statement and those that follow it.
    */
   private async run(sql: SqlExecutor, load: CompiledLoad): Promise<number> {
     try {
@@ -131,7 +133,9 @@ export class BatchLoader {
         if (optional) await sql.query(statement).catch((e: Error) => this.log.debug(`Planning setting not applied: ${e.message}`));
         else await sql.query(statement);
       }
-      return await timed(sql, load.statement);
+      let ms = await timed(sql, load.statement);
+      for (const statement of load.then) ms += await timed(sql, statement);
+      return ms;
     } finally {
       for (const statement of load.after) await sql.query(statement).catch((e: Error) => this.log.warn(`Cleanup failed to reset a planning setting: ${e.message}`));
     }
