@@ -161,7 +161,8 @@ async function targetFlush(root: string, base: LakehouseConfig, dir: string, set
     const run = await cliRun(root, base, dir, settings, spec, 'flush', proxy.port);
     if (run.log.loads !== 1) throw new Error(`the target loaded the second input in ${run.log.loads} batches, not one`);
     const loads = proxy.traffic.log.filter((r) => r.loadTable !== undefined).length;
-    return { flushMs: run.log.loadMs[0] as number, targetStatements: proxy.traffic.statements, targetLoadStatements: loads, targetCalls: proxy.traffic.calls };
+    const statementMs = run.log.statementMs[0];
+    return { flushMs: run.log.loadMs[0] as number, ...(statementMs !== undefined ? { targetStatementMs: statementMs } : {}), targetStatements: proxy.traffic.statements, targetLoadStatements: loads, targetCalls: proxy.traffic.calls };
   } finally {
     await proxy.close();
   }

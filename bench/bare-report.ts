@@ -6,6 +6,8 @@ import { median } from './stats.js';
 export interface BareMergeRun {
   /** The target's "Loaded ... (merge, X ms)": upload and statements of the flush. */
   flushMs: number;
+  /** The statement part of the flush as the target logged it (the rest: finishing the file, upload, a session). */
+  targetStatementMs?: number;
   targetStatements: number;
   targetLoadStatements: number;
   targetCalls: number;
@@ -57,10 +59,23 @@ export function formatBareMerge(s: BareMergeSummary): { ok: boolean; text: strin
     `ratio flush/bare ${ratio.toFixed(2)} (goal <= ${FLUSH_GOAL}) ${ratio <= FLUSH_GOAL ? 'met' : 'NOT met'}; ` +
       `flush/(upload + bare) ${(mid.flushMs / (mid.bareMs + s.uploadMs)).toFixed(2)} (upload of the staged file ${s.uploadMs.toFixed(0)} ms, once)`,
     'flush: the target\'s logged load time (upload + its statements); bare: the hand-written statements timed one by one with the target\'s thrift client in an open session (DESCRIBE untimed)',
+    ...aroundTheStatement(s.runs),
     `staged file: ${s.file}`,
     ...(problems.length > 0 ? [`PROBLEMS: ${problems.join('; ')}`] : []),
   ].join('\n');
   return { ok: problems.length === 0, text };
+}
+
+/** The target's statement against the bare MERGE, and what the flush spent around its statement. */
+function aroundTheStatement(runs: readonly BareMergeRun[]): string[] {
+  const timed = runs.filter((r): r is BareMergeRun & { targetStatementMs: number } => r.targetStatementMs !== undefined);
+  if (timed.length === 0) return [];
+  const statement = median(timed.map((r) => r.targetStatementMs));
+  const around = median(timed.map((r) => r.flushMs - r.targetStatementMs));
+  return [
+    `target statement ${timed.map((r) => r.targetStatementMs.toFixed(0)).join(', ')} ms (median ${statement.toFixed(0)}) / bare MERGE median ${median(timed.map((r) => r.mergeMs)).toFixed(0)} ms: ` +
+      `${(statement / median(timed.map((r) => r.mergeMs))).toFixed(2)}; around its statement the flush spent ${around.toFixed(0)} ms (median: finishing the file, upload, a session)`,
+  ];
 }
 
 /**

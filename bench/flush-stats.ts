@@ -14,6 +14,10 @@ export interface StatementRecord {
   loadTable?: string;
   /** HTTP requests that served it: the ExecuteStatement and every later call on its operation. */
   calls: number;
+  /** When its ExecuteStatement arrived (performance.now(), proxy only). */
+  startedMs?: number;
+  /** Milliseconds from its ExecuteStatement to its CloseOperation as the proxy saw them (proxy only). */
+  ms?: number;
 }
 
 export interface FlushStats {

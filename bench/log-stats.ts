@@ -9,6 +9,8 @@ export interface LogStats {
   rowsLoaded: number;
   /** Milliseconds each load took, as the target logged it (for the slowest / mean). */
   loadMs: number[];
+  /** The statement part of each load that logged one ("statement S ms"), in the same order. */
+  statementMs: number[];
   /** The closing summary's time split, when the target logged it. */
   phases?: Phases;
   warnings: number;
@@ -33,10 +35,11 @@ export interface Phases {
 const SUMMARY = /Run finished in ([\d.]+) s: .*time: reading input ([\d.]+) s, staging ([\d.]+) s, .*; upload ([\d.]+) s, load ([\d.]+) s/;
 // Detail after the milliseconds (e.g. a split into upload and statements) is allowed and ignored.
 const LOADED = /Loaded (\d+) row\(s\) of stream .* \((?:\w+), (\d+) ms(?:[,;:][^)]*)?\)/;
+const STATEMENT = /: upload \d+ ms, statement (\d+) ms\)/;
 const TAIL_LINES = 30;
 
 export function emptyLogStats(): LogStats {
-  return { loads: 0, rowsLoaded: 0, loadMs: [], warnings: 0, errors: 0, tail: [] };
+  return { loads: 0, rowsLoaded: 0, loadMs: [], statementMs: [], warnings: 0, errors: 0, tail: [] };
 }
 
 /** Pure: folds one log line into the stats. */
@@ -46,6 +49,8 @@ export function addLogLine(stats: LogStats, line: string): void {
     stats.loads += 1;
     stats.rowsLoaded += Number(loaded[1]);
     stats.loadMs.push(Number(loaded[2]));
+    const statement = STATEMENT.exec(line);
+    if (statement) stats.statementMs.push(Number(statement[1]));
   }
   const phases = parseSummary(line);
   if (phases) stats.phases = phases;

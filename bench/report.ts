@@ -24,6 +24,9 @@ export interface BenchResult {
   statements?: number;
   thriftCalls?: number;
   statementKinds?: Map<string, number>;
+  /** Milliseconds of each statement by kind, and of each session opened (counted by the proxy). */
+  statementMs?: Map<string, number[]>;
+  sessionOpenMs?: number[];
   statesSent: number;
   statesEmitted: number;
   /** The target's last state equals the last one sent. */
@@ -78,6 +81,7 @@ export function formatDetails(results: readonly BenchResult[]): string {
         `${r.records.toLocaleString('en-US')} records: ${r.rowsLoaded.toLocaleString('en-US')} rows loaded; statements: ${kinds}\n` +
         `  ${formatPhases(r.phases)}; ${formatLoadTimes(r.loadMs)}\n` +
         `  ${formatFlush(r.flush, r.statements !== undefined)}\n` +
+        (r.statementMs ? `  ${formatStatementTimes(r.statementMs, r.sessionOpenMs ?? [])}\n` : '') +
         `  RSS MiB by tenth of the run: ${r.rssProfileBytes.map((b) => (b / MIB).toFixed(0)).join(' ')}\n` +
         `  log: ${r.logPath}  schema: ${r.schema}` +
         (problems.length > 0 ? `\n  PROBLEMS: ${problems.join('; ')}` : '')
@@ -108,6 +112,28 @@ export function formatFlush(flush: FlushStats | undefined, counted: boolean): st
     `steady-state flush (median of ${flush.flushes}): ${flush.statements} statement(s), ${flush.calls} thrift HTTP request(s), ` +
     `${flush.callsPerStatement.toFixed(1)} request(s) per statement [${flush.shape}]`
   );
+}
+
+/**
+ * Pure: where the lakehouse's time went, per statement kind (most time first): count, median and
+ * sum of the statements' times, then the sessions opened. Sums add up time of statements that ran
+ * side by side, so they can exceed the wall time.
+ */
+export function formatStatementTimes(byKind: ReadonlyMap<string, readonly number[]>, sessionOpenMs: readonly number[]): string {
+  const median = (ms: readonly number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? 0;
+  const sum = (ms: readonly number[]) => ms.reduce((a, b) => a + b, 0);
+  const kinds = [...byKind.entries()]
+    .sort((a, b) => sum(b[1]) - sum(a[1]))
+    .map(([kind, ms]) => `${kind} ${ms.length} x median ${median(ms).toFixed(0)} ms (sum ${(sum(ms) / 1000).toFixed(1)} s)`);
+  const sessions = `${sessionOpenMs.length} session(s) opened, median ${median(sessionOpenMs).toFixed(0)} ms`;
+  return `statement time by kind: ${kinds.join(', ')}; ${sessions}`;
+}
+
+/** Statement times by kind from the proxy's log (statements it saw closed). */
+export function statementTimesByKind(records: readonly { kind: string; ms?: number }[]): Map<string, number[]> {
+  const byKind = new Map<string, number[]>();
+  for (const { kind, ms } of records) if (ms !== undefined) byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+  return byKind;
 }
 
 /** Memory goal of --ratio: peak RSS of the larger run at most this factor of the smaller's. */

@@ -16,6 +16,8 @@ export interface ThriftTraffic {
   log: StatementRecord[];
   /** Statements by operation handle, to count the calls made on each. */
   operations: Map<string, StatementRecord>;
+  /** Milliseconds of each OpenSession call, request to reply. */
+  sessionOpenMs: number[];
 }
 
 /** An answer given in place of the endpoint's (e.g. a gateway's 429); undefined forwards the request. */
@@ -35,7 +37,7 @@ export interface ThriftProxy {
  * without a debug hook in the target.
  */
 export async function startThriftProxy(upstream: { host: string; port: number }, intercept?: Intercept): Promise<ThriftProxy> {
-  const traffic: ThriftTraffic = { calls: 0, statements: 0, statementKinds: new Map(), methods: new Map(), log: [], operations: new Map() };
+  const traffic: ThriftTraffic = { calls: 0, statements: 0, statementKinds: new Map(), methods: new Map(), log: [], operations: new Map(), sessionOpenMs: [] };
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -50,6 +52,7 @@ export async function startThriftProxy(upstream: { host: string; port: number },
         return;
       }
       const statement = record(traffic, call);
+      const sent = performance.now();
       const forward = http.request(
         { host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: `${upstream.host}:${upstream.port}` }, agent },
         (answer) => {
@@ -65,6 +68,7 @@ export async function startThriftProxy(upstream: { host: string; port: number },
               if (operation !== undefined) traffic.operations.set(operation, statement);
             });
           }
+          if (call?.method === 'OpenSession') answer.on('end', () => traffic.sessionOpenMs.push(performance.now() - sent));
           answer.pipe(res);
         },
       );
@@ -100,11 +104,14 @@ function record(traffic: ThriftTraffic, call: ThriftCall | undefined): Statement
     const kind = call.statement === undefined ? 'unknown' : statementKind(call.statement);
     traffic.statementKinds.set(kind, (traffic.statementKinds.get(kind) ?? 0) + 1);
     const loadTable = call.statement === undefined ? undefined : loadTableOf(call.statement);
-    const entry: StatementRecord = { session: call.handle ?? 'unknown', kind, calls: 1, ...(loadTable !== undefined ? { loadTable } : {}) };
+    const entry: StatementRecord = { session: call.handle ?? 'unknown', kind, calls: 1, startedMs: performance.now(), ...(loadTable !== undefined ? { loadTable } : {}) };
     traffic.log.push(entry);
     return entry;
   }
   const statement = call?.handle === undefined ? undefined : traffic.operations.get(call.handle);
-  if (statement) statement.calls += 1;
+  if (statement) {
+    statement.calls += 1;
+    if (call?.method === 'CloseOperation' && statement.startedMs !== undefined) statement.ms = performance.now() - statement.startedMs;
+  }
   return undefined;
 }

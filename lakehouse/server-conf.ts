@@ -5,7 +5,7 @@ import { HOST, S3_ACCESS_KEY, S3_REGION, S3_SECRET_KEY, thriftHttpPath, type Lak
 
 /** hive-site.xml and log4j2.properties are regenerated on every start because they embed absolute paths. */
 export function writeServerConf(paths: LakehousePaths): void {
-  for (const dir of [paths.conf, paths.warehouse, paths.s3, paths.logs, ...Object.values(scratchDirs(paths))]) {
+  for (const dir of [paths.conf, paths.warehouse, paths.s3, paths.logs, resourcesParent(paths), ...Object.values(scratchDirs(paths))]) {
     fs.mkdirSync(dir, { recursive: true });
   }
   fs.writeFileSync(path.join(paths.conf, 'hive-site.xml'), hiveSite(paths));
@@ -20,6 +20,7 @@ function hiveSite(paths: LakehousePaths): string {
     'javax.jdo.option.ConnectionURL': `jdbc:derby:;databaseName=${paths.metastore};create=true`,
     'hive.metastore.warehouse.dir': fileUrl(paths.warehouse),
     ...scratchDirs(paths),
+    'hive.downloaded.resources.dir': resourcesDir(paths),
   };
   const body = Object.entries(properties)
     .map(([name, value]) => `  <property><name>${xml(name)}</name><value>${xml(value)}</value></property>`)
@@ -32,9 +33,19 @@ function scratchDirs(paths: LakehousePaths): Record<string, string> {
   return {
     'hive.exec.scratchdir': path.join(paths.tmp, 'hive-scratch'),
     'hive.exec.local.scratchdir': path.join(paths.tmp, 'hive-local-scratch'),
-    'hive.downloaded.resources.dir': path.join(paths.tmp, 'hive-resources'),
     'hive.server2.logging.operation.log.location': path.join(paths.tmp, 'operation-logs'),
   };
+}
+
+// One directory per session, as Hive's default has it: a session deletes its resources directory
+// when it closes, so a directory shared by all sessions vanished under sessions opening at the same
+// time ("Failed to open new session: Couldn't create directory .../hive-resources").
+function resourcesDir(paths: LakehousePaths): string {
+  return path.join(resourcesParent(paths), '${hive.session.id}');
+}
+
+function resourcesParent(paths: LakehousePaths): string {
+  return path.join(paths.tmp, 'hive-resources');
 }
 
 // Warn-level by default keeps sts.log readable; the thrift server stays at

@@ -6,7 +6,6 @@ import type { TargetConfig } from './config/config.js';
 import { Progress } from './engine/progress.js';
 import { asError } from './errors.js';
 import { BatchLoader } from './loading/batch-loader.js';
-import { CatalogChanges } from './loading/catalog-changes.js';
 import { LoadCoordinator } from './loading/load-coordinator.js';
 import { LoadJobs } from './loading/load-jobs.js';
 import { TableManager } from './loading/table-manager.js';
@@ -108,10 +107,9 @@ export function composeEngine(deps: TargetDeps): Engine {
   // One extra session for DDL so table changes never wait behind running loads.
   const pool = new ExecutorPool(deps.connect, parallelism + 1);
   // A new table is created by its first load (one statement instead of CREATE and MERGE).
-  const catalog = new CatalogChanges();
-  const tables = new TableManager(poolExecutor(pool), config.type_change_policy, log, catalog, (stream) => streamLayoutFor(stream, config));
+  const tables = new TableManager(poolExecutor(pool), config.type_change_policy, log, (stream) => streamLayoutFor(stream, config));
   const progress = new Progress(log);
-  const loader = new BatchLoader(pool, store, config.s3_key_prefix, log, deps.metrics, progress, catalog);
+  const loader = new BatchLoader(pool, store, config.s3_key_prefix, log, deps.metrics, progress);
   const coordinator = new LoadCoordinator(parallelism);
   const tracker = new StateTracker();
   const states = new StateEmitter(tracker, deps.state, config.load_method === 'overwrite', (e) => coordinator.fail(asError(e)));

@@ -1,4 +1,3 @@
-import { CatalogChanges } from './catalog-changes.js';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from '../logging.js';
@@ -40,7 +39,6 @@ export class BatchLoader {
     private readonly log: Logger,
     private readonly metrics?: Metrics,
     private readonly progress?: Progress,
-    private readonly catalog = new CatalogChanges(),
   ) {}
 
   async load(batch: BatchToLoad): Promise<void> {
@@ -76,8 +74,7 @@ export class BatchLoader {
         const loading = this.progress?.begin('load', `${batch.createsTable ? 'CREATE TABLE AS SELECT' : batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
         try {
           const compiled = compileLoad(plan, batch.createsTable);
-          // A first load creates its table, so it waits its turn among the run's catalog changes.
-          statementMs = batch.createsTable ? await this.catalog.run(() => this.run(sql, compiled)) : await this.run(sql, compiled);
+          statementMs = await this.run(sql, compiled);
         } finally {
           if (loading !== undefined) this.progress?.end(loading);
         }

@@ -99,8 +99,7 @@ export function planLayoutChanges(ref: TableRef, stream: string, wanted: StreamL
 
 /**
  * Reads an existing table's layout (`described`: its DESCRIBE TABLE rows, already read for its
- * columns) and makes the changes the settings ask for, one INFO line per change. Each change goes
- * through `change` (the run's catalog changes run one at a time).
+ * columns) and makes the changes the settings ask for, one INFO line per change.
  */
 export async function evolveLayout(
   sql: SqlExecutor,
@@ -109,14 +108,13 @@ export async function evolveLayout(
   wanted: StreamLayout,
   described: readonly Record<string, unknown>[],
   log: Logger,
-  change: <T>(run: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const needsProperties = wanted.sort !== undefined || Object.keys(wanted.properties).length > 0;
   const properties = needsProperties ? describedProperties(await sql.query(showTableProperties(ref))) : new Map<string, string>();
   const plan = planLayoutChanges(ref, stream, wanted, { partition: describedPartitioning(described), properties });
   for (const warning of plan.warnings) log.warn(warning);
   for (const { statement, note } of plan.changes) {
-    await change(() => sql.query(statement));
+    await sql.query(statement);
     log.info(note);
   }
 }

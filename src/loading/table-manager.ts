@@ -1,4 +1,3 @@
-import { CatalogChanges } from './catalog-changes.js';
 import { SchemaEvolutionError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { Column } from '../schema/columns.js';
@@ -82,7 +81,6 @@ export class TableManager {
     private readonly sql: SqlExecutor,
     private readonly policy: 'fail' | 'rename',
     private readonly log: Logger,
-    private readonly catalog = new CatalogChanges(),
     /** What the layout settings choose for a stream (none by default). */
     private readonly layoutOf: (stream: string) => StreamLayout = () => ({ properties: {} }),
   ) {}
@@ -105,11 +103,9 @@ export class TableManager {
     const pending = this.deferred.get(tableName(ref));
     if (!pending) return;
     this.logCreation(pending);
-    // Spark cannot put a sort order into CREATE TABLE: it follows at once, among the same catalog changes.
-    await this.catalog.run(async () => {
-      await this.sql.query(createTable(pending.ref, pending.columns, pending.keyed, pending.layout));
-      for (const statement of afterCreate(pending.ref, pending.layout)) await this.sql.query(statement);
-    });
+    // Spark cannot put a sort order into CREATE TABLE: it follows at once.
+    await this.sql.query(createTable(pending.ref, pending.columns, pending.keyed, pending.layout));
+    for (const statement of afterCreate(pending.ref, pending.layout)) await this.sql.query(statement);
     this.deferred.delete(tableName(ref));
   }
 
@@ -140,7 +136,7 @@ export class TableManager {
       const fit = typeFit(current, column);
       if (fit === 'widen') {
         this.log.info(`Widening ${key}.${column.name} from ${current} to ${column.type}`);
-        await this.catalog.run(() => this.sql.query(alterColumnType(request.table, column.name, column.type)));
+        await this.sql.query(alterColumnType(request.table, column.name, column.type));
         existing.set(columnKey(column.name), column.type);
       } else if (fit === 'conflict') {
         await this.resolveConflict(request, column, current, existing);
@@ -155,7 +151,7 @@ export class TableManager {
         if (request.reason) deferred.reasons.push(`${names} for ${request.reason}`);
       } else {
         this.log.info(`Adding ${missing.length} column(s) to ${key}${request.reason ? ` for ${request.reason}` : ''}: ${names}`);
-        await this.catalog.run(() => this.sql.query(addColumns(request.table, missing)));
+        await this.sql.query(addColumns(request.table, missing));
       }
       missing.forEach((c) => existing.set(columnKey(c.name), c.type));
     }
@@ -192,7 +188,7 @@ export class TableManager {
     let retired = retiredColumnName(column.name, current);
     for (let n = 2; existing.has(columnKey(retired)); n += 1) retired = `${retiredColumnName(column.name, current)}_${n}`;
     this.log.warn(`${what}; renaming the old column to ${retired} and adding ${column.name} anew`);
-    await this.catalog.run(() => this.sql.query(renameColumn(request.table, column.name, retired)));
+    await this.sql.query(renameColumn(request.table, column.name, retired));
     existing.delete(columnKey(column.name));
     existing.set(columnKey(retired), current);
   }
@@ -206,7 +202,7 @@ export class TableManager {
     const schemaKey = `${ref.catalog}.${ref.schema}`.toLowerCase();
     let created = this.schemas.get(schemaKey);
     if (!created) {
-      created = this.catalog.run(() => this.sql.query(createSchema(ref)));
+      created = this.sql.query(createSchema(ref));
       this.schemas.set(schemaKey, created);
       // A failure fails this job (and so the run); later jobs retry rather than reuse it.
       created.catch(() => this.schemas.delete(schemaKey));
@@ -230,7 +226,7 @@ export class TableManager {
     const described = describedColumns(rows);
     if (layoutChosen(wanted)) {
       const named = withTableNames(wanted, described.map((c) => c.name));
-      await evolveLayout(this.sql, ref, stream, named, rows, this.log, (change) => this.catalog.run(change));
+      await evolveLayout(this.sql, ref, stream, named, rows, this.log);
     }
     return new Map(described.map(({ name, type }) => [columnKey(name), type]));
   }

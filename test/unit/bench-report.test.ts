@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { formatBareMerge, formatBareMergeSizes, type BareMergeRun } from '../../bench/bare-report.js';
 import { jsonLinesMerge, matchFields, parquetMerge } from '../../bench/bare-statements.js';
 import { addLogLine, emptyLogStats, parseSummary } from '../../bench/log-stats.js';
-import { formatFlush, formatLoadTimes, formatPhases } from '../../bench/report.js';
+import { formatFlush, formatLoadTimes, formatPhases, formatStatementTimes, statementTimesByKind } from '../../bench/report.js';
 import { formatOfBytes } from '../../bench/staged-format.js';
 import { formatStageOnly, sideSummary, type StageOnlySummary } from '../../bench/stage-report.js';
 import type { ChildResult } from '../../bench/stage-child.js';
@@ -24,7 +24,7 @@ describe('bench log lines', () => {
     addLogLine(stats, "INFO Loaded 10 row(s) of stream 's' into `c`.`s`.`T` (merge, 12 ms)");
     addLogLine(stats, "INFO Loaded 5 row(s) of stream 's' into `c`.`s`.`T` (insert, 30 ms: upload 10 ms, statement 20 ms)");
     addLogLine(stats, "INFO Loaded s3a://b/k.parquet of stream 's' into t directly (merge, 9 ms)");
-    assert.deepEqual([stats.loads, stats.rowsLoaded, stats.loadMs], [2, 15, [12, 30]]);
+    assert.deepEqual([stats.loads, stats.rowsLoaded, stats.loadMs, stats.statementMs], [2, 15, [12, 30], [20]]);
   });
 
   it('formats phases, load times and flush costs', () => {
@@ -36,6 +36,26 @@ describe('bench log lines', () => {
     assert.equal(
       formatFlush({ flushes: 4, statements: 3, calls: 12, callsPerStatement: 4, shape: 'A + B' }, true),
       'steady-state flush (median of 4): 3 statement(s), 12 thrift HTTP request(s), 4.0 request(s) per statement [A + B]',
+    );
+  });
+});
+
+describe('statement times by kind', () => {
+  it('groups the statements the proxy saw closed by kind and lists the kinds by time spent', () => {
+    const byKind = statementTimesByKind([
+      { kind: 'SET', ms: 10 },
+      { kind: 'CREATE TABLE', ms: 1200 },
+      { kind: 'CREATE TABLE', ms: 800 },
+      { kind: 'CREATE TABLE', ms: 1000 },
+      { kind: 'SHOW TABLES' },
+    ]);
+    assert.deepEqual([...byKind.entries()], [
+      ['SET', [10]],
+      ['CREATE TABLE', [1200, 800, 1000]],
+    ]);
+    assert.equal(
+      formatStatementTimes(byKind, [300, 100, 200]),
+      'statement time by kind: CREATE TABLE 3 x median 1000 ms (sum 3.0 s), SET 1 x median 10 ms (sum 0.0 s); 3 session(s) opened, median 200 ms',
     );
   });
 });
@@ -124,6 +144,9 @@ describe('bare-merge', () => {
     assert.equal(good.ok, true);
     assert.match(good.text, /\nmedian +2600 +2200 +2100 +1\.18/);
     assert.match(good.text, /ratio flush\/bare 1\.18 \(goal <= 1\.2\) met/);
+    assert.doesNotMatch(good.text, /target statement/);
+    const split = formatBareMerge({ ...summary, runs: [{ ...run(3000, 2000), targetStatementMs: 2500 }, { ...run(2600, 2400), targetStatementMs: 2300 }] });
+    assert.match(split.text, /\ntarget statement 2500, 2300 ms \(median 2400\) \/ bare MERGE median 2100 ms: 1\.14; around its statement the flush spent 400 ms \(median: finishing the file, upload, a session\)\n/);
     const bad = formatBareMerge({ ...summary, runs: [run(3000, 2000, 26_999)] });
     assert.equal(bad.ok, false);
     assert.match(bad.text, /PROBLEMS: run 1: rows target 26999, bare 26999, expected 27000/);

@@ -175,7 +175,7 @@ describe('TableManager with table layout settings', () => {
   it('creates a new table with its partition spec and properties, then its sort order, and says so', async () => {
     const sql = new RecordingExecutor();
     const lines: string[] = [];
-    const tables = new TableManager(sql, 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never, undefined, (stream) => streamLayoutFor(stream, settings));
+    const tables = new TableManager(sql, 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never, (stream) => streamLayoutFor(stream, settings));
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, ts], keyColumns: ['ID'] });
     await tables.materialize(ref);
     assert.deepEqual(sql.statements.slice(2), [
@@ -206,7 +206,7 @@ describe('TableManager with table layout settings', () => {
       async close() {},
     };
     const lines: string[] = [];
-    const tables = new TableManager(sql, 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never, undefined, (stream) => streamLayoutFor(stream, settings));
+    const tables = new TableManager(sql, 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never, (stream) => streamLayoutFor(stream, settings));
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, ts], keyColumns: ['ID'] });
     assert.deepEqual(statements.slice(4), [
       'ALTER TABLE `spark_catalog`.`s`.`T` DROP PARTITION FIELD hours(`TS`)',
@@ -227,7 +227,7 @@ describe('TableManager with table layout settings', () => {
 
   it('leaves an existing table alone when no layout setting selects its stream', async () => {
     const sql = new RecordingExecutor([['ID', 'bigint']]);
-    await new TableManager(sql, 'fail', silent, undefined, (stream) => streamLayoutFor(stream, { partition_by: { other: [] } })).ensure({ stream: 's-t', table: ref, columns: [id], keyColumns: ['ID'] });
+    await new TableManager(sql, 'fail', silent, (stream) => streamLayoutFor(stream, { partition_by: { other: [] } })).ensure({ stream: 's-t', table: ref, columns: [id], keyColumns: ['ID'] });
     assert.deepEqual(sql.statements.slice(2), ['DESCRIBE TABLE `spark_catalog`.`s`.`T`']);
   });
 });
