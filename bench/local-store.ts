@@ -1,4 +1,4 @@
-import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ObjectStore } from '../src/storage/object-store.js';
 
@@ -33,6 +33,10 @@ export class LocalDirStore implements ObjectStore {
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, text);
     this.objects.set(key, new Date());
+  }
+
+  async getText(key: string): Promise<string | undefined> {
+    return this.objects.has(key) ? readFile(this.pathOf(key), 'utf8') : undefined;
   }
 
   async list(prefix: string): Promise<Array<{ key: string; lastModified: Date }>> {

@@ -5,7 +5,9 @@ import { effectiveParallelism } from './batching/flush-policy.js';
 import type { TargetConfig } from './config/config.js';
 import { Progress } from './engine/progress.js';
 import { asError } from './errors.js';
+import { AppendCommits } from './loading/append-commits.js';
 import { BatchLoader } from './loading/batch-loader.js';
+import { undoDeadRunAppends } from './loading/dead-run-appends.js';
 import { LoadCoordinator } from './loading/load-coordinator.js';
 import { LoadJobs } from './loading/load-jobs.js';
 import { TableManager } from './loading/table-manager.js';
@@ -69,7 +71,7 @@ export interface Engine {
   log: Logger;
   /** Counts and clocks for the progress lines and the closing summary. */
   progress: Progress;
-  /** The safe-state rule (S1-S4). */
+  /** The safe-state rule (S1-S5). */
   tracker: StateTracker;
   /** States to stdout (R3). */
   states: StateEmitter;
@@ -110,11 +112,31 @@ export function composeEngine(deps: TargetDeps): Engine {
   const tables = new TableManager(poolExecutor(pool), config.type_change_policy, log, (stream) => streamLayoutFor(stream, config));
   const progress = new Progress(log);
   const loader = new BatchLoader(pool, store, config.s3_key_prefix, log, deps.metrics, progress);
+  /** Exactly-once appends: staged + published commits, and what each printed state covers. */
+  const appends = new AppendCommits(loader.runId);
   const coordinator = new LoadCoordinator(parallelism);
   const tracker = new StateTracker();
-  const states = new StateEmitter(tracker, deps.state, config.load_method === 'overwrite', (e) => coordinator.fail(asError(e)));
+  // A2 (loading/append-commits.ts): the marker records what a state covers before it is printed.
+  const states = new StateEmitter(tracker, deps.state, config.load_method === 'overwrite', (e) => coordinator.fail(asError(e)), () =>
+    appends.cover((stream) => tracker.coveredUpTo(stream)),
+  );
   const tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
-  const markers = new RunMarkers({ runId: loader.runId, tempDir, store, prefix: config.s3_key_prefix, log });
+  const markers = new RunMarkers({
+    runId: loader.runId,
+    tempDir,
+    store,
+    prefix: config.s3_key_prefix,
+    log,
+    // A killed run's appends no printed state covers are undone before anything is loaded (in start()).
+    appends: () => appends.markerEntries(),
+    onDeadRun: (id, entries) => pool.withExecutor((sql) => undoDeadRunAppends(sql, id, entries, log)),
+    onLiveRun: (id, host, entries) =>
+      log.warn(
+        `Run ${id} on host ${host} (marker refreshed within 15 min) appends to ${entries.map((e) => `${e.catalog}.${e.schema}.${e.table}`).join(', ')}; ` +
+          'if it was killed and this run resumes it, rows it committed after its last state may be loaded twice (wait 15 minutes after a crash on another host before resuming)',
+      ),
+  });
+  appends.persist = () => markers.save();
   let opener: ReturnType<typeof s3ObjectOpener> | undefined;
   return {
     config,
@@ -123,7 +145,7 @@ export function composeEngine(deps: TargetDeps): Engine {
     tracker,
     states,
     coordinator,
-    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states }),
+    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states, appends }),
     registry: new TableRegistry(),
     ...(config.stream_maps ? { mapper: new StreamMapper(config) } : {}),
     tempDir,
@@ -137,7 +159,8 @@ export function composeEngine(deps: TargetDeps): Engine {
     finish: async () => {
       opener?.close();
       await pool.close();
-      await markers.finish();
+      // Commits of a failed run that no printed state covers: the marker stays, the next run undoes them.
+      await markers.finish(coordinator.failure !== undefined && appends.uncoveredCommits > 0);
     },
   };
 }

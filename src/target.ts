@@ -7,6 +7,7 @@ import type { Progress } from './engine/progress.js';
 import { Sinks } from './engine/sinks.js';
 import { InputError, asError } from './errors.js';
 import { readBatchFiles } from './loading/batch-reading.js';
+import { appendsExactlyOnce } from './loading/append-commits.js';
 import { forEachLine, lineChunks, lineText, type InputChunk, type LineOptions } from './singer/lines.js';
 import { parseMessage, type ActivateVersionMessage, type BatchEnvelope, type RecordMessage, type SchemaMessage, type SingerMessage } from './singer/messages.js';
 import { ScannedRecord, scanRecordLine } from './singer/record-scan.js';
@@ -149,7 +150,10 @@ export class Target {
     progress.message(message.type);
     // State is about the tap's streams: holds and bookmarks use the stream a message came in
     // with, whatever stream maps make of it (an aliased stream's bookmark keeps its tap name).
-    if (message.type === 'SCHEMA') tracker.knowStream(message.stream);
+    if (message.type === 'SCHEMA') {
+      tracker.knowStream(message.stream);
+      if (appendsExactlyOnce(this.engine.config.load_method, message.key_properties.length > 0)) tracker.exactStream(message.stream);
+    }
     if (!mapper) return this.dispatch(message, number);
     const source = 'stream' in message ? message.stream : undefined;
     return this.dispatchAll(mapper.map(message, number), number, source);

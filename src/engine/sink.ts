@@ -24,7 +24,7 @@ export interface DirectLoad {
 export interface SinkJobs {
   /** A new hold id; a bound function, passed on the record path without a closure. */
   readonly newHold: () => number;
-  hold(hold: number, source: string, line: number): void;
+  hold(hold: number, source: string, line: number, keyed: boolean): void;
   holdChange(source: string, line: number): number;
   fitTable(
     request: { stream: string; table: TableRef; columns: readonly Column[]; keyColumns: readonly string[]; reason?: string },
@@ -210,7 +210,7 @@ export class Sink {
 
   /** After a record is staged: its position joins the batch's hold, and a full batch is flushed. */
   private held(hold: number, source: string, line: number): Promise<void> | void {
-    this.context.jobs.hold(hold, source, line);
+    this.context.jobs.hold(hold, source, line, this.writer.keyColumns.length > 0);
     const open = this.writer.openBatch;
     const reason = open && sizeTrigger(open, this.settings.config);
     if (reason) {

@@ -1,14 +1,15 @@
+import type { AppendCommits } from './append-commits.js';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import type { Progress } from '../engine/progress.js';
 import type { ExecutorPool } from '../spark/executor-pool.js';
-import type { SqlExecutor } from '../spark/executor.js';
 import type { BatchFile } from '../staging/batch-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { describeFile, matchFileFields, namesNoColumn, tableName, type FileField, type LoadColumn, type LoadPlan, type StagedBatch } from '../sql/statements.js';
-import { compileLoad, type CompiledLoad } from '../sql/compile-load.js';
+import { compileLoad } from '../sql/compile-load.js';
+import { runCompiled } from './run-compiled.js';
 import { describedColumns } from '../sql/described-columns.js';
 import type { NewTableLayout } from '../schema/table-layout.js';
 
@@ -20,7 +21,9 @@ export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
    * The table does not exist yet: the load creates it (CREATE TABLE ... AS SELECT, see
    * TableManager), with its layout (partition spec, properties; the sort order follows at once).
    */
-  createsTable?: { keyed: boolean; layout?: NewTableLayout };
+  createsTable?: { keyed: boolean; layout?: NewTableLayout; columns?: readonly Pick<LoadColumn['column'], 'name' | 'type'>[] };
+  /** An exactly-once append: staged and published by AppendCommits, with the batch's input positions. */
+  append?: { commits: AppendCommits; positions: ReadonlyArray<readonly [string, number]> };
 }
 
 /**
@@ -67,14 +70,16 @@ export class BatchLoader {
       const plan = loadPlan(batch, { location, format: 'staged' });
       await this.pool.withExecutor(async (sql) => {
         this.log.debug(
-          batch.createsTable
+          batch.createsTable && !batch.append
             ? `Creating ${tableName(batch.table)} with ${batch.file.rowCount} row(s) of stream '${batch.stream}' (CREATE TABLE ... AS SELECT)`
             : `Running the ${batch.mode} of ${batch.file.rowCount} row(s) of stream '${batch.stream}' into ${tableName(batch.table)}${namesNoColumn(plan) ? ', naming no column' : ''}`,
         );
         const loading = this.progress?.begin('load', `${batch.createsTable ? 'CREATE TABLE AS SELECT' : batch.mode.toUpperCase()} into ${tableName(batch.table)}`);
         try {
-          const compiled = compileLoad(plan, batch.createsTable);
-          statementMs = await this.run(sql, compiled);
+          const creates = batch.createsTable;
+          // An exactly-once append is staged, then published, by AppendCommits (it creates its own table).
+          if (batch.append) statementMs = await batch.append.commits.load(sql, plan, batch.append.positions, creates);
+          else statementMs = await runCompiled(sql, compileLoad(plan, creates), this.log);
         } finally {
           if (loading !== undefined) this.progress?.end(loading);
         }
@@ -113,29 +118,10 @@ export class BatchLoader {
         batch.keyColumns,
       );
       if (!fileFields) return false;
-      await this.run(sql, compileLoad(loadPlan(batch, { location, format: 'parquet', fileFields })));
+      await runCompiled(sql, compileLoad(loadPlan(batch, { location, format: 'parquet', fileFields })), this.log);
       this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
       return true;
     });
-  }
-
-  /**
-   * Sends a compiled load in `sql`'s session: the statements before it, the load statement and
-   * those that follow its success, and those that put the session back, whatever happened.
-   * Returns the milliseconds of the load statement and those that follow it.
-   */
-  private async run(sql: SqlExecutor, load: CompiledLoad): Promise<number> {
-    try {
-      for (const { sql: statement, optional } of load.before) {
-        if (optional) await sql.query(statement).catch((e: Error) => this.log.debug(`Planning setting not applied: ${e.message}`));
-        else await sql.query(statement);
-      }
-      let ms = await timed(sql, load.statement);
-      for (const statement of load.then) ms += await timed(sql, statement);
-      return ms;
-    } finally {
-      for (const statement of load.after) await sql.query(statement).catch((e: Error) => this.log.warn(`Cleanup failed to reset a planning setting: ${e.message}`));
-    }
   }
 
   private async cleanup(file: BatchFile, key: string | undefined): Promise<void> {
@@ -149,11 +135,4 @@ export class BatchLoader {
 /** The plan of a batch read from the file at `staged.location`, as the batch's columns. */
 function loadPlan(batch: Omit<BatchToLoad, 'file'>, staged: Omit<StagedBatch, 'columns'>): LoadPlan {
   return { ...batch, batch: { ...staged, columns: batch.columns } };
-}
-
-/** Runs one statement; returns its milliseconds. */
-async function timed(sql: SqlExecutor, statement: string): Promise<number> {
-  const started = Date.now();
-  await sql.query(statement);
-  return Date.now() - started;
 }

@@ -12,6 +12,7 @@ import type { ExecutorPool } from '../spark/executor-pool.js';
 import { tableName, type LoadColumn, type LoadMode } from '../sql/statements.js';
 import type { StateEmitter } from '../state/state-emitter.js';
 import type { StateTracker } from '../state/state-tracker.js';
+import { appendsExactlyOnce, type AppendCommits } from './append-commits.js';
 import type { BatchLoader } from './batch-loader.js';
 import type { Job, LoadCoordinator } from './load-coordinator.js';
 import { parquetFileJob } from './parquet-direct.js';
@@ -28,6 +29,7 @@ export interface LoadJobParts {
   pool: ExecutorPool;
   tracker: StateTracker;
   states: StateEmitter;
+  appends: AppendCommits;
 }
 
 /**
@@ -42,9 +44,12 @@ export class LoadJobs implements SinkJobs {
 
   constructor(private readonly parts: LoadJobParts) {}
 
-  /** Change `hold` now carries a change of the tap's stream `source` at input line `line`. */
-  hold(hold: number, source: string, line: number): void {
-    this.parts.tracker.hold(hold, source, line);
+  /**
+   * Change `hold` now carries a record of the tap's stream `source` at input line `line`, of a
+   * stream `keyed` or not (an unkeyed one may be an exactly-once append: StateTracker S5).
+   */
+  hold(hold: number, source: string, line: number, keyed: boolean): void {
+    this.parts.tracker.hold(hold, source, line, appendsExactlyOnce(this.parts.config.load_method, keyed));
   }
 
   /** A new hold for one change (a version retirement, a direct file load), registered at once. */
@@ -83,7 +88,10 @@ export class LoadJobs implements SinkJobs {
 
   /** Loads a closed batch (a job in the table's lane holding its file); its commit writes the state it made safe. */
   loadBatch(batch: ClosedBatch, mode: LoadMode): void {
-    const { config, tables, loader, tracker, states } = this.parts;
+    const { config, tables, loader, tracker, states, appends } = this.parts;
+    // S5: the batch's positions are final; a state is emittable for its streams only after it is wholly covered.
+    tracker.seal(batch.hold);
+    const exactlyOnce = mode === 'insert' && appendsExactlyOnce(config.load_method, batch.keyColumns.length > 0);
     this.submit({
       lane: tableName(batch.table),
       slot: true,
@@ -101,6 +109,7 @@ export class LoadJobs implements SinkJobs {
           mode,
           hardDelete: config.hard_delete,
           file: batch.file,
+          ...(exactlyOnce ? { append: { commits: appends, positions: tracker.positionsOf(batch.hold) ?? [] } } : {}),
         }),
       discard: () => batch.file.discard(),
       onCommitted: () => {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AppendMarkerEntry } from '../loading/append-commits.js';
 import type { Logger } from '../logging.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { StagingError } from './staging-error.js';
@@ -20,6 +21,13 @@ import { StagingError } from './staging-error.js';
  *  L3  Staged objects live under `<prefix><runId>/`; that folder is removed when the run is dead
  *      by L1 (the S3 marker's name carries host and pid). Objects of unknown runs are left alone
  *      (the README recommends a lifecycle rule for the prefix).
+ *  L4  The S3 marker also lists the append-only tables the run commits to, each with the last
+ *      commit a printed state covers (loading/append-commits.ts). A dead run's marker is removed
+ *      only after `onDeadRun` has undone its uncovered commits, so a run killed during that clean-up
+ *      leaves it for the next run; a clean-up that fails stops the run (loading the replay would
+ *      duplicate rows). A marker of a run not proven dead (another host, refreshed within
+ *      `staleAfterMs`) that lists tables gets `onLiveRun` (a warning: those tables may get
+ *      duplicates if that run was in fact killed and this is its resume).
  */
 const MARKER_SUFFIX = '.run';
 const RUNS_FOLDER = '_runs/';
@@ -38,6 +46,23 @@ export interface LeftoverOptions {
   heartbeatMs?: number;
   now?: () => number;
   isAlive?: (pid: number) => boolean;
+  /** The append-only tables of this run with their covered commits, written into the S3 marker (L4). */
+  appends?: () => AppendMarkerEntry[];
+  /** L4: undo a dead run's uncovered appends; the marker is removed only once this resolves. */
+  onDeadRun?: (runId: string, appends: AppendMarkerEntry[]) => Promise<void>;
+  /** L4: a marker of a run that may be alive lists append-only tables. */
+  onLiveRun?: (runId: string, host: string, appends: AppendMarkerEntry[]) => void;
+}
+
+/** A dead run's clean-up failed: the run must not load (L4). */
+export class DeadRunCleanupError extends StagingError {}
+
+interface MarkerBody {
+  host?: string;
+  pid?: number;
+  started?: string;
+  heartbeat?: string;
+  appends?: AppendMarkerEntry[];
 }
 
 export class RunMarkers {
@@ -47,6 +72,9 @@ export class RunMarkers {
   private readonly started: number;
   /** Whether the S3 marker was written: one never written is not deleted (nor retried) at the end. */
   private remoteWritten = false;
+  /** S3 marker writes, one at a time: a heartbeat never lands over a newer coverage. */
+  private writes: Promise<unknown> = Promise.resolve();
+  private heartbeatAt?: string;
 
   constructor(private readonly options: LeftoverOptions) {
     this.staleAfterMs = options.staleAfterMs ?? 15 * 60_000;
@@ -65,36 +93,61 @@ export class RunMarkers {
 
   /** Writes this run's markers, then removes what dead runs left. Cleanup problems are warnings only. */
   async start(): Promise<void> {
-    const { tempDir, store, log } = this.options;
+    const { tempDir, log } = this.options;
     try {
       await mkdir(tempDir, { recursive: true });
       await writeFile(this.localMarker, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date(this.started).toISOString() }));
     } catch (e) {
       throw new StagingError(`Cannot write in temp_dir ${tempDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check 'temp_dir' (free space, permissions, path length)`);
     }
-    await store.putText(this.remoteMarker, JSON.stringify({ host: hostname(), pid: process.pid, started: new Date(this.started).toISOString() }));
+    await this.save();
     this.remoteWritten = true;
     await this.sweepLocal().catch((e: Error) => log.warn(`Could not check temp_dir for leftovers of killed runs: ${e.message}`));
-    await this.sweepRemote().catch((e: Error) => log.warn(`Could not check the S3 prefix for leftovers of killed runs: ${e.message}`));
+    await this.sweepRemote().catch((e: Error) => {
+      if (e instanceof DeadRunCleanupError) throw e;
+      log.warn(`Could not check the S3 prefix for leftovers of killed runs: ${e.message}`);
+    });
     const heartbeat = this.options.heartbeatMs ?? 60_000;
     this.timer = setInterval(() => void this.refresh(), heartbeat);
     this.timer.unref();
   }
 
-  /** Removes this run's markers (the run's own files and objects are cleaned by its loads). */
-  async finish(): Promise<void> {
+  /**
+   * Writes the S3 marker with the current appends (L4), after any write already under way; the
+   * body is taken when the write starts, so the last write carries the latest coverage.
+   */
+  save(): Promise<void> {
+    const write = this.writes.then(() => {
+      const body: MarkerBody = { host: hostname(), pid: process.pid, started: new Date(this.started).toISOString() };
+      if (this.heartbeatAt) body.heartbeat = this.heartbeatAt;
+      const appends = this.options.appends?.() ?? [];
+      if (appends.length > 0) body.appends = appends;
+      return this.options.store.putText(this.remoteMarker, JSON.stringify(body));
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
+  }
+
+  /**
+   * Removes this run's markers (the run's own files and objects are cleaned by its loads).
+   * `keepRemote`: the run failed with commits no printed state covers; its S3 marker stays, so the
+   * next run undoes them (L4) once this run is dead.
+   */
+  async finish(keepRemote = false): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await rm(this.localMarker, { force: true }).catch(() => undefined);
     // A write that failed may still have landed (its answer lost); such a marker goes stale and the
     // next run removes it (L1, L3).
-    if (!this.remoteWritten) return;
+    if (!this.remoteWritten || keepRemote) return;
+    await this.writes;
     await this.options.store.remove([this.remoteMarker]).catch((e: Error) => this.options.log.warn(`Could not remove the run marker ${this.remoteMarker}: ${e.message}`));
   }
 
   private async refresh(): Promise<void> {
     const at = new Date(this.now());
     await utimes(this.localMarker, at, at).catch(() => undefined);
-    await this.options.store.putText(this.remoteMarker, JSON.stringify({ host: hostname(), pid: process.pid, started: new Date(this.started).toISOString(), heartbeat: at.toISOString() })).catch(() => undefined);
+    this.heartbeatAt = at.toISOString();
+    await this.save().catch(() => undefined);
   }
 
   private async sweepLocal(): Promise<void> {
@@ -144,11 +197,37 @@ export class RunMarkers {
       const [, id, pid, host] = parts as unknown as [string, string, string, string];
       const stale = this.now() - marker.lastModified.getTime() > this.staleAfterMs;
       const gone = decodeURIComponent(host) === hostname() && !(this.options.isAlive ?? isAlive)(Number(pid));
-      if (id === runId || !(stale || gone)) continue;
+      if (id === runId) continue;
+      const appends = await this.appendsOf(marker.key);
+      if (!(stale || gone)) {
+        if (appends.length > 0) this.options.onLiveRun?.(id, decodeURIComponent(host), appends);
+        continue;
+      }
       const objects = await store.list(`${prefix}${id}/`);
       await store.remove(objects.map((o) => o.key));
+      if (appends.length > 0 && this.options.onDeadRun) {
+        try {
+          await this.options.onDeadRun(id, appends);
+        } catch (e) {
+          throw new DeadRunCleanupError(
+            `Could not undo the appends of killed run ${id} that no printed state covers (marker ${marker.key}): ${(e as Error).message}; the run stops so that the replayed records are not loaded twice — check the lakehouse connection and run again`,
+          );
+        }
+      }
       await store.remove([marker.key]);
       log.info(`Removed ${objects.length} staged object(s) of killed run ${id} under s3 prefix ${prefix}${id}/`);
+    }
+  }
+
+  /** The append-only tables a marker lists (none when it cannot be read: markers of older versions have none). */
+  private async appendsOf(key: string): Promise<AppendMarkerEntry[]> {
+    const text = await this.options.store.getText(key);
+    if (text === undefined) return [];
+    try {
+      const body = JSON.parse(text) as MarkerBody;
+      return Array.isArray(body.appends) ? body.appends : [];
+    } catch {
+      return [];
     }
   }
 }

@@ -19,6 +19,8 @@ export class StateEmitter {
     private readonly overwrite: boolean,
     /** Fails the run (a state write failed outside any awaited path). */
     private readonly fail: (error: unknown) => void,
+    /** Runs before each state is written (exactly-once appends record what it covers: loading/append-commits.ts A2). */
+    private readonly beforeWrite: () => Promise<void> = async () => undefined,
   ) {}
 
   /** A load committed: write what it made safe, unless a full flush writes one state for all. */
@@ -44,8 +46,10 @@ export class StateEmitter {
   emit(final: boolean): Promise<void> {
     if (this.overwrite && !final) return this.queue;
     const write = this.queue.then(async () => {
-      const state = this.tracker.takeEmittable();
-      if (state !== undefined) await this.writer.write(state);
+      const state = this.tracker.takeEmittable(final);
+      if (state === undefined) return;
+      await this.beforeWrite();
+      await this.writer.write(state);
     });
     this.queue = write.catch(() => undefined);
     return write;

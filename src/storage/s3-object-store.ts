@@ -52,6 +52,17 @@ export class S3ObjectStore implements ObjectStore {
     );
   }
 
+  async getText(key: string): Promise<string | undefined> {
+    try {
+      const object = await this.retrying(`Reading s3://${this.settings.s3_bucket}/${key}`, () => this.client.send(new GetObjectCommand({ Bucket: this.settings.s3_bucket, Key: key })));
+      return await object.Body?.transformToString('utf8');
+    } catch (e) {
+      // Removed since it was listed (its run finished, or another run cleaned it up).
+      if ((e as { name?: string }).name === 'NoSuchKey' || /NoSuchKey/.test(String((e as Error).message))) return undefined;
+      throw e;
+    }
+  }
+
   async list(prefix: string): Promise<Array<{ key: string; lastModified: Date }>> {
     const found: Array<{ key: string; lastModified: Date }> = [];
     let token: string | undefined;

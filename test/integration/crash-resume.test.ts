@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { bookmarksOf, replayLines, type Bookmarks, type ReplaySpec } from '../support/replay-input.js';
+import { planUndo } from '../../src/loading/dead-run-appends.js';
+import type { Row } from '../../src/spark/executor.js';
+import { snapshotsWithWapIds } from '../../src/sql/wap-statements.js';
 import { configFile, freshSchema, query, removeStagedObjects, schemaScope, stagedObjects } from './harness.js';
 import { countMatches, liveRun, stackFrames, type LiveRunResult, type Progress } from './live-run.js';
 import { compareAll, totals, uncoveredBookmarks } from './replay-tables.js';
@@ -12,9 +15,10 @@ import { compareAll, totals, uncoveredBookmarks } from './replay-tables.js';
  * Crash and resume: the target is killed with SIGKILL at several points of a run, then resumed as
  * a tap resumes — from the bookmarks of the last state the killed run printed, re-sending every
  * record of each stream after its bookmark. Keyed tables must end exactly as the input says (no
- * key lost, none twice, each with its last value); the append-only stream must lose nothing and
- * its duplicates (at-least-once: the batches committed after the last state are sent again) are
- * measured. Every state a killed run printed is checked against the tables right after the kill.
+ * key lost, none twice, each with its last value); the append-only stream too: every record
+ * exactly once (the resumed run undoes the killed run's commits no printed state covers before it
+ * loads the replay). Every state a killed run printed is checked against the tables right after
+ * the kill; leftovers (batch files, staged objects, run markers, staged snapshots) are counted.
  */
 
 const SPEC: ReplaySpec = {
@@ -49,6 +53,11 @@ interface PointReport {
   /** The same after the resumed run completed. */
   filesAfterResume: number;
   objectsAfterResume: number;
+  /** Run markers and staged (never published) snapshots of killed runs left after the last run. */
+  markersAfterResume: number;
+  stagedSnapshotsAfterResume: number;
+  /** WARN lines of the last run about another writer. */
+  anotherWriterWarnings: number;
   resumedFrom: Bookmarks;
   /** Commits of the killed run's last statement seen on the lakehouse after the kill (while settling). */
   commitsAfterKill: number;
@@ -124,11 +133,24 @@ async function batchFiles(s: Scenario): Promise<number> {
 }
 
 /** Batch files in temp_dir and staged batches under the prefix (run markers are not counted). */
-async function leftovers(s: Scenario): Promise<{ files: number; objects: number }> {
+async function leftovers(s: Scenario): Promise<{ files: number; objects: number; markers: number }> {
   const files = await batchFiles(s);
-  const objects = (await stagedObjects(s.prefix)).filter((key) => BATCH_FILE.test(key)).length;
-  return { files, objects };
+  const keys = await stagedObjects(s.prefix);
+  return { files, objects: keys.filter((key) => BATCH_FILE.test(key)).length, markers: keys.filter((key) => key.includes('_runs/')).length };
 }
+
+/** Snapshots of the append-only table staged by a killed run and never published or expired. */
+async function stagedSnapshots(schema: string, runIds: readonly string[]): Promise<number> {
+  const rows = (await query(snapshotsWithWapIds({ catalog: 'spark_catalog', schema, table: 'events' })).catch(() => [])) as Row[];
+  // What a clean-up would still expire of each run is exactly what it left behind.
+  return runIds.reduce((n, id) => n + planUndo(rows, id, `${id}-0-${Number.MAX_SAFE_INTEGER}`).expire.length, 0);
+}
+
+/** Ids of the runs whose markers are under the prefix (after a kill: the killed runs). */
+async function markedRuns(s: Scenario): Promise<string[]> {
+  return (await stagedObjects(s.prefix)).flatMap((key) => /_runs\/([0-9a-f]{12})-/.exec(key)?.[1] ?? []);
+}
+const ANOTHER_WRITER = /WARN .*another writer committed to the table after them/g;
 
 type StopWhen = (p: Progress) => 'kill' | undefined | Promise<'kill' | undefined>;
 
@@ -136,17 +158,38 @@ type StopWhen = (p: Progress) => 'kill' | undefined | Promise<'kill' | undefined
  * One crash point: a run killed when `stopWhen(scenario)` says so, then a resumed run that must
  * complete. Asserts what must hold whatever the timing and returns the numbers for the report.
  */
-async function crashAndResume(point: string, stopWhen: (s: Scenario) => StopWhen, feedLines?: number): Promise<{ report: PointReport; killedRun: LiveRunResult }> {
+interface CrashOptions {
+  feedLines?: number;
+  /** Kill the resumed run too when this says so (then a third run completes). */
+  resumeStopWhen?: StopWhen;
+  /** Runs between the kill and the resume (another writer's statement). */
+  betweenRuns?: (s: Scenario) => Promise<void>;
+}
+
+async function crashAndResume(point: string, stopWhen: (s: Scenario) => StopWhen, options: CrashOptions = {}): Promise<{ report: PointReport; killedRun: LiveRunResult; resumed: LiveRunResult; s: Scenario }> {
   const s = await scenario(point);
-  const killedRun = await liveRun(['--config', s.config], replayLines(SPEC), { env: DEBUG, stopWhen: stopWhen(s), feedLines });
+  const killedRun = await liveRun(['--config', s.config], replayLines(SPEC), { env: DEBUG, stopWhen: stopWhen(s), feedLines: options.feedLines });
   assert.ok(killedRun.killed, `the run ended before the crash point (exit ${killedRun.code}):\n${killedRun.stderr.slice(-2000)}`);
   await assertStatesCovered(s, killedRun);
   // Only a run killed with a load statement started and not acknowledged can leave one running.
   const inFlight = countMatches(killedRun.stderr, /Running the (merge|insert|overwrite) of/) > countMatches(killedRun.stderr, /INFO Loaded \d+ row/);
   const commitsAfterKill = inFlight ? await settleAfterKill(s.schema) : 0;
   const left = await leftovers(s);
+  const killedIds = new Set(await markedRuns(s));
+  await options.betweenRuns?.(s);
 
-  const resumeFrom = bookmarksOf(killedRun.states.at(-1));
+  const exitCodes: Array<number | string | null> = [killedRun.signal ?? killedRun.code];
+  let states = killedRun.states;
+  const seconds = [killedRun.seconds];
+  if (options.resumeStopWhen) {
+    const second = await liveRun(['--config', s.config], replayLines(SPEC, bookmarksOf(states.at(-1))), { env: DEBUG, stopWhen: options.resumeStopWhen });
+    assert.ok(second.killed, `the resumed run ended before the crash point (exit ${second.code}):\n${second.stderr.slice(-2000)}`);
+    exitCodes.push(second.signal ?? second.code);
+    seconds.push(second.seconds);
+    if (second.states.length > 0) states = second.states;
+    for (const id of await markedRuns(s)) killedIds.add(id);
+  }
+  const resumeFrom = bookmarksOf(states.at(-1));
   const resumed = await liveRun(['--config', s.config], replayLines(SPEC, resumeFrom), { env: DEBUG });
   assert.equal(resumed.code, 0, resumed.stderr.slice(-3000));
   assert.deepEqual(stackFrames(resumed.stderr), []);
@@ -156,19 +199,22 @@ async function crashAndResume(point: string, stopWhen: (s: Scenario) => StopWhen
   const after = await leftovers(s);
   const report: PointReport = {
     point,
-    runs: 2,
-    exitCodes: [killedRun.signal ?? killedRun.code, resumed.code],
+    runs: exitCodes.length + 1,
+    exitCodes: [...exitCodes, resumed.code],
     resumedFrom: resumeFrom,
     ...final,
     leftFiles: left.files,
     leftObjects: left.objects,
     filesAfterResume: after.files,
     objectsAfterResume: after.objects,
-    seconds: [killedRun.seconds, resumed.seconds],
+    markersAfterResume: after.markers,
+    stagedSnapshotsAfterResume: await stagedSnapshots(s.schema, [...killedIds]),
+    anotherWriterWarnings: countMatches(resumed.stderr, ANOTHER_WRITER),
+    seconds: [...seconds, resumed.seconds],
     commitsAfterKill,
   };
   reports.push(report);
-  return { report, killedRun };
+  return { report, killedRun, resumed, s };
 }
 
 function assertExact(report: PointReport): void {
@@ -176,11 +222,15 @@ function assertExact(report: PointReport): void {
   assert.equal(report.duplicateKeys, 0, 'duplicate keys');
   assert.equal(report.wrongValues, 0, 'rows whose values are not their record');
   assert.equal(report.appendLost, 0, 'append-only rows lost');
+  assert.equal(report.appendDuplicates, 0, 'append-only rows loaded twice');
+  assert.equal(report.markersAfterResume, 0, 'run markers left');
+  assert.equal(report.stagedSnapshotsAfterResume, 0, 'staged snapshots of killed runs left');
 }
 
 const STAGED = /Staged \d+ row\(s\) of stream '[^']+' as s3a:\/\//;
 const MERGE_STARTED = /Running the merge of \d+ row\(s\)/;
 const APPEND_STARTED = /Running the insert of \d+ row\(s\) of stream 'events'/;
+const APPEND_LOADED = /INFO Loaded \d+ row\(s\) of stream 'events'/;
 
 describe('crash (SIGKILL) and resume from the last state: keyed tables end exact, append-only loses nothing', { concurrency: 1 }, () => {
   it('(a) while staging: records read into batch files, nothing uploaded yet', async (t) => {
@@ -189,7 +239,7 @@ describe('crash (SIGKILL) and resume from the last state: keyed tables end exact
     const { report, killedRun } = await crashAndResume(
       'a',
       (s) => async (p) => (p.inputDone && (await batchFiles(s)) >= SPEC.streams.length ? 'kill' : undefined),
-      SPEC.streams.length + 800,
+      { feedLines: SPEC.streams.length + 800 },
     );
     t.diagnostic(JSON.stringify(report));
     assert.doesNotMatch(killedRun.stderr, STAGED);
@@ -217,10 +267,9 @@ describe('crash (SIGKILL) and resume from the last state: keyed tables end exact
   });
 
   it('(e) during an append-only INSERT: the second "Running the insert" of the unkeyed stream', async (t) => {
-    // The duplicate window of at-least-once: an INSERT in flight at the crash may still commit on
-    // the lakehouse, and the resumed run sends its records again (0 lost is asserted; duplicates
-    // are measured for the report).
-    // The kill comes 250 ms after the line, once the statement has reached the lakehouse.
+    // An INSERT in flight at the crash may still commit on the lakehouse (staged, never published,
+    // or published without a state covering it): the resumed run undoes or expires it before it
+    // loads the replay. The kill comes 250 ms after the line, once the statement has reached the lakehouse.
     let seenAt: number | undefined;
     const { report } = await crashAndResume('e', () => (p) => {
       if (seenAt === undefined && countMatches(p.stderr, APPEND_STARTED) >= 2) seenAt = Date.now();
@@ -228,6 +277,49 @@ describe('crash (SIGKILL) and resume from the last state: keyed tables end exact
     });
     t.diagnostic(JSON.stringify(report));
     assertExact(report);
+  });
+
+  it('(f) between a commit and its state line: right after the second "Loaded ... of stream \'events\'"', async (t) => {
+    const { report } = await crashAndResume('f', () => (p) => (countMatches(p.stderr, APPEND_LOADED) >= 2 ? 'kill' : undefined));
+    t.diagnostic(JSON.stringify(report));
+    assertExact(report);
+  });
+
+  it('(g) during the final drain: an INSERT of the unkeyed stream started after the whole input was read', async (t) => {
+    let before: number | undefined;
+    const { report } = await crashAndResume('g', () => (p) => {
+      if (!p.inputDone) return undefined;
+      before ??= countMatches(p.stderr, APPEND_STARTED);
+      return countMatches(p.stderr, APPEND_STARTED) > before ? 'kill' : undefined;
+    });
+    t.diagnostic(JSON.stringify(report));
+    assertExact(report);
+  });
+
+  it('(h) during the resumed run\'s own clean-up of the killed run: a third run finishes it', async (t) => {
+    const { report, resumed } = await crashAndResume('h', () => (p) => (countMatches(p.stderr, APPEND_LOADED) >= 2 ? 'kill' : undefined), {
+      resumeStopWhen: (p) => (/INFO Undid \d+ commit\(s\) of killed run/.test(p.stderr) ? 'kill' : undefined),
+    });
+    t.diagnostic(JSON.stringify(report));
+    assert.equal(report.runs, 3);
+    assert.match(resumed.stderr, /Removed \d+ staged object\(s\) of killed run/);
+    assertExact(report);
+  });
+
+  it('another writer between crash and resume: its row is kept, one WARN names the table, nothing is lost', async (t) => {
+    const HAND = 1_000_000;
+    const { report, resumed, s } = await crashAndResume('w', () => (p) => (countMatches(p.stderr, APPEND_LOADED) >= 2 && p.states.length > 0 ? 'kill' : undefined), {
+      betweenRuns: async (sc) => void (await query(`INSERT INTO spark_catalog.\`${sc.schema}\`.\`events\` (ID, SEQ, VAL) VALUES (${HAND}, ${HAND}, 'by hand')`)),
+    });
+    t.diagnostic(JSON.stringify(report));
+    const warnings = resumed.stderr.match(ANOTHER_WRITER) ?? [];
+    assert.equal(warnings.length, 1, resumed.stderr.slice(-3000));
+    assert.match(warnings[0]!, new RegExp(`Table \`spark_catalog\`\\.\`${s.schema}\`\\.\`events\`: `, 'i'));
+    const hand = await query(`SELECT count(*) AS n FROM spark_catalog.\`${s.schema}\`.\`events\` WHERE ID = ${HAND}`);
+    assert.equal(Number(hand[0]?.n), 1, 'the row inserted by hand is kept');
+    assert.equal(report.lost, 0);
+    assert.equal(report.duplicateKeys, 0);
+    assert.equal(report.appendLost, 0);
   });
 
   it('leftovers of the killed runs (batch files in temp_dir, staged objects under the prefix) are removed by the resumed run', () => {
@@ -240,5 +332,9 @@ describe('crash (SIGKILL) and resume from the last state: keyed tables end exact
 
   it('report', (t) => {
     for (const r of reports) t.diagnostic(JSON.stringify(r));
+    t.diagnostic('| kill point | runs | keyed lost | keyed dup | append lost | append dup | exit codes | markers / staged snapshots left |');
+    for (const r of reports) {
+      t.diagnostic(`| ${r.point} | ${r.runs} | ${r.lost} | ${r.duplicateKeys} | ${r.appendLost} | ${r.appendDuplicates} | ${r.exitCodes.join(', ')} | ${r.markersAfterResume} / ${r.stagedSnapshotsAfterResume} |`);
+    }
   });
 });

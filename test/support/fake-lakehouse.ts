@@ -11,6 +11,15 @@ import type { ObjectStore } from '../../src/storage/object-store.js';
  * whether a load runs before its table's CREATE finished or reads a staged object that does not
  * exist. Delays and failures come from a list of generated choices, so a
  * failing schedule is reproduced (and shrunk) by fast-check like any other input.
+ *
+ * Tables keep Iceberg snapshots as far as the target uses them: each commit is a snapshot holding
+ * the table's rows (record uids), visible when it is on the current line of history; with
+ * `write.wap.enabled` and a session's `spark.wap.id` an INSERT stages an invisible snapshot that
+ * `publish_changes` makes current (fast-forward, or a new snapshot with `published-wap-id`);
+ * `rollback_to_snapshot`, `expire_snapshots(snapshot_ids)` and the `snapshots`/`refs` metadata
+ * tables are modelled. A crash (`crashAt`) abandons the engine: from that step on no operation
+ * answers (the one at the crash lands or not, by choice; ones already under way may still land,
+ * as a statement left running on the lakehouse does).
  */
 
 export interface FaultPlan {
@@ -33,7 +42,27 @@ export class InjectedFault extends Error {
   }
 }
 
-const TABLE_OF = /^(?:MERGE INTO|INSERT (?:INTO|OVERWRITE)|ALTER TABLE|CREATE TABLE IF NOT EXISTS|CREATE TABLE|DELETE FROM|UPDATE|DESCRIBE TABLE|DESCRIBE)\s+((?:`(?:[^`]|``)*`\.?)+)/;
+const TABLE_OF = /^(?:MERGE INTO|INSERT (?:INTO|OVERWRITE)|ALTER TABLE|CREATE TABLE IF NOT EXISTS|CREATE TABLE|DELETE FROM|UPDATE|DESCRIBE TABLE|DESCRIBE|SHOW TBLPROPERTIES)\s+((?:`(?:[^`]|``)*`\.?)+)/;
+const SNAPSHOTS_OF = /^SELECT .*? FROM ((?:`(?:[^`]|``)*`\.?)+?)\.`snapshots` s /;
+const PROCEDURE = /^CALL `((?:[^`]|``)+)`\.`system`\.`(\w+)`\((?:table => )?'((?:[^'\\]|\\.)*)'(.*)\)$/s;
+
+/** One Iceberg snapshot: the table's rows (record uids) as of it. */
+export interface FakeSnapshot {
+  id: number;
+  parent: number | null;
+  rows: string[];
+  wapId?: string;
+  publishedWapId?: string;
+}
+
+export interface FakeTable {
+  columns: string[];
+  wap: boolean;
+  snapshots: Map<number, FakeSnapshot>;
+  current: number | null;
+}
+
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 const STAGED_FILE = /FROM parquet\.`s3a:\/\/bucket\/((?:[^`]|``)+)`/;
 const UID = /"(u\d+)"/g;
 
@@ -43,7 +72,18 @@ export class FakeLakehouse {
   readonly objects = new Map<string, string>();
   /** uid -> number of committed load statements that carried it. */
   readonly committed = new Map<string, number>();
-  readonly tables = new Map<string, { columns: string[] }>();
+  readonly tables = new Map<string, FakeTable>();
+  /** The key of a record (uid) of a keyed stream; undefined for unkeyed streams (rows are not deduplicated). */
+  keyOf: (uid: string) => string | undefined = () => undefined;
+  /** The step (operation) at which the engine is abandoned; undefined: never. */
+  crashAt?: number;
+  crashed = false;
+  steps = 0;
+  /** Objects written before this moment list as last modified at the epoch (their run is long dead). */
+  staleBefore = 0;
+  private readonly written = new Map<string, number>();
+  private clock = 0;
+  private nextSnapshot = 1;
   /** Problems seen while the engine ran (empty when the protocol held). */
   readonly violations: string[] = [];
   readonly sessions: FakeSession[] = [];
@@ -63,6 +103,142 @@ export class FakeLakehouse {
     readonly plan: FaultPlan,
     readonly parallelism: number,
   ) {
+  }
+
+  /**
+   * Runs one operation of the engine: after a crash it never answers; at the crash step it lands
+   * or not (a choice) and never answers; one under way at the crash lands but does not answer.
+   */
+  async op<T>(work: () => Promise<T>, generation = this.generation): Promise<T> {
+    // An abandoned engine's work never reaches the lakehouse again (its process is gone).
+    if (this.crashed || generation !== this.generation) return never();
+    this.steps += 1;
+    if (this.crashAt !== undefined && this.steps >= this.crashAt) {
+      this.crashed = true;
+      if (this.random() < 0.5) await work().catch(() => undefined);
+      return never();
+    }
+    const result = await work();
+    return this.crashed || generation !== this.generation ? never() : result;
+  }
+
+  /** Engines (store, sessions) made from now on; those of an abandoned one stay silent. */
+  generation = 0;
+
+  /** A new engine resumes on the same lakehouse: operations answer again. */
+  resume(): void {
+    this.generation += 1;
+    this.crashAt = undefined;
+    this.crashed = false;
+    this.staleBefore = ++this.clock;
+  }
+
+  /** The rows visible in `table` now (the current snapshot's). */
+  visibleRows(table: string): string[] {
+    const t = this.tables.get(table);
+    return t && t.current !== null ? t.snapshots.get(t.current)!.rows : [];
+  }
+
+  private ancestors(t: FakeTable): FakeSnapshot[] {
+    const line: FakeSnapshot[] = [];
+    for (let id = t.current; id !== null; ) {
+      const snapshot = t.snapshots.get(id);
+      if (!snapshot) break;
+      line.push(snapshot);
+      id = snapshot.parent;
+    }
+    return line;
+  }
+
+  /** Commits `rows` to `table`: a staged snapshot when the session stages (WAP), else a visible one. */
+  commitRows(table: string, rows: string[], wapId: string | undefined): void {
+    const t = this.tables.get(table)!;
+    const snapshot: FakeSnapshot = { id: this.nextSnapshot++, parent: t.current, rows };
+    if (t.wap && wapId !== undefined) {
+      snapshot.wapId = wapId;
+      t.snapshots.set(snapshot.id, snapshot);
+      return;
+    }
+    const before = new Set(this.visibleRows(table));
+    t.snapshots.set(snapshot.id, snapshot);
+    t.current = snapshot.id;
+    for (const uid of rows) if (!before.has(uid)) this.committed.set(uid, (this.committed.get(uid) ?? 0) + 1);
+  }
+
+  /** The staged rows of a load, one per key for keyed streams (the last one), as the statement's subquery keeps. */
+  stagedRows(key: string): string[] {
+    const text = this.objects.get(key);
+    if (text === undefined) {
+      this.violations.push(`load read staged object ${key}, which does not exist`);
+      throw new Error(`Path does not exist: ${key}`);
+    }
+    const uids = [...text.matchAll(UID)].map((m) => m[1]!);
+    const last = new Map<string, string>();
+    uids.forEach((uid, i) => last.set(this.keyOf(uid) ?? `#${i}`, uid));
+    return [...last.values()];
+  }
+
+  /** MERGE: rows of the batch replace rows of the same key. */
+  merged(table: string, batch: string[]): string[] {
+    const keys = new Set(batch.map((uid) => this.keyOf(uid)));
+    return [...this.visibleRows(table).filter((uid) => !keys.has(this.keyOf(uid))), ...batch];
+  }
+
+  procedure(sql: string, wapId: string | undefined): Row[] {
+    const call = PROCEDURE.exec(sql);
+    if (!call) throw new Error(`unknown procedure call: ${sql}`);
+    const [, catalog, name, target, rest] = call as unknown as [string, string, string, string, string];
+    const table = `\`${catalog}\`.${target}`;
+    const t = this.tables.get(table);
+    if (!t) throw new Error(`[TABLE_OR_VIEW_NOT_FOUND] ${table}`);
+    const line = this.ancestors(t);
+    switch (name) {
+      case 'publish_changes': {
+        const id = /'([^']*)'/.exec(rest)![1]!;
+        if (line.some((s) => s.wapId === id || s.publishedWapId === id)) throw new Error(`org.apache.iceberg.exceptions.DuplicateWAPCommitException: Duplicate request to cherry pick wap id that was published already: ${id}`);
+        const staged = [...t.snapshots.values()].find((s) => s.wapId === id);
+        if (!staged) throw new Error(`Cannot apply unknown WAP ID '${id}'`);
+        const before = new Set(this.visibleRows(table));
+        if (staged.parent === t.current) {
+          t.current = staged.id;
+        } else {
+          const base = staged.parent === null ? [] : t.snapshots.get(staged.parent)!.rows;
+          const added = staged.rows.slice(base.length);
+          const published: FakeSnapshot = { id: this.nextSnapshot++, parent: t.current, rows: [...this.visibleRows(table), ...added], publishedWapId: id };
+          t.snapshots.set(published.id, published);
+          t.current = published.id;
+        }
+        for (const uid of this.visibleRows(table)) if (!before.has(uid)) this.committed.set(uid, (this.committed.get(uid) ?? 0) + 1);
+        return [];
+      }
+      case 'rollback_to_snapshot': {
+        const id = Number(/(\d+)\s*$/.exec(rest)![1]);
+        if (!line.some((s) => s.id === id)) throw new Error(`Cannot roll back to snapshot ${id}: not an ancestor of the current table state`);
+        t.current = id;
+        return [];
+      }
+      case 'expire_snapshots': {
+        const ids = /array\(([^)]*)\)/.exec(rest)![1]!.split(',').map((x) => Number(x.trim()));
+        if (ids.includes(t.current ?? -1)) throw new Error('Cannot expire the current snapshot');
+        for (const id of ids) t.snapshots.delete(id);
+        return [];
+      }
+      default:
+        throw new Error(`procedure ${name} is not modelled`);
+    }
+  }
+
+  /** The snapshots metadata table joined with the main ref, as sql/wap-statements.ts asks for it. */
+  snapshotRows(table: string): Row[] {
+    const t = this.tables.get(table);
+    if (!t) throw new Error(`[TABLE_OR_VIEW_NOT_FOUND] The table or view ${table} cannot be found.`);
+    return [...t.snapshots.values()].map((s) => ({
+      snapshot_id: String(s.id),
+      parent_id: s.parent === null ? null : String(s.parent),
+      wap_id: s.wapId ?? null,
+      published_wap_id: s.publishedWapId ?? null,
+      current_id: t.current === null ? null : String(t.current),
+    }));
   }
 
   random(): number {
@@ -90,7 +266,7 @@ export class FakeLakehouse {
   }
 
   store(): ObjectStore {
-    return {
+    const store: ObjectStore = {
       upload: async (localPath, key) => {
         this.uploadsRunning += 1;
         this.maxConcurrentUploads = Math.max(this.maxConcurrentUploads, this.uploadsRunning);
@@ -99,6 +275,7 @@ export class FakeLakehouse {
           await this.delay();
           if (this.random() < this.plan.uploadFailure) throw new InjectedFault(`upload of ${key}`);
           this.objects.set(key, text);
+          this.written.set(key, this.clock);
           return `s3a://bucket/${key}`;
         } finally {
           this.uploadsRunning -= 1;
@@ -107,16 +284,26 @@ export class FakeLakehouse {
       putText: async (key, text) => {
         await this.delay();
         this.objects.set(key, text);
+        this.written.set(key, this.clock);
+      },
+      getText: async (key) => {
+        await this.delay();
+        return this.objects.get(key);
       },
       list: async (prefix) => {
         await this.delay();
-        return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).map((key) => ({ key, lastModified: new Date() }));
+        return [...this.objects.keys()]
+          .filter((k) => k.startsWith(prefix))
+          .map((key) => ({ key, lastModified: (this.written.get(key) ?? 0) < this.staleBefore ? new Date(0) : new Date() }));
       },
       remove: async (keys) => {
         await this.delay();
         for (const key of keys) this.objects.delete(key);
       },
     };
+    const generation = this.generation;
+    const op = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => (...args: A) => this.op(() => f(...args), generation);
+    return { upload: op(store.upload), putText: op(store.putText), getText: op(store.getText), list: op(store.list), remove: op(store.remove) };
   }
 
   connect(): SqlExecutor {
@@ -152,25 +339,57 @@ export class FakeLakehouse {
     }
   }
 
-  commitObject(key: string): void {
-    const text = this.objects.get(key);
-    if (text === undefined) {
-      this.violations.push(`load read staged object ${key}, which does not exist`);
-      throw new Error(`Path does not exist: ${key}`);
-    }
-    for (const match of text.matchAll(UID)) this.committed.set(match[1]!, (this.committed.get(match[1]!) ?? 0) + 1);
-  }
 }
 
 export class FakeSession implements SqlExecutor {
   closed = false;
+  /** The session's spark.wap.id. */
+  wapId?: string;
+  private readonly generation: number;
 
-  constructor(private readonly lake: FakeLakehouse) {}
+  constructor(private readonly lake: FakeLakehouse) {
+    this.generation = lake.generation;
+  }
 
-  async query(sql: string): Promise<Row[]> {
+  query(sql: string): Promise<Row[]> {
+    return this.lake.op(() => this.run(sql), this.generation);
+  }
+
+  private async run(sql: string): Promise<Row[]> {
     if (this.closed) throw new Error('session is closed');
     const lake = this.lake;
     const table = TABLE_OF.exec(sql)?.[1];
+    const set = /^SET spark\.wap\.id=(.+)$/.exec(sql);
+    if (set) {
+      this.wapId = set[1];
+      return [];
+    }
+    if (sql === 'RESET spark.wap.id') {
+      this.wapId = undefined;
+      return [];
+    }
+    if (sql.startsWith('CALL ')) {
+      await lake.delay();
+      return lake.procedure(sql, this.wapId);
+    }
+    const snapshotsOf = SNAPSHOTS_OF.exec(sql)?.[1];
+    if (snapshotsOf !== undefined) {
+      await lake.delay();
+      return lake.snapshotRows(snapshotsOf);
+    }
+    if (sql.startsWith('SHOW TBLPROPERTIES')) {
+      await lake.delay();
+      const t = lake.tables.get(table!);
+      if (!t) throw new Error(`[TABLE_OR_VIEW_NOT_FOUND] ${table}`);
+      return [{ key: 'write.wap.enabled', value: t.wap ? 'true' : `Table ${table} does not have property: write.wap.enabled` }];
+    }
+    if (table !== undefined && sql === `DELETE FROM ${table}`) {
+      return lake.onTable(table, 'retire', async () => {
+        await lake.delay();
+        lake.commitRows(table, [], this.wapId);
+        return [];
+      });
+    }
     // CREATE TABLE ... AS SELECT: a load that creates its table on commit.
     const createsTable = /^CREATE TABLE \S+ USING iceberg(?: TBLPROPERTIES \([^)]*\))? AS SELECT /.test(sql);
     if (/^(MERGE INTO|INSERT )/.test(sql) || createsTable) {
@@ -183,8 +402,10 @@ export class FakeSession implements SqlExecutor {
         if (fail && !afterCommit) throw new InjectedFault('load statement');
         if (key === undefined) throw new Error(`load statement without a staged file: ${sql.slice(0, 80)}`);
         if (createsTable && lake.tables.has(table!)) throw new Error(`[TABLE_OR_VIEW_ALREADY_EXISTS] ${table}`);
-        lake.commitObject(key);
-        if (createsTable) lake.tables.set(table!, { columns: [] });
+        const batch = lake.stagedRows(key);
+        if (createsTable) lake.tables.set(table!, newTable(false));
+        const rows = sql.startsWith('MERGE INTO') ? lake.merged(table!, batch) : sql.startsWith('INSERT OVERWRITE') || createsTable ? batch : [...lake.visibleRows(table!), ...batch];
+        lake.commitRows(table!, rows, this.wapId);
         await lake.delay();
         if (fail) throw new InjectedFault('load statement (after commit)');
         return [];
@@ -196,7 +417,9 @@ export class FakeSession implements SqlExecutor {
         await lake.delay();
         if (lake.random() < (lake.plan.ddlFailure ?? 0)) throw new InjectedFault('DDL statement');
         // Only now is the table there: a load sent earlier is a violation (see onTable).
-        if (sql.startsWith('CREATE TABLE')) lake.tables.set(table!, { columns: [] });
+        const wap = /'write\.wap\.enabled'='true'/.test(sql);
+        if (sql.startsWith('CREATE TABLE') && !lake.tables.has(table!)) lake.tables.set(table!, newTable(wap));
+        else if (sql.startsWith('ALTER TABLE') && wap) lake.tables.get(table!)!.wap = true;
         return [];
       });
     }
@@ -224,6 +447,10 @@ export class FakeSession implements SqlExecutor {
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+function newTable(wap: boolean): FakeTable {
+  return { columns: [], wap, snapshots: new Map(), current: null };
 }
 
 /** The rows of a staged Parquet batch file as JSON text (each record's uid appears in it). */

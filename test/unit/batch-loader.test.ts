@@ -29,7 +29,7 @@ const columns: Column[] = [
   ...Array.from({ length: WIDE_MERGE_COLUMNS - 1 }, (_, i): Column => ({ property: `p${i}`, path: [`p${i}`], name: `P${i}`, type: 'BIGINT', kind: 'integer' })),
 ];
 const fields: Row[] = columns.map((c) => ({ col_name: c.property, data_type: 'bigint' }));
-const noStore: ObjectStore = { upload: async () => assert.fail(), putText: async () => assert.fail(), list: async () => [], remove: async () => undefined };
+const noStore: ObjectStore = { upload: async () => assert.fail(), putText: async () => assert.fail(), getText: async () => assert.fail(), list: async () => [], remove: async () => undefined };
 
 /** Loads a wide tap Parquet file whose fields are the table's columns; returns what was sent, what was logged and the outcome. */
 async function wideLoad(refuse: readonly string[]) {

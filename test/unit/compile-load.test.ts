@@ -44,6 +44,15 @@ describe('compiled loads', () => {
       after: [],
     }));
 
+  it('an exactly-once append sets the wap id, inserts, resets it whatever happened (a failure fails the load), then publishes', () =>
+    assert.deepEqual(compileLoad(plan({ mode: 'insert', keyColumns: [] }), undefined, '0123456789ab-2-7'), {
+      before: [{ sql: 'SET spark.wap.id=0123456789ab-2-7', optional: false }],
+      statement: 'INSERT INTO `spark_catalog`.`singer`.`ORDERS` (`ID`, `P0`) SELECT `c0` AS `ID`, `c1` AS `P0` FROM parquet.`s3a://staging/stage/run/1-orders.parquet`',
+      then: [],
+      after: [{ sql: 'RESET spark.wap.id', optional: false }],
+      publish: "CALL `spark_catalog`.`system`.`publish_changes`('`singer`.`ORDERS`', '0123456789ab-2-7')",
+    }));
+
   it('a first load creates its table with its rows, with no session statements around it, even when wide', () =>
     assert.deepEqual(compileLoad(plan({ batch: batch(WIDE_MERGE_COLUMNS) }), { keyed: true }), {
       before: [],
@@ -87,7 +96,7 @@ describe('compiled loads', () => {
         `WHEN MATCHED THEN UPDATE SET ${names.map((n) => `t.${n} = s.${n}`).join(', ')} ` +
         `WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`,
       then: [],
-      after: ['RESET spark.sql.optimizer.excludedRules'],
+      after: [{ sql: 'RESET spark.sql.optimizer.excludedRules', optional: true }],
     });
   });
 
@@ -99,7 +108,7 @@ describe('compiled loads', () => {
       ],
       statement: `MERGE INTO \`spark_catalog\`.\`singer\`.\`ORDERS\` t USING (${source(WIDE_MERGE_COLUMNS)}) s ON t.\`ID\` <=> s.\`ID\` WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *`,
       then: [],
-      after: ['RESET spark.sql.optimizer.excludedRules'],
+      after: [{ sql: 'RESET spark.sql.optimizer.excludedRules', optional: true }],
     }));
 });
 

@@ -11,10 +11,14 @@ const quiet = { info: () => undefined, warn: () => undefined, debug: () => undef
 const DEAD_PID = 2 ** 22 + 17; // above the kernel's default pid_max: never a live process
 const HOST = encodeURIComponent(hostname());
 
-function memoryStore(objects: Map<string, Date>): ObjectStore {
+function memoryStore(objects: Map<string, Date>, texts = new Map<string, string>()): ObjectStore {
   return {
     upload: async () => 'unused',
-    putText: async (key) => void objects.set(key, new Date()),
+    putText: async (key, text) => {
+      objects.set(key, new Date());
+      texts.set(key, text);
+    },
+    getText: async (key) => (objects.has(key) ? texts.get(key) : undefined),
     list: async (prefix) => [...objects].filter(([k]) => k.startsWith(prefix)).map(([key, lastModified]) => ({ key, lastModified })),
     remove: async (keys) => keys.forEach((k) => objects.delete(k)),
   };

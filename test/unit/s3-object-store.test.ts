@@ -69,3 +69,26 @@ describe('S3 staging errors', () => {
     }
   });
 });
+
+describe('S3 small objects (run markers)', () => {
+  it('getText reads an object, and answers undefined for one that is gone (NoSuchKey)', async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.split('?')[0]?.endsWith('/marker.json')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"appends":[]}');
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const store = new S3ObjectStore({ s3_bucket: 'b', s3_endpoint_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, s3_force_path_style: true, aws_access_key_id: 'k', aws_secret_access_key: 's', s3_retry_seconds: 1 });
+    try {
+      assert.equal(await store.getText('_runs/marker.json'), '{"appends":[]}');
+      assert.equal(await store.getText('_runs/gone.json'), undefined);
+    } finally {
+      store.close();
+      server.close();
+    }
+  });
+});
