@@ -6,7 +6,8 @@ import { configFile, dropSchema, freshSchema, query, rows, runTarget, type RunRe
  * Table layout per stream (partition_by, sort_by, table_properties), read back from the lakehouse.
  * Run 1 creates `orders` by its first load (CREATE TABLE ... AS SELECT, then WRITE ORDERED BY)
  * partitioned by day(_sdc_extracted_at), bucket[4](id) and truncate[2](name), and `quiet` (a
- * stream without records) by a plain CREATE. Run 2 changes the settings: the spec, sort order and
+ * stream without records) by a plain CREATE, and `events` (unkeyed: an exactly-once append) by
+ * its plain CREATE with write-audit-publish on. Run 2 changes the settings: the spec, sort order and
  * a property of the existing table are evolved, and its rows stay right.
  */
 const ORDERS_SCHEMA = {
@@ -16,6 +17,7 @@ const ORDERS_SCHEMA = {
   schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, region: { type: 'string' }, updated_at: { type: 'string', format: 'date-time' } } },
 };
 const QUIET_SCHEMA = { type: 'SCHEMA', stream: 'quiet', key_properties: ['k'], schema: { type: 'object', properties: { k: { type: 'integer' }, at: { type: 'string', format: 'date-time' } } } };
+const EVENTS_SCHEMA = { type: 'SCHEMA', stream: 'events', key_properties: [], schema: { type: 'object', properties: { kind: { type: 'string' }, n: { type: 'integer' } } } };
 const NAMES = ['alpha', 'beta', 'gamma', 'delta'];
 
 function order(id: number, run: number, extracted: string): string {
@@ -26,6 +28,10 @@ function order(id: number, run: number, extracted: string): string {
 function input(run: number, ids: number[], extracted: string[]): string {
   const lines = [JSON.stringify(ORDERS_SCHEMA), JSON.stringify(QUIET_SCHEMA)];
   ids.forEach((id, i) => lines.push(order(id, run, extracted[i % extracted.length]!)));
+  if (run === 1) {
+    lines.push(JSON.stringify(EVENTS_SCHEMA));
+    for (let n = 1; n <= 6; n += 1) lines.push(JSON.stringify({ type: 'RECORD', stream: 'events', record: { kind: n % 2 === 0 ? 'click' : 'view', n } }));
+  }
   lines.push(JSON.stringify({ type: 'STATE', value: { run } }));
   return lines.join('\n') + '\n';
 }
@@ -38,8 +44,9 @@ const FIRST = {
       { column: 'name', transform: 'truncate[2]' },
     ],
     quiet: [{ column: 'at', transform: 'month' }],
+    events: ['kind'],
   },
-  sort_by: { orders: [{ column: 'updated_at', direction: 'desc' }], 'qu*': ['k'] },
+  sort_by: { orders: [{ column: 'updated_at', direction: 'desc' }], 'qu*': ['k'], events: [{ column: 'n', direction: 'desc' }] },
   table_properties: { '*': { 'custom.owner': 'layout-test', 'write.target-file-size-bytes': 67108864 } },
 };
 const SECOND = {
@@ -62,7 +69,7 @@ describe('table layout per stream', () => {
   before(async () => {
     schema = await freshSchema('layout');
     table = `spark_catalog.\`${schema}\`.orders`;
-    const base = { default_target_schema: schema, add_metadata_columns: true };
+    const base = { default_target_schema: schema, add_metadata_columns: true, primary_key_required: false };
     first = await runTarget(['--config', await configFile({ ...base, ...FIRST })], input(1, [...Array(40).keys()].map((i) => i + 1), ['2024-05-01T10:00:00Z', '2024-05-02T10:00:00Z']));
     assert.equal(first.code, 0, first.stderr);
     showCreate = String((await query(`SHOW CREATE TABLE ${table}`))[0]?.createtab_stmt);
@@ -105,6 +112,20 @@ describe('table layout per stream', () => {
     const props = await properties(quiet);
     assert.equal(props.get('sort-order'), 'K ASC NULLS FIRST');
     assert.equal(props.get('custom.owner'), 'layout-test');
+  });
+
+  it('creates an exactly-once append table by its plain CREATE with write-audit-publish on and its layout', async () => {
+    const events = `spark_catalog.\`${schema}\`.events`;
+    const props = await properties(events);
+    assert.equal(props.get('write.wap.enabled'), 'true');
+    assert.equal(props.get('sort-order'), 'N DESC NULLS LAST');
+    assert.equal(props.get('custom.owner'), 'layout-test');
+    // Partitioned by KIND (identity): an unpartitioned table's partitions table has no such field.
+    const partitions = await query(`SELECT partition.KIND AS kind, record_count FROM ${events}.partitions ORDER BY kind`);
+    assert.deepEqual(partitions.map((p) => [String(p.kind), Number(p.record_count)]), [['click', 3], ['view', 3]]);
+    // Its one commit was staged with a wap id and made current (the exactly-once path), not a CREATE TABLE ... AS SELECT.
+    const current = await query(`SELECT s.summary['wap.id'] AS wap FROM ${events}.snapshots s JOIN ${events}.refs r ON r.snapshot_id = s.snapshot_id WHERE r.name = 'main'`);
+    assert.match(String(current[0]?.wap), /^[0-9a-f]{12}-\d+-1$/);
   });
 
   it('evolves the existing table: partition fields dropped and added, sort order and property changed, one INFO line each', async () => {
