@@ -16,6 +16,7 @@ import type { Logger } from './logging.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
 import type { Metrics } from './metrics.js';
 import { TableRegistry } from './schema/table-registry.js';
+import { streamLayoutFor } from './schema/table-layout.js';
 import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
 import { RunMarkers } from './staging/leftovers.js';
@@ -109,7 +110,7 @@ export function composeEngine(deps: TargetDeps): Engine {
   // One extra session for DDL so table changes never wait behind running loads.
   const pool = new ExecutorPool(deps.connect, parallelism + 1);
   // A new table is created by its first load (one statement instead of CREATE and MERGE).
-  const tables = new TableManager(poolExecutor(pool), config.type_change_policy, log);
+  const tables = new TableManager(poolExecutor(pool), config.type_change_policy, log, (stream) => streamLayoutFor(stream, config));
   const progress = new Progress(log);
   const loader = new BatchLoader(pool, store, config.s3_key_prefix, log, deps.metrics, progress);
   /** Exactly-once appends: staged + published commits, and what each printed state covers. */

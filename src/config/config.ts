@@ -4,6 +4,7 @@ import { HIVE_NAME } from '../schema/naming.js';
 import { streamMapProblems } from '../mapping/stream-mapper.js';
 import { columnTypeProblems } from '../schema/column-types.js';
 import { isObject } from '../singer/json.js';
+import { tableLayoutProblems } from '../schema/table-layout.js';
 import { resolveFlattening } from './flattening.js';
 import { type EnvConfig, overlayEnv, valueHidden } from './env.js';
 import { configSchema } from './schema.js';
@@ -99,6 +100,7 @@ export function resolveConfig(raw: Record<string, unknown>, env?: EnvConfig): Re
   }
   problems.push(...schemaNameProblems(canonical));
   problems.push(...columnTypeProblems(canonical));
+  problems.push(...tableLayoutProblems(canonical));
 
   const flattening = resolveFlattening(merged);
   problems.push(...flattening.problems);

@@ -631,6 +631,31 @@ const SETTING_LIST = [
     minimum: 1,
     group: 'records',
   },
+  // --- table layout per stream ---------------------------------------------------------------
+  {
+    name: 'partition_by',
+    kind: 'object',
+    title: 'Partition spec per stream',
+    description:
+      'Iceberg partition spec of each stream\'s table: `{"<stream or pattern>": [<field>, ...]}`, a field being a column name (partitioned by its value) or `{"column": "<column>", "transform": "<transform>"}` with transforms `identity`, `year`, `month`, `day`, `hour`, `bucket[N]`, `truncate[W]`; any column, `_sdc_*` ones included, e.g. `{"public-orders": [{"column": "_sdc_extracted_at", "transform": "day"}, {"column": "id", "transform": "bucket[16]"}]}`. `[]` means unpartitioned. Streams are selected as in `column_types`. Applied when the table is created; a changed spec evolves an existing table (ADD/DROP PARTITION FIELD). See the README section "Table layout".',
+    group: 'target',
+  },
+  {
+    name: 'sort_by',
+    kind: 'object',
+    title: 'Sort order per stream',
+    description:
+      'Iceberg sort order of each stream\'s table (the order rows are written in): `{"<stream or pattern>": [<field>, ...]}`, a field being a column name (ascending) or `{"column": "<column>", "direction": "asc" or "desc", "nulls": "first" or "last"}`. `[]` means unsorted. Set with `ALTER TABLE ... WRITE ORDERED BY` right after the table is created, or on an existing table whose order differs.',
+    group: 'target',
+  },
+  {
+    name: 'table_properties',
+    kind: 'object',
+    title: 'Table properties per stream',
+    description:
+      'Iceberg table properties of each stream\'s table: `{"<stream or pattern>": {"<property>": "<value>"}}`, e.g. `{"*": {"write.target-file-size-bytes": "134217728"}}`. Keyed tables are created with `format-version` 2 and `write.merge.mode` merge-on-read unless set here. Entries selecting a stream merge, the one naming it exactly last. Set at creation, and on an existing table where they differ (properties no longer listed are left as they are).',
+    group: 'target',
+  },
   // --- stream maps ----------------------------------------------------------------------------
   {
     name: 'stream_maps',

@@ -1,7 +1,9 @@
 import type { Column } from '../schema/columns.js';
 import type { TableRef } from '../schema/naming.js';
+import type { NewTableLayout } from '../schema/table-layout.js';
 import type { SqlExecutor } from '../spark/executor.js';
 import { compileLoad } from '../sql/compile-load.js';
+import { afterCreate } from '../sql/layout.js';
 import { tableName, type LoadPlan } from '../sql/statements.js';
 import { createAppendTable, enableWap, showWapProperty } from '../sql/wap-statements.js';
 import { runCompiled } from './run-compiled.js';
@@ -71,10 +73,10 @@ export class AppendCommits {
 
   /**
    * Loads `plan` (an INSERT) as a staged commit and publishes it; `creates` when the table does not
-   * exist yet (created here, with write-audit-publish on, instead of CREATE TABLE ... AS SELECT,
-   * whose commit cannot be tagged). Returns the milliseconds of the INSERT.
+   * exist yet (created here, with write-audit-publish on and its layout, instead of CREATE TABLE ...
+   * AS SELECT, whose commit cannot be tagged). Returns the milliseconds of the INSERT.
    */
-  async load(sql: SqlExecutor, plan: LoadPlan, positions: ReadonlyArray<readonly [string, number]>, creates?: { columns?: readonly Pick<Column, 'name' | 'type'>[] }): Promise<number> {
+  async load(sql: SqlExecutor, plan: LoadPlan, positions: ReadonlyArray<readonly [string, number]>, creates?: { columns?: readonly Pick<Column, 'name' | 'type'>[]; layout?: NewTableLayout }): Promise<number> {
     const entry = this.entry(plan.table);
     entry.registered ??= this.persist();
     await entry.registered.catch((e: unknown) => {
@@ -83,7 +85,9 @@ export class AppendCommits {
     });
     if (creates) {
       const columns = creates.columns ?? plan.batch.columns.map((c) => c.column);
-      await sql.query(createAppendTable(plan.table, columns));
+      await sql.query(createAppendTable(plan.table, columns, creates.layout));
+      // The sort order the CREATE cannot hold, before the session stages anything.
+      for (const statement of creates.layout ? afterCreate(plan.table, creates.layout) : []) await sql.query(statement);
       entry.wapReady = true;
     } else if (!entry.wapReady) {
       const [property] = await sql.query(showWapProperty(plan.table));

@@ -11,6 +11,7 @@ import { describeFile, matchFileFields, namesNoColumn, tableName, type FileField
 import { compileLoad } from '../sql/compile-load.js';
 import { runCompiled } from './run-compiled.js';
 import { describedColumns } from '../sql/described-columns.js';
+import type { NewTableLayout } from '../schema/table-layout.js';
 
 export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
   stream: string;
@@ -18,9 +19,9 @@ export interface BatchToLoad extends Omit<LoadPlan, 'batch'> {
   file: BatchFile;
   /**
    * The table does not exist yet: the load creates it (CREATE TABLE ... AS SELECT, see
-   * TableManager), a keyed one with the keyed table properties.
+   * TableManager), with its layout (partition spec, properties; the sort order follows at once).
    */
-  createsTable?: { keyed: boolean; columns?: readonly Pick<LoadColumn['column'], 'name' | 'type'>[] };
+  createsTable?: { keyed: boolean; layout?: NewTableLayout; columns?: readonly Pick<LoadColumn['column'], 'name' | 'type'>[] };
   /** An exactly-once append: staged and published by AppendCommits, with the batch's input positions. */
   append?: { commits: AppendCommits; positions: ReadonlyArray<readonly [string, number]> };
 }

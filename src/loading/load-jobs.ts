@@ -4,8 +4,10 @@ import type { ClosedBatch, LayoutFit } from '../engine/stream-sink.js';
 import { fittedColumns } from '../engine/stream-sink.js';
 import type { S3Location } from '../batching/batch-messages.js';
 import type { Progress } from '../engine/progress.js';
+import { ConfigError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { TableRef } from '../schema/naming.js';
+import { layoutColumnProblem, streamLayoutFor } from '../schema/table-layout.js';
 import type { ExecutorPool } from '../spark/executor-pool.js';
 import { tableName, type LoadColumn, type LoadMode } from '../sql/statements.js';
 import type { StateEmitter } from '../state/state-emitter.js';
@@ -67,6 +69,9 @@ export class LoadJobs implements SinkJobs {
    * the failure fails the run through the coordinator either way).
    */
   fitTable(request: TableRequest, fit: LayoutFit, adopt: (fitted: LoadColumn[]) => LoadColumn[], wait: boolean): Promise<void> | undefined {
+    // A layout naming a column the stream lacks fails here, at the SCHEMA, before any of its rows is loaded.
+    const layoutProblem = layoutColumnProblem(request.stream, streamLayoutFor(request.stream, this.parts.config), request.columns);
+    if (layoutProblem) throw new ConfigError(layoutProblem);
     const job: Job = {
       lane: tableName(request.table),
       slot: true,

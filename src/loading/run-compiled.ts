@@ -4,9 +4,9 @@ import type { CompiledLoad } from '../sql/compile-load.js';
 
 /**
  * Sends a compiled load (sql/compile-load.ts) in `sql`'s session: the statements before it, the
- * load statement, and those that put the session back, whatever happened. An optional statement's
- * failure is logged (`log`) and the load goes on; any other's fails the load. Returns the load
- * statement's milliseconds.
+ * load statement and those that follow its success, and those that put the session back, whatever
+ * happened. An optional statement's failure is logged (`log`) and the load goes on; any other's
+ * fails the load. Returns the milliseconds of the load statement and those that follow it.
  */
 export async function runCompiled(sql: SqlExecutor, load: CompiledLoad, log?: Pick<Logger, 'debug' | 'warn'>): Promise<number> {
   try {
@@ -16,6 +16,7 @@ export async function runCompiled(sql: SqlExecutor, load: CompiledLoad, log?: Pi
     }
     const started = Date.now();
     await sql.query(load.statement);
+    for (const statement of load.then) await sql.query(statement);
     return Date.now() - started;
   } finally {
     for (const { sql: statement, optional } of load.after) {

@@ -16,6 +16,9 @@ import {
   type LoadColumn,
 } from '../sql/statements.js';
 import { describedColumns } from '../sql/described-columns.js';
+import { layoutChosen, newTableLayout, withTableNames, type NewTableLayout, type StreamLayout } from '../schema/table-layout.js';
+import { evolveLayout } from './layout-changes.js';
+import { afterCreate, partitionExpression, sortOrderText } from '../sql/layout.js';
 
 /** What a batch of the requested columns meets in the table. */
 export interface TableFit {
@@ -41,6 +44,8 @@ export interface DeferredTable {
   columns: Column[];
   /** A keyed table gets the keyed table properties (merge-on-read). */
   keyed: boolean;
+  /** Partition spec, sort order and properties it is created with (the settings over the defaults). */
+  layout: NewTableLayout;
   reasons: string[];
 }
 
@@ -76,6 +81,8 @@ export class TableManager {
     private readonly sql: SqlExecutor,
     private readonly policy: 'fail' | 'rename',
     private readonly log: Logger,
+    /** What the layout settings choose for a stream (none by default). */
+    private readonly layoutOf: (stream: string) => StreamLayout = () => ({ properties: {} }),
   ) {}
 
   /**
@@ -96,7 +103,9 @@ export class TableManager {
     const pending = this.deferred.get(tableName(ref));
     if (!pending) return;
     this.logCreation(pending);
-    await this.sql.query(createTable(pending.ref, pending.columns, pending.keyed));
+    // Spark cannot put a sort order into CREATE TABLE: it follows at once.
+    await this.sql.query(createTable(pending.ref, pending.columns, pending.keyed, pending.layout));
+    for (const statement of afterCreate(pending.ref, pending.layout)) await this.sql.query(statement);
     this.deferred.delete(tableName(ref));
   }
 
@@ -110,7 +119,7 @@ export class TableManager {
     const key = tableName(request.table);
     let existing = this.known.get(key);
     if (existing === undefined) {
-      existing = await this.discover(request.table, request.columns, request.keyColumns.length > 0);
+      existing = await this.discover(request);
       this.known.set(key, existing);
     }
     // A new layout before the first batch of the old one: additions join the deferred columns;
@@ -152,7 +161,12 @@ export class TableManager {
   }
 
   private logCreation(table: DeferredTable): void {
-    this.log.info(`Creating table ${tableName(table.ref)}${table.reasons.length > 0 ? ` with ${table.reasons.join('; ')}` : ''}`);
+    const { partition, sort } = table.layout;
+    const layout = [
+      ...(partition.length > 0 ? [`partitioned by ${partition.map(partitionExpression).join(', ')}`] : []),
+      ...(sort.length > 0 ? [`sorted by ${sortOrderText(sort)}`] : []),
+    ];
+    this.log.info(`Creating table ${tableName(table.ref)}${layout.length > 0 ? ` ${layout.join(', ')}` : ''}${table.reasons.length > 0 ? ` with ${table.reasons.join('; ')}` : ''}`);
   }
 
   /** True when `columns` keep every deferred column as it is (they may add others). */
@@ -179,8 +193,12 @@ export class TableManager {
     existing.set(columnKey(retired), current);
   }
 
-  /** The table's current columns and types, creating schema and table if absent. */
-  private async discover(ref: TableRef, columns: readonly Column[], keyed: boolean): Promise<Map<string, string>> {
+  /**
+   * The table's current columns and types, creating the schema, and deferring the table's creation
+   * if it is absent. An existing table's layout is brought to what the settings choose.
+   */
+  private async discover(request: TableRequest): Promise<Map<string, string>> {
+    const { table: ref, columns, stream } = request;
     const schemaKey = `${ref.catalog}.${ref.schema}`.toLowerCase();
     let created = this.schemas.get(schemaKey);
     if (!created) {
@@ -198,11 +216,18 @@ export class TableManager {
     }
     // The metastore keeps names in lower case; the comparison is exact otherwise.
     const exists = (await listing).has(ref.table.toLowerCase());
+    const wanted = this.layoutOf(stream);
     if (!exists) {
-      this.deferred.set(tableName(ref), { ref, columns: [...columns], keyed, reasons: [] });
+      const layout = withTableNames(newTableLayout(wanted, request.keyColumns), columns.map((c) => c.name));
+      this.deferred.set(tableName(ref), { ref, columns: [...columns], keyed: request.keyColumns.length > 0, layout, reasons: [] });
       return new Map(columns.map((c) => [columnKey(c.name), c.type]));
     }
-    const described = describedColumns(await this.sql.query(describeTable(ref)));
+    const rows = await this.sql.query(describeTable(ref));
+    const described = describedColumns(rows);
+    if (layoutChosen(wanted)) {
+      const named = withTableNames(wanted, described.map((c) => c.name));
+      await evolveLayout(this.sql, ref, stream, named, rows, this.log);
+    }
     return new Map(described.map(({ name, type }) => [columnKey(name), type]));
   }
 }

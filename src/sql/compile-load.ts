@@ -1,3 +1,5 @@
+import type { NewTableLayout } from '../schema/table-layout.js';
+import { afterCreate } from './layout.js';
 import { createTableAs, loadStatement, wideMergeSettings, type LoadPlan } from './statements.js';
 import { publishChanges, resetWapId, setWapId } from './wap-statements.js';
 
@@ -23,6 +25,8 @@ export interface CompiledLoad {
   before: readonly SessionStatement[];
   /** The statement that writes the rows (MERGE, INSERT, INSERT OVERWRITE or CREATE TABLE ... AS SELECT). */
   statement: string;
+  /** In order, once `statement` succeeded (what a new table's CREATE cannot hold); a failure fails the load. */
+  then: readonly string[];
   /** Puts the session back; sent after `statement` whether `before` and it succeeded or not. */
   after: readonly SessionStatement[];
   /**
@@ -34,27 +38,34 @@ export interface CompiledLoad {
 
 /**
  * Pure: the statements of one load. `createsTable`: the table does not exist yet, and the load
- * creates it with its rows (CREATE TABLE ... AS SELECT; a keyed one with the keyed properties).
+ * creates it with its rows (CREATE TABLE ... AS SELECT) and its layout (partition spec and
+ * properties in the CREATE; without a layout, a keyed table gets the keyed properties), then the
+ * sort order Spark's CREATE cannot hold.
  * `wapId`: an exactly-once append (an INSERT into an existing table with write-audit-publish on),
  * committed as a staged snapshot tagged `wapId`, then published: the session's wap id is set
  * before, and reset right after the INSERT whatever happened (no other statement is ever staged).
  */
-export function compileLoad(plan: LoadPlan, createsTable?: { keyed: boolean }, wapId?: string): CompiledLoad {
-  if (createsTable) return { before: [], statement: createTableAs(plan, createsTable.keyed), after: [] };
+export function compileLoad(plan: LoadPlan, createsTable?: { keyed: boolean; layout?: NewTableLayout }, wapId?: string): CompiledLoad {
+  if (createsTable) {
+    const { keyed, layout } = createsTable;
+    return { before: [], statement: createTableAs(plan, keyed, layout), then: layout ? afterCreate(plan.table, layout) : [], after: [] };
+  }
   if (wapId !== undefined) {
     return {
       before: [{ sql: setWapId(wapId), optional: false }],
       statement: loadStatement(plan),
+      then: [],
       after: [{ sql: resetWapId(), optional: false }],
       publish: publishChanges(plan.table, wapId),
     };
   }
   const wide = wideMergeSettings(plan);
-  if (!wide) return { before: [], statement: loadStatement(plan), after: [] };
+  if (!wide) return { before: [], statement: loadStatement(plan), then: [], after: [] };
   return {
     // The refresh is not optional: a MERGE naming no column must see the table's current columns.
     before: [{ sql: wide.before, optional: true }, ...(wide.refresh ? [{ sql: wide.refresh, optional: false }] : [])],
     statement: loadStatement(plan),
+    then: [],
     after: [{ sql: wide.after, optional: true }],
   };
 }

@@ -3,6 +3,8 @@ import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, TABLE_VERSION } from '../schema/m
 import { columnKey, type TableRef } from '../schema/naming.js';
 import { stageField } from '../staging/parquet-layout.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
+import { createClauses } from './layout.js';
+import type { NewTableLayout } from '../schema/table-layout.js';
 
 /**
  * Pure builders for every statement the target sends. Each returns the exact text, so tests pin
@@ -27,15 +29,16 @@ function columnList(columns: readonly Pick<Column, 'name' | 'type'>[]): string {
  * data file that holds an updated row (copy-on-write), so a flush costs what its batch holds,
  * not what the table holds (docs/benchmarks.md). Reads apply the delete files until compaction.
  */
-const KEYED_TABLE_PROPERTIES: Readonly<Record<string, string>> = { 'format-version': '2', 'write.merge.mode': 'merge-on-read' };
+export const KEYED_TABLE_PROPERTIES: Readonly<Record<string, string>> = { 'format-version': '2', 'write.merge.mode': 'merge-on-read' };
 
-export function createTable(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[], keyed = false): string {
-  return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${columnList(columns)}) USING iceberg${tableProperties(keyed)}`;
+/** `layout`: the table's partition spec and properties (schema/table-layout.ts newTableLayout); without it, the keyed defaults. */
+export function createTable(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[], keyed = false, layout?: NewTableLayout): string {
+  return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${columnList(columns)}) USING iceberg${tableProperties(keyed, layout)}`;
 }
 
-/** The TBLPROPERTIES clause of a new table (with its leading space): keyed tables only. */
-function tableProperties(keyed: boolean): string {
-  return keyed ? ` TBLPROPERTIES (${Object.entries(KEYED_TABLE_PROPERTIES).map(([k, v]) => `${quoteString(k)}=${quoteString(v)}`).join(', ')})` : '';
+/** The PARTITIONED BY and TBLPROPERTIES clauses of a new table (with a leading space), or ''. */
+function tableProperties(keyed: boolean, layout?: NewTableLayout): string {
+  return createClauses(layout ?? { partition: [], properties: keyed ? KEYED_TABLE_PROPERTIES : {} });
 }
 
 export function addColumns(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[]): string {
@@ -356,12 +359,12 @@ function mergeBatch({ table, batch, keyColumns, hardDelete, stream, refuseNullKe
  * the table appeared meanwhile (a killed run's statement still running), so rows are never
  * appended twice unvalidated (see docs/ARCHITECTURE.md).
  */
-export function createTableAs(plan: LoadPlan, keyed: boolean): string {
+export function createTableAs(plan: LoadPlan, keyed: boolean, layout?: NewTableLayout): string {
   const { table, batch, mode, keyColumns, hardDelete, stream, refuseNullKeys } = plan;
   const source = sourceSelect(batch, mode === 'insert' ? [] : keyColumns, stream, refuseNullKeys ? keyColumns : []);
   const rows = hardDelete ? `SELECT * FROM (${source}) s WHERE ${deletedCondition(batch, 's', false)}` : `SELECT * FROM (${source}) s`;
   const projection = batch.columns.map(({ column, tableType }) => `CAST(${quoteIdentifier(column.name)} AS ${tableType}) AS ${quoteIdentifier(column.name)}`).join(', ');
-  return `CREATE TABLE ${tableName(table)} USING iceberg${tableProperties(keyed)} AS SELECT ${projection} FROM (${rows}) b`;
+  return `CREATE TABLE ${tableName(table)} USING iceberg${tableProperties(keyed, layout)} AS SELECT ${projection} FROM (${rows}) b`;
 }
 
 /** Append a batch, or replace the table's rows with it (`overwrite`). */

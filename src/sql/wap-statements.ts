@@ -1,7 +1,8 @@
 import type { Column } from '../schema/columns.js';
 import type { TableRef } from '../schema/naming.js';
+import type { NewTableLayout } from '../schema/table-layout.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
-import { tableName } from './statements.js';
+import { createTable, tableName } from './statements.js';
 
 /**
  * Statements of exactly-once appends (loading/append-commits.ts, loading/dead-run-appends.ts):
@@ -74,10 +75,13 @@ export function snapshotsWithWapIds(ref: TableRef): string {
   );
 }
 
-/** A new append-only table, created with write-audit-publish on (its loads are staged, then published). */
-export function createAppendTable(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[]): string {
-  const list = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
-  return `CREATE TABLE IF NOT EXISTS ${tableName(ref)} (${list}) USING iceberg TBLPROPERTIES (${quoteString(WAP_PROPERTY)}=${quoteString('true')})`;
+/**
+ * A new append-only table, created with write-audit-publish on (its loads are staged, then
+ * published), with its `layout`'s partition spec and properties (write-audit-publish on whatever
+ * they say; the sort order follows the CREATE: sql/layout.ts afterCreate).
+ */
+export function createAppendTable(ref: TableRef, columns: readonly Pick<Column, 'name' | 'type'>[], layout?: NewTableLayout): string {
+  return createTable(ref, columns, false, { partition: layout?.partition ?? [], sort: [], properties: { ...layout?.properties, [WAP_PROPERTY]: 'true' } });
 }
 
 export function showWapProperty(ref: TableRef): string {

@@ -32,6 +32,7 @@ describe('compiled loads', () => {
         'SELECT `c0` AS `ID`, `c1` AS `P0` FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY `c0` ORDER BY _metadata.row_index DESC) AS `__rank` ' +
         'FROM parquet.`s3a://staging/stage/run/1-orders.parquet`) WHERE `__rank` = 1) s ON t.`ID` <=> s.`ID` ' +
         'WHEN MATCHED THEN UPDATE SET t.`ID` = s.`ID`, t.`P0` = s.`P0` WHEN NOT MATCHED THEN INSERT (`ID`, `P0`) VALUES (s.`ID`, s.`P0`)',
+      then: [],
       after: [],
     }));
 
@@ -39,6 +40,7 @@ describe('compiled loads', () => {
     assert.deepEqual(compileLoad(plan({ mode: 'insert', keyColumns: [] })), {
       before: [],
       statement: 'INSERT INTO `spark_catalog`.`singer`.`ORDERS` (`ID`, `P0`) SELECT `c0` AS `ID`, `c1` AS `P0` FROM parquet.`s3a://staging/stage/run/1-orders.parquet`',
+      then: [],
       after: [],
     }));
 
@@ -46,6 +48,7 @@ describe('compiled loads', () => {
     assert.deepEqual(compileLoad(plan({ mode: 'insert', keyColumns: [] }), undefined, '0123456789ab-2-7'), {
       before: [{ sql: 'SET spark.wap.id=0123456789ab-2-7', optional: false }],
       statement: 'INSERT INTO `spark_catalog`.`singer`.`ORDERS` (`ID`, `P0`) SELECT `c0` AS `ID`, `c1` AS `P0` FROM parquet.`s3a://staging/stage/run/1-orders.parquet`',
+      then: [],
       after: [{ sql: 'RESET spark.wap.id', optional: false }],
       publish: "CALL `spark_catalog`.`system`.`publish_changes`('`singer`.`ORDERS`', '0123456789ab-2-7')",
     }));
@@ -57,8 +60,32 @@ describe('compiled loads', () => {
         "CREATE TABLE `spark_catalog`.`singer`.`ORDERS` USING iceberg TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read') AS SELECT " +
         `CAST(\`ID\` AS BIGINT) AS \`ID\`, ${Array.from({ length: WIDE_MERGE_COLUMNS - 1 }, (_, i) => `CAST(\`P${i}\` AS STRING) AS \`P${i}\``).join(', ')} ` +
         `FROM (SELECT * FROM (${source(WIDE_MERGE_COLUMNS)}) s) b`,
+      then: [],
       after: [],
     }));
+
+  it('a first load with a layout creates its table partitioned and with its properties, then gives it its sort order', () =>
+    assert.deepEqual(
+      compileLoad(plan({}), {
+        keyed: true,
+        layout: {
+          partition: [{ column: 'ID', transform: { kind: 'bucket', buckets: 16 } }],
+          sort: [{ column: 'P0', direction: 'desc', nulls: 'last' }],
+          properties: { 'format-version': '2', 'write.distribution-mode': 'hash' },
+        },
+      }),
+      {
+        before: [],
+        statement:
+          "CREATE TABLE `spark_catalog`.`singer`.`ORDERS` USING iceberg PARTITIONED BY (bucket(16, `ID`)) TBLPROPERTIES ('format-version'='2', 'write.distribution-mode'='hash') AS SELECT " +
+          `CAST(\`ID\` AS BIGINT) AS \`ID\`, CAST(\`P0\` AS STRING) AS \`P0\` FROM (SELECT * FROM (${source(2)}) s) b`,
+        then: [
+          'ALTER TABLE `spark_catalog`.`singer`.`ORDERS` WRITE ORDERED BY `P0` DESC NULLS LAST',
+          "ALTER TABLE `spark_catalog`.`singer`.`ORDERS` SET TBLPROPERTIES ('write.distribution-mode'='hash')",
+        ],
+        after: [],
+      },
+    ));
 
   it('a wide merge is planned without ColumnPruning (a setting the load may go without), and the session put back after', () => {
     const names = ['`ID`', ...Array.from({ length: WIDE_MERGE_COLUMNS - 1 }, (_, i) => `\`P${i}\``)];
@@ -68,6 +95,7 @@ describe('compiled loads', () => {
         `MERGE INTO \`spark_catalog\`.\`singer\`.\`ORDERS\` t USING (${source(WIDE_MERGE_COLUMNS)}) s ON t.\`ID\` <=> s.\`ID\` ` +
         `WHEN MATCHED THEN UPDATE SET ${names.map((n) => `t.${n} = s.${n}`).join(', ')} ` +
         `WHEN NOT MATCHED THEN INSERT (${names.join(', ')}) VALUES (${names.map((n) => `s.${n}`).join(', ')})`,
+      then: [],
       after: [{ sql: 'RESET spark.sql.optimizer.excludedRules', optional: true }],
     });
   });
@@ -79,6 +107,7 @@ describe('compiled loads', () => {
         { sql: 'REFRESH TABLE `spark_catalog`.`singer`.`ORDERS`', optional: false },
       ],
       statement: `MERGE INTO \`spark_catalog\`.\`singer\`.\`ORDERS\` t USING (${source(WIDE_MERGE_COLUMNS)}) s ON t.\`ID\` <=> s.\`ID\` WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *`,
+      then: [],
       after: [{ sql: 'RESET spark.sql.optimizer.excludedRules', optional: true }],
     }));
 });

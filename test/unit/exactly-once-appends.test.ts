@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AppendCommits } from '../../src/loading/append-commits.js';
 import { planUndo } from '../../src/loading/dead-run-appends.js';
+import type { NewTableLayout } from '../../src/schema/table-layout.js';
 import type { Row, SqlExecutor } from '../../src/spark/executor.js';
 import { loadStatement, type LoadPlan } from '../../src/sql/statements.js';
 import type { Logger } from '../../src/logging.js';
@@ -34,6 +35,15 @@ describe('write-audit-publish statements', () => {
         "FROM `spark_catalog`.`sales`.`o'k``s`.`snapshots` s LEFT JOIN (SELECT snapshot_id FROM `spark_catalog`.`sales`.`o'k``s`.`refs` WHERE name = 'main') r ON true ORDER BY s.committed_at",
     );
     assert.equal(createAppendTable(ref, [{ name: 'id', type: 'BIGINT' }]), "CREATE TABLE IF NOT EXISTS `spark_catalog`.`sales`.`o'k``s` (`id` BIGINT) USING iceberg TBLPROPERTIES ('write.wap.enabled'='true')");
+    assert.equal(
+      createAppendTable(ref, [{ name: 'id', type: 'BIGINT' }, { name: 'TS', type: 'TIMESTAMP' }], {
+        partition: [{ column: 'TS', transform: { kind: 'day' } }],
+        sort: [{ column: 'id', direction: 'asc', nulls: 'first' }],
+        properties: { 'write.target-file-size-bytes': '1048576', 'write.wap.enabled': 'false' },
+      }),
+      "CREATE TABLE IF NOT EXISTS `spark_catalog`.`sales`.`o'k``s` (`id` BIGINT, `TS` TIMESTAMP) USING iceberg PARTITIONED BY (days(`TS`)) " +
+        "TBLPROPERTIES ('write.target-file-size-bytes'='1048576', 'write.wap.enabled'='true')",
+    );
     assert.equal(showWapProperty(ref), "SHOW TBLPROPERTIES `spark_catalog`.`sales`.`o'k``s` ('write.wap.enabled')");
     assert.equal(enableWap(ref), "ALTER TABLE `spark_catalog`.`sales`.`o'k``s` SET TBLPROPERTIES ('write.wap.enabled'='true')");
   });
@@ -81,6 +91,26 @@ describe('exactly-once append commits (A1-A4)', () => {
     assert.deepEqual(saved.slice(1), [
       '[{"catalog":"spark_catalog","schema":"s","table":"EVENTS","covered":"0123456789ab-1-1"}]',
       '[{"catalog":"spark_catalog","schema":"s","table":"EVENTS","covered":"0123456789ab-1-2"}]',
+    ]);
+  });
+
+  it('creates a new table with write-audit-publish on and the stream\'s layout, its sort order before the first staged commit', async () => {
+    const commits = new AppendCommits('0123456789ab');
+    const sql = recorder();
+    const layout: NewTableLayout = {
+      partition: [{ column: 'ID', transform: { kind: 'bucket', buckets: 4 } }],
+      sort: [{ column: 'ID', direction: 'desc', nulls: 'last' }],
+      properties: { 'write.distribution-mode': 'hash' },
+    };
+    await commits.load(sql, plan, [['events', 1]], { columns: [{ name: 'ID', type: 'BIGINT' }], layout });
+    assert.deepEqual(sql.sent, [
+      "CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`EVENTS` (`ID` BIGINT) USING iceberg PARTITIONED BY (bucket(4, `ID`)) TBLPROPERTIES ('write.distribution-mode'='hash', 'write.wap.enabled'='true')",
+      'ALTER TABLE `spark_catalog`.`s`.`EVENTS` WRITE ORDERED BY `ID` DESC NULLS LAST',
+      "ALTER TABLE `spark_catalog`.`s`.`EVENTS` SET TBLPROPERTIES ('write.distribution-mode'='hash')",
+      'SET spark.wap.id=0123456789ab-1-1',
+      loadStatement(plan),
+      'RESET spark.wap.id',
+      "CALL `spark_catalog`.`system`.`publish_changes`('`s`.`EVENTS`', '0123456789ab-1-1')",
     ]);
   });
 

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { SchemaEvolutionError } from '../../src/errors.js';
 import { TableManager } from '../../src/loading/table-manager.js';
 import { columnOf } from '../../src/schema/columns.js';
+import { streamLayoutFor } from '../../src/schema/table-layout.js';
+import { describeRows } from '../support/describe-rows.js';
 import type { Row, SqlExecutor } from '../../src/spark/executor.js';
 
 /** Records statements and answers SHOW TABLES / DESCRIBE from a fixed table shape. */
@@ -88,7 +90,7 @@ describe('TableManager', () => {
     await tables.ensure({ stream: 's-u', table: other, columns: [id], keyColumns: ['ID'] });
     // One listing of the schema for both tables, no CREATE yet.
     assert.deepEqual(sql.statements, ['CREATE SCHEMA IF NOT EXISTS `spark_catalog`.`s`', 'SHOW TABLES IN `spark_catalog`.`s`']);
-    assert.deepEqual(tables.takeDeferred(ref), { ref, columns: [id, name], keyed: true, reasons: [] });
+    assert.deepEqual(tables.takeDeferred(ref), { ref, columns: [id, name], keyed: true, layout: { partition: [], sort: [], properties: { 'format-version': '2', 'write.merge.mode': 'merge-on-read' } }, reasons: [] });
     assert.equal(tables.takeDeferred(ref), undefined);
     // A new layout of U before its first batch that drops a column: U is created, then altered.
     await tables.ensure({ stream: 's-u', table: other, columns: [name], keyColumns: ['ID'] });
@@ -105,7 +107,7 @@ describe('TableManager', () => {
     const tables = new TableManager(sql, 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never);
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, name], keyColumns: [] });
     await tables.ensure({ stream: 's-t', table: ref, columns: [id, name, price], keyColumns: [], reason: 'table versions (ACTIVATE_VERSION at line 3)' });
-    assert.deepEqual(tables.takeDeferred(ref), { ref, columns: [id, name, price], keyed: false, reasons: ['PRICE for table versions (ACTIVATE_VERSION at line 3)'] });
+    assert.deepEqual(tables.takeDeferred(ref), { ref, columns: [id, name, price], keyed: false, layout: { partition: [], sort: [], properties: {} }, reasons: ['PRICE for table versions (ACTIVATE_VERSION at line 3)'] });
     assert.equal(sql.statements.length, 2);
     assert.deepEqual(lines, ['Creating table `spark_catalog`.`s`.`T` with PRICE for table versions (ACTIVATE_VERSION at line 3)']);
   });
@@ -159,5 +161,73 @@ describe('TableManager', () => {
       new TableManager(new RecordingExecutor([['ID', 'bigint']]), 'rename', silent).ensure({ stream: 's-t', table: ref, columns: [idAsNumber], keyColumns: ['ID'] }),
       /key column, so it is never renamed/,
     );
+  });
+});
+
+describe('TableManager with table layout settings', () => {
+  const settings = {
+    partition_by: { 's-t': [{ column: 'ts', transform: 'day' }, { column: 'id', transform: 'bucket[16]' }] },
+    sort_by: { 's-t': [{ column: 'id', direction: 'desc' }] },
+    table_properties: { '*': { 'write.target-file-size-bytes': 1048576 } },
+  };
+  const ts = columnOf(['ts'], 'timestamp');
+
+  it('creates a new table with its partition spec and properties, then its sort order, and says so', async () => {
+    const sql = new RecordingExecutor();
+    const lines: string[] = [];
+    const tables = new TableManager(sql, 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never, (stream) => streamLayoutFor(stream, settings));
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, ts], keyColumns: ['ID'] });
+    await tables.materialize(ref);
+    assert.deepEqual(sql.statements.slice(2), [
+      "CREATE TABLE IF NOT EXISTS `spark_catalog`.`s`.`T` (`ID` BIGINT, `TS` TIMESTAMP) USING iceberg PARTITIONED BY (days(`TS`), bucket(16, `ID`)) " +
+        "TBLPROPERTIES ('format-version'='2', 'write.merge.mode'='merge-on-read', 'write.target-file-size-bytes'='1048576')",
+      'ALTER TABLE `spark_catalog`.`s`.`T` WRITE ORDERED BY `ID` DESC NULLS LAST',
+    ]);
+    assert.deepEqual(lines, ['Creating table `spark_catalog`.`s`.`T` partitioned by days(`TS`), bucket(16, `ID`), sorted by ID DESC NULLS LAST']);
+  });
+
+  it('evolves an existing table to the settings: partition fields, sort order, properties, one INFO line each', async () => {
+    const statements: string[] = [];
+    const sql: SqlExecutor = {
+      async query(text: string): Promise<Row[]> {
+        statements.push(text);
+        if (text.startsWith('SHOW TABLES')) return [{ tableName: 't', isTemporary: false }];
+        if (text.startsWith('DESCRIBE'))
+          return describeRows(
+            [
+              ['ID', 'bigint'],
+              ['TS', 'timestamp'],
+            ],
+            ['hours(TS)', 'bucket(16, ID)'],
+          );
+        if (text.startsWith('SHOW TBLPROPERTIES')) return [{ key: 'format-version', value: '2' }, { key: 'write.target-file-size-bytes', value: '536870912' }];
+        return [];
+      },
+      async close() {},
+    };
+    const lines: string[] = [];
+    const tables = new TableManager(sql, 'fail', { ...quietLog, info: (m: string) => lines.push(m) } as never, (stream) => streamLayoutFor(stream, settings));
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, ts], keyColumns: ['ID'] });
+    assert.deepEqual(statements.slice(4), [
+      'ALTER TABLE `spark_catalog`.`s`.`T` DROP PARTITION FIELD hours(`TS`)',
+      'ALTER TABLE `spark_catalog`.`s`.`T` ADD PARTITION FIELD days(`TS`)',
+      'ALTER TABLE `spark_catalog`.`s`.`T` WRITE ORDERED BY `ID` DESC NULLS LAST',
+      "ALTER TABLE `spark_catalog`.`s`.`T` SET TBLPROPERTIES ('write.target-file-size-bytes'='1048576')",
+    ]);
+    assert.deepEqual(lines, [
+      "Stream 's-t': dropped partition field hours(`TS`) of `spark_catalog`.`s`.`T` (partition_by)",
+      "Stream 's-t': added partition field days(`TS`) to `spark_catalog`.`s`.`T` (partition_by)",
+      "Stream 's-t': sort order of `spark_catalog`.`s`.`T` set to ID DESC NULLS LAST (was none) (sort_by)",
+      "Stream 's-t': set table properties of `spark_catalog`.`s`.`T`: write.target-file-size-bytes=1048576 (was 536870912) (table_properties)",
+    ]);
+    // The table is read once per run: a second SCHEMA changes nothing.
+    await tables.ensure({ stream: 's-t', table: ref, columns: [id, ts], keyColumns: ['ID'] });
+    assert.equal(statements.length, 8);
+  });
+
+  it('leaves an existing table alone when no layout setting selects its stream', async () => {
+    const sql = new RecordingExecutor([['ID', 'bigint']]);
+    await new TableManager(sql, 'fail', silent, (stream) => streamLayoutFor(stream, { partition_by: { other: [] } })).ensure({ stream: 's-t', table: ref, columns: [id], keyColumns: ['ID'] });
+    assert.deepEqual(sql.statements.slice(2), ['DESCRIBE TABLE `spark_catalog`.`s`.`T`']);
   });
 });
