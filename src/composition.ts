@@ -10,6 +10,7 @@ import { BatchLoader } from './loading/batch-loader.js';
 import { undoDeadRunAppends } from './loading/dead-run-appends.js';
 import { LoadCoordinator } from './loading/load-coordinator.js';
 import { LoadJobs } from './loading/load-jobs.js';
+import { TableMaintenance } from './loading/table-maintenance.js';
 import { TableManager } from './loading/table-manager.js';
 import type { Logger } from './logging.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
@@ -116,6 +117,8 @@ export function composeEngine(deps: TargetDeps): Engine {
   const appends = new AppendCommits(loader.runId);
   const coordinator = new LoadCoordinator(parallelism);
   const tracker = new StateTracker();
+  // Snapshots committed since now are the run's (the summary's per-table counts, maintenance).
+  const upkeep = new TableMaintenance(poolExecutor(pool), config, log, progress, new Date());
   // A2 (loading/append-commits.ts): the marker records what a state covers before it is printed.
   const states = new StateEmitter(tracker, deps.state, config.load_method === 'overwrite', (e) => coordinator.fail(asError(e)), () =>
     appends.cover((stream) => tracker.coveredUpTo(stream)),
@@ -145,7 +148,7 @@ export function composeEngine(deps: TargetDeps): Engine {
     tracker,
     states,
     coordinator,
-    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states, appends }),
+    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states, appends, upkeep }),
     registry: new TableRegistry(),
     ...(config.stream_maps ? { mapper: new StreamMapper(config) } : {}),
     tempDir,

@@ -66,6 +66,8 @@ export class Target {
       if (interrupted) log.warn('Stopping on signal: loading the rows received so far, then exiting');
       await this.exclusive(() => this.flushes.all(true));
       await states.emit(true);
+      // After the last state: maintenance never holds back what the tap may resume from.
+      if (!interrupted) await this.engine.jobs.maintainTables();
       return { records: progress.counts.records + progress.counts.batchRecords, batches: progress.counts.batches, interrupted };
     } catch (e) {
       coordinator.fail(asError(e));

@@ -97,6 +97,7 @@ const GROUP_TITLES: Record<string, string> = {
   s3: 'S3 staging',
   target: 'Where the data lands',
   loading: 'Loading',
+  maintenance: 'Maintenance',
   records: 'Records',
   mapping: 'Stream maps',
 };

@@ -32,7 +32,7 @@ export interface SettingSpec {
    * stores other than AWS". Settings the schema requires say so by themselves.
    */
   readonly neededWhen?: string;
-  readonly group: 'connection' | 's3' | 'target' | 'loading' | 'records' | 'mapping';
+  readonly group: 'connection' | 's3' | 'target' | 'loading' | 'maintenance' | 'records' | 'mapping';
 }
 
 const SETTING_LIST = [
@@ -415,6 +415,105 @@ const SETTING_LIST = [
     default: 'fail',
     enum: ['fail', 'rename'],
     group: 'loading',
+  },
+  // --- table maintenance ----------------------------------------------------------------------
+  {
+    name: 'maintenance',
+    kind: 'boolean',
+    title: 'Table maintenance',
+    description:
+      'After the run, maintain the tables it loaded: compact small data files, expire old snapshots, rewrite manifests when many (the `maintenance_*` settings say what and how). A failing step is a warning, never a failed run. See the README section "Table maintenance".',
+    default: false,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_every_commits',
+    kind: 'integer',
+    title: 'Maintenance every N commits',
+    description:
+      'With `maintenance`, also compact a table (and rewrite its manifests when many) during the run after every N commits of it, in its own turn, never during its loads; snapshots are expired only after the run. 0 = only after the run.',
+    default: 0,
+    minimum: 0,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_time_budget_seconds',
+    kind: 'number',
+    title: 'Maintenance time budget (seconds)',
+    description: 'Time a run may spend maintaining tables (counted while any maintenance runs); once spent, the remaining tables are skipped with one INFO line. A table whose maintenance has started finishes it.',
+    default: 600,
+    minimum: 0,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_compact',
+    kind: 'boolean',
+    title: 'Compact data files',
+    description: 'Rewrite small data files into larger ones with `rewrite_data_files` (the delete files of the rows rewritten are applied).',
+    default: true,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_compact_min_input_files',
+    kind: 'integer',
+    title: 'Files to compact at least',
+    description: 'Compact a file group only when it holds at least this many files (Iceberg\'s `min-input-files`).',
+    default: 5,
+    minimum: 2,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_expire_snapshots',
+    kind: 'boolean',
+    title: 'Expire snapshots',
+    description: 'Expire snapshots older than `maintenance_snapshot_retention_hours`, keeping the last `maintenance_retain_last_snapshots` whatever their age; the current snapshot is never expired.',
+    default: true,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_snapshot_retention_hours',
+    kind: 'number',
+    title: 'Snapshot retention (hours)',
+    description: 'Snapshots younger than this are kept (time travel, and the snapshots a resumed run may roll back to). At least 1.',
+    default: 168,
+    minimum: 1,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_retain_last_snapshots',
+    kind: 'integer',
+    title: 'Snapshots always kept',
+    description: 'The newest snapshots kept whatever their age.',
+    default: 5,
+    minimum: 1,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_rewrite_manifests_min',
+    kind: 'integer',
+    title: 'Manifests before a rewrite',
+    description: 'Rewrite a table\'s manifests (`rewrite_manifests`) when its current snapshot has at least this many; 0 = never.',
+    default: 20,
+    minimum: 0,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_remove_orphan_files',
+    kind: 'boolean',
+    title: 'Remove orphan files',
+    description:
+      'Delete files in the table\'s location that no snapshot references and that are older than `maintenance_orphan_file_age_hours` (`remove_orphan_files`). Off by default: a file another writer is committing looks orphaned until it commits.',
+    default: false,
+    group: 'maintenance',
+  },
+  {
+    name: 'maintenance_orphan_file_age_hours',
+    kind: 'number',
+    title: 'Orphan file age (hours)',
+    description: 'Only files older than this are removed as orphans. At least 24.',
+    default: 72,
+    minimum: 24,
+    group: 'maintenance',
   },
   // --- records ------------------------------------------------------------------------------
   {

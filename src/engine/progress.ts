@@ -1,4 +1,5 @@
 import type { Logger } from '../logging.js';
+import type { MaintenanceReport, TableStats } from '../loading/table-maintenance.js';
 
 /** What the run is doing to one batch right now, for the progress line. */
 export type Phase = 'upload' | 'load';
@@ -24,12 +25,16 @@ const MESSAGE_TYPES = ['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION', 'BATCH']
  * four add up to the reader's time. Uploads and loads run beside it and are summed over the loads
  * that ran at once.
  */
-export class Progress {
+export class Progress implements MaintenanceReport {
   readonly counts = { lines: 0, records: 0, batchRecords: 0, batches: 0, committed: 0 };
   /** Lines by message type (`unknown` for types the target skips). */
   readonly types = new Map<string, number>();
   readonly seconds = { read: 0, stage: 0, setup: 0, loads: 0, upload: 0, load: 0 };
   private readonly rowsByTable = new Map<string, number>();
+  /** Per table: snapshots the run's statements committed, the snapshot log read before maintenance, maintenance before/after. */
+  private readonly snapshotsByTable = new Map<string, number>();
+  private readonly statsByTable = new Map<string, TableStats>();
+  private readonly maintenance = new Map<string, { before: TableStats; after: TableStats }>();
   private readonly running = new Map<number, Running>();
   /** The most uploads and loads that ran at the same time. */
   private mostAtOnce = 0;
@@ -108,6 +113,18 @@ export class Progress {
     this.rowsByTable.set(table, (this.rowsByTable.get(table) ?? 0) + rows);
   }
 
+  snapshotAdded(table: string): void {
+    this.snapshotsByTable.set(table, (this.snapshotsByTable.get(table) ?? 0) + 1);
+  }
+
+  tableStats(table: string, stats: TableStats): void {
+    this.statsByTable.set(table, stats);
+  }
+
+  maintained(table: string, before: TableStats, after: TableStats): void {
+    this.maintenance.set(table, { before, after });
+  }
+
   /** The periodic line: throughput since the last one, batches by state, the oldest load. */
   line(pending = 0): string {
     const now = this.now();
@@ -134,16 +151,29 @@ export class Progress {
       .filter((t) => (this.types.get(t) ?? 0) > 0)
       .map((t) => `${this.types.get(t)} ${t === 'unknown' ? 'of unknown type' : t}`);
     const fromFiles = batchRecords > 0 ? `, ${batchRecords} record(s) from BATCH files` : '';
-    const tables = [...this.rowsByTable].map(([table, rows]) => `${table} ${rows}`).join(', ');
+    const tables = [...this.rowsByTable].map(([table, rows]) => `${table} ${rows}${this.added(table)}`).join(', ');
+    const unloaded = [...this.snapshotsByTable.keys()].filter((t) => !this.rowsByTable.has(t)).map((t) => `${t}${this.added(t)}`);
+    const maintained = [...this.maintenance].map(
+      ([table, { before, after }]) => `${table} data files ${before.dataFiles} -> ${after.dataFiles}, snapshots ${before.snapshots} -> ${after.snapshots}`,
+    );
     const s = this.seconds;
     const together = this.mostAtOnce > 1 ? ` (summed over ${this.mostAtOnce} parallel loads)` : '';
     return (
       `${failed ? 'Run failed after' : 'Run finished in'} ${duration(seconds)}: ` +
       `${lines} line(s) read${types.length > 0 ? ` (${types.join(', ')})` : ''}${fromFiles}; ` +
-      `${batches} batch(es) ${failed ? 'closed' : 'loaded'}${tables ? `, rows committed: ${tables}` : ''}; ` +
+      `${batches} batch(es) ${failed ? 'closed' : 'loaded'}${tables ? `, rows committed: ${tables}` : ''}${unloaded.length > 0 ? `, other tables changed: ${unloaded.join(', ')}` : ''}; ` +
+      `${maintained.length > 0 ? `maintenance: ${maintained.join('; ')}; ` : ''}` +
       `time: reading input ${duration(s.read)}, staging ${duration(s.stage)}, waiting for table set-up ${duration(s.setup)}, ` +
       `waiting for loads ${duration(s.loads)}; upload ${duration(s.upload)}, load ${duration(s.load)}${together}`
     );
+  }
+
+  /** ` (+2 snapshot(s), +3 data file(s))`: what the run added to `table`; data files only when its snapshot log was read. */
+  private added(table: string): string {
+    const snapshots = this.snapshotsByTable.get(table);
+    if (snapshots === undefined) return '';
+    const stats = this.statsByTable.get(table);
+    return ` (+${snapshots} snapshot(s)${stats ? `, +${stats.runDataFiles} data file(s)` : ''})`;
   }
 }
 

@@ -16,6 +16,7 @@ import { appendsExactlyOnce, type AppendCommits } from './append-commits.js';
 import type { BatchLoader } from './batch-loader.js';
 import type { Job, LoadCoordinator } from './load-coordinator.js';
 import { parquetFileJob } from './parquet-direct.js';
+import type { TableMaintenance } from './table-maintenance.js';
 import type { TableManager, TableRequest } from './table-manager.js';
 import { versionRetirementJob } from './version-retirement.js';
 
@@ -29,6 +30,8 @@ export interface LoadJobParts {
   pool: ExecutorPool;
   tracker: StateTracker;
   states: StateEmitter;
+  /** The snapshots the run added per table and, opt-in, the tables' maintenance (loading/table-maintenance.ts). */
+  upkeep: TableMaintenance;
   appends: AppendCommits;
 }
 
@@ -114,6 +117,7 @@ export class LoadJobs implements SinkJobs {
       discard: () => batch.file.discard(),
       onCommitted: () => {
         tracker.commit(batch.hold);
+        this.changed(batch.table);
         states.committed();
       },
     });
@@ -128,7 +132,12 @@ export class LoadJobs implements SinkJobs {
   retireVersions(stream: string, table: TableRef, version: number, hold: number): void {
     const { pool, log, config, tracker } = this.parts;
     this.createTable(table);
-    this.submit(versionRetirementJob(pool, log, { stream, table, version, hardDelete: config.hard_delete }, () => tracker.commit(hold)));
+    this.submit(
+      versionRetirementJob(pool, log, { stream, table, version, hardDelete: config.hard_delete }, (retired) => {
+        tracker.commit(hold);
+        if (retired > 0) this.changed(table);
+      }),
+    );
   }
 
   /**
@@ -149,9 +158,32 @@ export class LoadJobs implements SinkJobs {
       hardDelete: config.hard_delete,
       refuseNullKeys: config.primary_key_required,
     });
-    const job = coordinator.run(parquetFileJob(this.parts, load.table, request, location, (fits) => (loaded = fits), () => tracker.commit(hold)));
+    // Loaded or not, nothing of this file is pending any more (if not, its rows follow as records).
+    const committed = () => {
+      tracker.commit(hold);
+      if (loaded) this.changed(load.table);
+    };
+    const job = coordinator.run(parquetFileJob(this.parts, load.table, request, location, (fits) => (loaded = fits), committed));
     await progress.wait('loads', job);
     return loaded;
+  }
+
+  /**
+   * With `maintenance`, the changed tables' maintenance after the run's last state (M2: never
+   * before it, so it never holds back what the tap may resume from); their stats before it go to
+   * the summary. Waits for every job.
+   */
+  async maintainTables(): Promise<void> {
+    const { upkeep, coordinator } = this.parts;
+    for (const job of upkeep.finalJobs()) this.submit(job);
+    await coordinator.drain();
+    upkeep.finish();
+  }
+
+  /** A job committed a snapshot into `table`: counted for the summary, and its maintenance queued when due. */
+  private changed(table: TableRef): void {
+    const maintenance = this.parts.upkeep.committed(table);
+    if (maintenance) this.submit(maintenance);
   }
 
   private submit(job: Job): void {

@@ -16,10 +16,12 @@ export interface Retirement {
 /**
  * The job that retires rows of versions older than the active one (ACTIVATE_VERSION): never `<=`,
  * never rows without a version. It runs in the table's lane after the rows staged before it, and
- * takes no slot (one statement, no file). `onCommitted` releases its state hold.
+ * takes no slot (one statement, no file). `onCommitted` releases its state hold and is told how many
+ * rows were retired (none: no snapshot was committed).
  */
-export function versionRetirementJob(pool: ExecutorPool, log: Logger, retirement: Retirement, onCommitted: () => void): Job {
+export function versionRetirementJob(pool: ExecutorPool, log: Logger, retirement: Retirement, onCommitted: (retired: number) => void): Job {
   const { stream, table, version, hardDelete } = retirement;
+  let retired = 0;
   return {
     lane: tableName(table),
     slot: false,
@@ -28,9 +30,10 @@ export function versionRetirementJob(pool: ExecutorPool, log: Logger, retirement
       // Spark returns no row count for UPDATE and DELETE on Iceberg: the rows are counted first.
       const [counted] = await pool.query(countOldVersions(table, version, hardDelete));
       const rows = Number(counted?.n ?? 0);
+      retired = rows;
       if (rows > 0) await pool.query(retireOldVersions(table, version, hardDelete, now));
       log.info(`Version ${version} of stream '${stream}' is active: ${rows} row(s) of older versions ${hardDelete ? 'deleted' : `marked in ${DELETED_AT}`}`);
     },
-    onCommitted,
+    onCommitted: () => onCommitted(retired),
   };
 }

@@ -95,7 +95,7 @@ describe('progress while it works', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /target-iomete v\d+\.\d+\.\d+, Node\.js v\d+/);
     assert.match(run.stderr, /Progress: \d+ record\(s\) read \(\d+\/s\); batches: \d+ closed/);
-    assert.match(run.stderr, /Run finished in [\d.]+ s: 6 line\(s\) read \(1 SCHEMA, 4 RECORD, 1 STATE\); 2 batch\(es\) loaded, rows committed: `spark_catalog`\.`[a-z0-9_]+`\.`A` 4;/);
+    assert.match(run.stderr, /Run finished in [\d.]+ s: 6 line\(s\) read \(1 SCHEMA, 4 RECORD, 1 STATE\); 2 batch\(es\) loaded, rows committed: `spark_catalog`\.`[a-z0-9_]+`\.`A` 4 \(\+2 snapshot\(s\)\);/);
     assert.deepEqual((await rows(schema, 'a', 'ID')).map((r) => r.ID), [1, 2, 3, 4]);
   });
 });

@@ -31,6 +31,8 @@ export interface FaultPlan {
   uploadFailure: number;
   /** Probability that one DDL statement (CREATE TABLE, ALTER TABLE) fails. */
   ddlFailure?: number;
+  /** Probability that one table maintenance statement (CALL ...system.*, snapshot-log read) fails. */
+  maintenanceFailure?: number;
   /** Largest delay, in event-loop turns, before an operation completes. */
   maxDelayTurns: number;
 }
@@ -65,6 +67,9 @@ export interface FakeTable {
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 const STAGED_FILE = /FROM parquet\.`s3a:\/\/bucket\/((?:[^`]|``)+)`/;
 const UID = /"(u\d+)"/g;
+/** Table maintenance: one of the maintenance procedures (other CALLs are not maintenance), or a snapshot-log read. */
+const MAINTENANCE_CALL = /^CALL (`(?:[^`]|``)*`)\.system\.(rewrite_data_files|expire_snapshots|rewrite_manifests|remove_orphan_files)\(table => '((?:[^'\\]|\\.)*)'/;
+const METADATA_READ = /^SELECT .* FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`$/;
 
 export class FakeLakehouse {
   private choice = 0;
@@ -97,6 +102,11 @@ export class FakeLakehouse {
   private loadsRunning = new Map<string, number>();
   private ddlRunning = new Map<string, number>();
   private retiresRunning = new Map<string, number>();
+  private maintenanceRunning = new Map<string, number>();
+  /** Tables a load statement committed into. */
+  readonly loadedTables = new Set<string>();
+  /** Maintenance statements that ran to the end, as `<procedure> <table>`. */
+  readonly maintenance: string[] = [];
   private uploadsRunning = 0;
 
   constructor(
@@ -262,6 +272,7 @@ export class FakeLakehouse {
   private get concurrentSlots(): number {
     let n = this.concurrentLoads;
     for (const v of this.ddlRunning.values()) n += v;
+    for (const v of this.maintenanceRunning.values()) n += v;
     return n;
   }
 
@@ -317,14 +328,15 @@ export class FakeLakehouse {
    * they never overlap on one table, that loads and DDL together stay within `parallelism`, and
    * that no load comes before the table's CREATE finished.
    */
-  async onTable<T>(table: string, kind: 'load' | 'ddl' | 'retire', work: () => Promise<T>, createsTable = false): Promise<T> {
-    const mine = kind === 'load' ? this.loadsRunning : kind === 'ddl' ? this.ddlRunning : this.retiresRunning;
+  async onTable<T>(table: string, kind: 'load' | 'ddl' | 'retire' | 'maintenance', work: () => Promise<T>, createsTable = false): Promise<T> {
+    const mine = kind === 'load' ? this.loadsRunning : kind === 'ddl' ? this.ddlRunning : kind === 'maintenance' ? this.maintenanceRunning : this.retiresRunning;
     const running = (map: Map<string, number>) => (map.get(table) ?? 0) > 0;
     if (kind === 'load' && !createsTable && !this.tables.has(table)) this.violations.push(`load of ${table} before its CREATE TABLE finished`);
     if (createsTable && this.tables.has(table)) this.violations.push(`CREATE TABLE AS SELECT of ${table}, which exists`);
     if (kind !== 'load' && running(this.loadsRunning)) this.violations.push(`${kind} on ${table} while a load of it runs`);
     if (kind !== 'ddl' && running(this.ddlRunning)) this.violations.push(`${kind} on ${table} while a DDL statement of it runs`);
     if (kind !== 'retire' && running(this.retiresRunning)) this.violations.push(`${kind} on ${table} while a version retirement of it runs`);
+    if (kind !== 'maintenance' && running(this.maintenanceRunning)) this.violations.push(`${kind} on ${table} while maintenance of it runs`);
     if (running(mine)) this.violations.push(`two ${kind} statements on ${table} at once`);
     mine.set(table, (mine.get(table) ?? 0) + 1);
     if (kind === 'load') this.maxConcurrentLoads = Math.max(this.maxConcurrentLoads, this.concurrentLoads);
@@ -339,6 +351,16 @@ export class FakeLakehouse {
     }
   }
 
+  /** A maintenance statement: exclusive on its table like DDL, takes a slot, may fail (plan.maintenanceFailure). */
+  maintain(table: string, what: string): Promise<Row[]> {
+    return this.onTable(table, 'maintenance', async () => {
+      await this.delay();
+      if (!this.tables.has(table)) throw new Error(`[TABLE_OR_VIEW_NOT_FOUND] ${table}`);
+      if (this.random() < (this.plan.maintenanceFailure ?? 0)) throw new Error(`injected maintenance fault: ${what}`);
+      this.maintenance.push(`${what} ${table}`);
+      return what === 'snapshots' ? [{ snapshots: '1', data_files: '1', delete_files: '0', run_snapshots: '1', run_data_files: '1' }] : [];
+    });
+  }
 }
 
 export class FakeSession implements SqlExecutor {
@@ -368,6 +390,10 @@ export class FakeSession implements SqlExecutor {
       this.wapId = undefined;
       return [];
     }
+    // Table maintenance (CALL <catalog>.system.<procedure> unquoted, its snapshot-log read) goes before the
+    // modelled procedures (publish, rollback and the dead-run clean-up's expiry name `system` quoted).
+    const maintenance = maintenanceTarget(sql);
+    if (maintenance) return lake.maintain(maintenance.table, maintenance.what);
     if (sql.startsWith('CALL ')) {
       await lake.delay();
       return lake.procedure(sql, this.wapId);
@@ -403,6 +429,7 @@ export class FakeSession implements SqlExecutor {
         if (key === undefined) throw new Error(`load statement without a staged file: ${sql.slice(0, 80)}`);
         if (createsTable && lake.tables.has(table!)) throw new Error(`[TABLE_OR_VIEW_ALREADY_EXISTS] ${table}`);
         const batch = lake.stagedRows(key);
+        lake.loadedTables.add(table!);
         if (createsTable) lake.tables.set(table!, newTable(false));
         const rows = sql.startsWith('MERGE INTO') ? lake.merged(table!, batch) : sql.startsWith('INSERT OVERWRITE') || createsTable ? batch : [...lake.visibleRows(table!), ...batch];
         lake.commitRows(table!, rows, this.wapId);
@@ -447,6 +474,14 @@ export class FakeSession implements SqlExecutor {
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+/** The table (as the other statements name it) and procedure of a maintenance statement, or `snapshots` for a snapshot-log read. */
+function maintenanceTarget(sql: string): { table: string; what: string } | undefined {
+  const call = MAINTENANCE_CALL.exec(sql);
+  if (call) return { table: `${call[1]}.${call[3]!.replace(/\\(.)/g, '$1')}`, what: call[2]! };
+  const read = METADATA_READ.exec(sql);
+  return read ? { table: read[1]!, what: 'snapshots' } : undefined;
 }
 
 function newTable(wap: boolean): FakeTable {

@@ -29,6 +29,11 @@ import { FakeLakehouse, InjectedFault, type FaultPlan } from '../support/fake-la
  *      names and wait for every copy.
  *  I7  with load_method overwrite, a state is written only at the end of a successful run (a
  *      resumed run would overwrite the table with only the remainder).
+ *  I8  table maintenance (after the run, or every N commits of a table) runs in the table's lane:
+ *      never during a load, DDL or version retirement of that table, within `parallelism` (I4);
+ *      a failing maintenance statement never fails the run nor loses a record (I6); without
+ *      maintenance faults, a successful run compacts every table it loaded. Snapshots are expired
+ *      only after the last state is written (a resumed run never needs a snapshot expired).
  *
  * Reproduce a failure with the seed and path fast-check prints (FC_SEED=... FC_PATH=...).
  */
@@ -51,6 +56,8 @@ interface Scenario {
     parallelism_max: number;
     flush_all_streams: boolean;
     load_method: 'upsert' | 'append-only' | 'overwrite';
+    maintenance: boolean;
+    maintenance_every_commits: number;
   };
   /** Stream maps: s0 loaded under another name, s1 loaded twice (its own table and a copy). */
   mapped: boolean;
@@ -78,6 +85,8 @@ const scenario = (faulty: boolean): fc.Arbitrary<Scenario> =>
           parallelism_max: fc.integer({ min: 1, max: 4 }),
           flush_all_streams: fc.boolean(),
           load_method: fc.constantFrom('upsert' as const, 'append-only' as const, 'overwrite' as const),
+          maintenance: fc.boolean(),
+          maintenance_every_commits: fc.constantFrom(0, 1, 3),
         }),
         mapped: fc.boolean(),
         faults: fc.record({
@@ -85,6 +94,8 @@ const scenario = (faulty: boolean): fc.Arbitrary<Scenario> =>
           loadFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
           uploadFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
           ddlFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
+          // Never a reason for a failed run, so also in runs "without faults" (I8).
+          maintenanceFailure: fc.constantFrom(0, 0, 0.3),
           maxDelayTurns: fc.integer({ min: 0, max: 6 }),
         }),
       }),
@@ -195,10 +206,13 @@ export async function runScenario(s: Scenario): Promise<void> {
     const lake = new FakeLakehouse(s.faults, parallelism);
     const emitted: unknown[] = [];
     const problems: string[] = [];
+    /** Maintenance statements done when the last state was written. */
+    let maintenanceBeforeLastState: string[] = [];
     const target = targetOn(lake, config, async (state: unknown) => {
       const problem = checkEmitted(s, state, input, lake, emitted.at(-1));
       if (problem) problems.push(problem);
       emitted.push(state);
+      maintenanceBeforeLastState = [...lake.maintenance];
       await lake.delay();
     });
     const run = target.run(Readable.from(input.lines.map((l) => `${l}\n`)));
@@ -214,6 +228,7 @@ export async function runScenario(s: Scenario): Promise<void> {
     assert.notEqual(outcome, 'hang', 'I1: the run did not settle within 10 s');
     assert.deepEqual(problems, [], 'I2/I3');
     assert.deepEqual(lake.violations, [], 'I4');
+    assert.deepEqual(maintenanceBeforeLastState.filter((m) => m.startsWith('expire_snapshots')), [], 'I8: snapshots expired before the last state');
     assert.deepEqual(await readdir(tempDir), [], 'I5: files left in temp_dir');
     // A failed run with commits no printed state covers keeps its run marker for the next run (L4).
     const failed = outcome === 'hang' || !outcome.ok;
@@ -230,6 +245,10 @@ export async function runScenario(s: Scenario): Promise<void> {
     if (outcome !== 'hang' && outcome.ok) {
       const lost = [...input.records].filter(([uid, r]) => (lake.committed.get(uid) ?? 0) < copiesOf(s, r.stream)).map(([uid]) => uid);
       assert.deepEqual(lost, [], 'I6: the run succeeded but records were not committed');
+      if (s.settings.maintenance && !s.faults.maintenanceFailure) {
+        const unmaintained = [...lake.loadedTables].filter((t) => !lake.maintenance.includes(`rewrite_data_files ${t}`));
+        assert.deepEqual(unmaintained, [], 'I8: loaded tables left without maintenance');
+      }
       if (input.lastState !== undefined) assert.deepEqual(emitted.at(-1), input.lastState, 'I6: the last input state is emitted last');
     } else if (outcome !== 'hang') {
       const injected = s.faults.loadFailure > 0 || s.faults.uploadFailure > 0 || (s.faults.ddlFailure ?? 0) > 0;
@@ -278,6 +297,14 @@ describe('table set-up as jobs', () => {
 describe('engine under generated schedules', () => {
   it(`keeps every invariant without faults (${runs} runs)`, async () => {
     await fc.assert(fc.asyncProperty(scenario(false), runScenario), {
+      numRuns: runs,
+      ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
+    });
+  });
+
+  it(`keeps every invariant with maintenance after every commit of a table (${runs} runs)`, async () => {
+    const everyCommit = scenario(false).map((s) => ({ ...s, settings: { ...s.settings, maintenance: true, maintenance_every_commits: 1 } }));
+    await fc.assert(fc.asyncProperty(everyCommit, runScenario), {
       numRuns: runs,
       ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
     });
