@@ -117,8 +117,8 @@ export function composeEngine(deps: TargetDeps): Engine {
   const appends = new AppendCommits(loader.runId);
   const coordinator = new LoadCoordinator(parallelism);
   const tracker = new StateTracker();
-  // Snapshots committed since now are the run's (the summary's per-table counts, maintenance).
-  const upkeep = new TableMaintenance(poolExecutor(pool), config, log, progress, new Date());
+  // The snapshots the run commits per table (the summary's per-table counts), maintenance.
+  const upkeep = new TableMaintenance(poolExecutor(pool), config, log, progress);
   // A2 (loading/append-commits.ts): the marker records what a state covers before it is printed.
   const states = new StateEmitter(tracker, deps.state, config.load_method === 'overwrite', (e) => coordinator.fail(asError(e)), () =>
     appends.cover((stream) => tracker.coveredUpTo(stream)),

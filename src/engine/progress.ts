@@ -1,5 +1,6 @@
 import type { Logger } from '../logging.js';
 import type { MaintenanceReport, TableStats } from '../loading/table-maintenance.js';
+import type { RunAdditions } from '../sql/run-additions.js';
 
 /** What the run is doing to one batch right now, for the progress line. */
 export type Phase = 'upload' | 'load';
@@ -31,9 +32,9 @@ export class Progress implements MaintenanceReport {
   readonly types = new Map<string, number>();
   readonly seconds = { read: 0, stage: 0, setup: 0, loads: 0, upload: 0, load: 0 };
   private readonly rowsByTable = new Map<string, number>();
-  /** Per table: snapshots the run's statements committed, the snapshot log read before maintenance, maintenance before/after. */
+  /** Per table: snapshots the run's statements committed, what they added (read after the last load), maintenance before/after. */
   private readonly snapshotsByTable = new Map<string, number>();
-  private readonly statsByTable = new Map<string, TableStats>();
+  private readonly additionsByTable = new Map<string, RunAdditions>();
   private readonly maintenance = new Map<string, { before: TableStats; after: TableStats }>();
   private readonly running = new Map<number, Running>();
   /** The most uploads and loads that ran at the same time. */
@@ -117,8 +118,8 @@ export class Progress implements MaintenanceReport {
     this.snapshotsByTable.set(table, (this.snapshotsByTable.get(table) ?? 0) + 1);
   }
 
-  tableStats(table: string, stats: TableStats): void {
-    this.statsByTable.set(table, stats);
+  runAdditions(table: string, additions: RunAdditions): void {
+    this.additionsByTable.set(table, additions);
   }
 
   maintained(table: string, before: TableStats, after: TableStats): void {
@@ -168,12 +169,16 @@ export class Progress implements MaintenanceReport {
     );
   }
 
-  /** ` (+2 snapshot(s), +3 data file(s))`: what the run added to `table`; data files only when its snapshot log was read. */
+  /**
+   * ` (+2 snapshot(s), +3 data file(s), +1 delete file(s))`: what the run added to `table`; files
+   * only when its snapshot log could be read, delete files (merge-on-read updates) only when any.
+   */
   private added(table: string): string {
     const snapshots = this.snapshotsByTable.get(table);
     if (snapshots === undefined) return '';
-    const stats = this.statsByTable.get(table);
-    return ` (+${snapshots} snapshot(s)${stats ? `, +${stats.runDataFiles} data file(s)` : ''})`;
+    const files = this.additionsByTable.get(table);
+    const deletes = files && files.deleteFiles > 0 ? `, +${files.deleteFiles} delete file(s)` : '';
+    return ` (+${snapshots} snapshot(s)${files ? `, +${files.dataFiles} data file(s)${deletes}` : ''})`;
   }
 }
 

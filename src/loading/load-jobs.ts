@@ -170,14 +170,16 @@ export class LoadJobs implements SinkJobs {
 
   /**
    * With `maintenance`, the changed tables' maintenance after the run's last state (M2: never
-   * before it, so it never holds back what the tap may resume from); their stats before it go to
-   * the summary. Waits for every job.
+   * before it, so it never holds back what the tap may resume from); then, every job done, what
+   * the run added to each changed table is read for the summary (maintenance reads its tables'
+   * first). Waits for every job.
    */
   async maintainTables(): Promise<void> {
     const { upkeep, coordinator } = this.parts;
     for (const job of upkeep.finalJobs()) this.submit(job);
     await coordinator.drain();
     upkeep.finish();
+    await upkeep.readAdditions(coordinator.parallelism);
   }
 
   /** A job committed a snapshot into `table`: counted for the summary, and its maintenance queued when due. */

@@ -3,8 +3,10 @@ import type { Logger } from '../logging.js';
 import type { TableRef } from '../schema/naming.js';
 import type { Row, SqlExecutor } from '../spark/executor.js';
 import { expireSnapshots, removeOrphanFiles, rewriteDataFiles, rewriteManifests, tableStats } from '../sql/maintenance.js';
+import type { RunAdditions } from '../sql/run-additions.js';
 import { tableName } from '../sql/statements.js';
 import type { Job } from './load-coordinator.js';
+import { readRunAdditions } from './run-additions.js';
 
 export type MaintenanceSettings = Pick<
   TargetConfig,
@@ -26,9 +28,8 @@ export interface TableStats {
   snapshots: number;
   dataFiles: number;
   deleteFiles: number;
-  /** Snapshots loads committed since the run started, and the data files they added. */
-  runSnapshots: number;
-  runDataFiles: number;
+  /** What the run's load commits added (sql/run-additions.ts). */
+  run: RunAdditions;
   manifests?: number;
 }
 
@@ -36,8 +37,8 @@ export interface TableStats {
 export interface MaintenanceReport {
   /** A statement of the run committed a snapshot into `table` (counted, no statement sent). */
   snapshotAdded(table: string): void;
-  /** The table's stats read before its maintenance after the run: the data files the run added. */
-  tableStats(table: string, stats: TableStats): void;
+  /** What the run's loads added to `table`, read after its last load (before its maintenance, if any). */
+  runAdditions(table: string, additions: RunAdditions): void;
   maintained(table: string, before: TableStats, after: TableStats): void;
 }
 
@@ -53,10 +54,11 @@ const HOUR_MS = 3_600_000;
 /**
  * Opt-in maintenance of the tables a run loaded (compaction, snapshot expiry, manifest rewrite,
  * orphan removal when asked), and the per-table counts of the closing summary: the snapshots the
- * run added are counted as its statements commit (free), the data files they added are read from
- * the snapshot log only where maintenance reads it anyway. A query per table at the end of every
- * run cost about what a small load does (docs/benchmarks.md), which a run of 200 streams cannot
- * afford. Every piece of work
+ * run added are counted as its statements commit (free); the data and delete files they added are
+ * read from the snapshot log after the run's last load, by maintenance where it reads the log
+ * anyway (before it compacts or expires anything), and for every other table by readAdditions:
+ * many tables to a statement, since a statement per table at the end of a run of 200 streams
+ * cost seconds (docs/benchmarks.md). Every piece of work
  * is a job for the table's lane of the LoadCoordinator, so it never runs during a load of that
  * table and stays within `parallelism`. Its rules:
  *
@@ -73,8 +75,10 @@ const HOUR_MS = 3_600_000;
  *      own age setting.
  */
 export class TableMaintenance {
-  /** Touched tables by name, with their commits since their last maintenance. */
-  private readonly touched = new Map<string, { ref: TableRef; commits: number }>();
+  /** Touched tables by name, with their commits since their last maintenance and in the whole run. */
+  private readonly touched = new Map<string, { ref: TableRef; commits: number; snapshots: number }>();
+  /** Tables whose run additions were reported (by their maintenance after the run). */
+  private readonly read = new Set<string>();
   private readonly skipped = new Set<string>();
   private active = 0;
   private activeSince = 0;
@@ -85,8 +89,6 @@ export class TableMaintenance {
     private readonly settings: MaintenanceSettings,
     private readonly log: Logger,
     private readonly report: MaintenanceReport,
-    /** When the run started: snapshots committed since are the run's. */
-    private readonly since: Date,
     private readonly compactionFilter: CompactionFilter = () => undefined,
     private readonly now: () => number = () => Date.now(),
   ) {}
@@ -98,8 +100,9 @@ export class TableMaintenance {
   committed(ref: TableRef): Job | undefined {
     const key = tableName(ref);
     this.report.snapshotAdded(key);
-    const entry = this.touched.get(key) ?? { ref, commits: 0 };
+    const entry = this.touched.get(key) ?? { ref, commits: 0, snapshots: 0 };
     entry.commits += 1;
+    entry.snapshots += 1;
     this.touched.set(key, entry);
     const every = this.settings.maintenance_every_commits;
     if (!this.settings.maintenance || every === 0 || entry.commits < every) return undefined;
@@ -109,16 +112,20 @@ export class TableMaintenance {
 
   /**
    * The jobs that end a successful run: with `maintenance`, one per touched table, whose stats
-   * before maintenance give the summary the data files the run added.
+   * before maintenance give the summary what the run added.
    */
   finalJobs(): Job[] {
     if (!this.settings.maintenance) return [];
-    return [...this.touched.values()].map(({ ref }) =>
-      this.job(ref, async () => {
-        const before = await this.maintain(ref, 'after the run', true);
-        if (before) this.report.tableStats(tableName(ref), before);
-      }),
-    );
+    return [...this.touched.values()].map(({ ref }) => this.job(ref, async () => void (await this.maintain(ref, 'after the run', true))));
+  }
+
+  /**
+   * After the run's last load and its maintenance: reads what the run added to every touched table
+   * whose maintenance did not read it, `parallel` statements at a time (run-additions.ts).
+   */
+  async readAdditions(parallel: number): Promise<void> {
+    const unread = [...this.touched].filter(([name]) => !this.read.has(name)).map(([, { ref, snapshots }]) => ({ ref, snapshots }));
+    await readRunAdditions(this.sql, unread, this.log, (table, additions) => this.report.runAdditions(table, additions), parallel);
   }
 
   /** One INFO line for the tables the time budget left unmaintained. */
@@ -155,6 +162,10 @@ export class TableMaintenance {
     let step = 'reading its snapshot log';
     try {
       const before = await this.stats(ref, true);
+      if (afterRun) {
+        this.read.add(name);
+        this.report.runAdditions(name, before.run);
+      }
       const done: string[] = [];
       const s = this.settings;
       if (s.maintenance_compact) {
@@ -196,7 +207,7 @@ export class TableMaintenance {
   }
 
   private async stats(ref: TableRef, manifests: boolean): Promise<TableStats> {
-    const [row] = await this.sql.query(tableStats(ref, this.since, { manifests }));
+    const [row] = await this.sql.query(tableStats(ref, this.touched.get(tableName(ref))?.snapshots ?? 0, { manifests }));
     return statsOf(row);
   }
 }
@@ -207,8 +218,7 @@ function statsOf(row: Row | undefined): TableStats {
     snapshots: n('snapshots'),
     dataFiles: n('data_files'),
     deleteFiles: n('delete_files'),
-    runSnapshots: n('run_snapshots'),
-    runDataFiles: n('run_data_files'),
+    run: { snapshots: n('run_snapshots'), dataFiles: n('run_data_files'), deleteFiles: n('run_delete_files') },
   };
   if (row?.manifests !== undefined) stats.manifests = n('manifests');
   return stats;

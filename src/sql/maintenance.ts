@@ -1,5 +1,6 @@
 import type { TableRef } from '../schema/naming.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
+import { flaggedSnapshots, RUN_COLUMNS } from './run-additions.js';
 
 /**
  * Pure builders of the table maintenance statements: Iceberg's Spark procedures
@@ -62,20 +63,17 @@ function metadataTable(ref: TableRef, name: string): string {
 /**
  * One row about the table from its snapshot log alone (no manifest is read, so the cost does not
  * grow with the table's files): `snapshots` (all kept), `data_files` / `delete_files` (totals of
- * the newest snapshot's summary), and what loads committed since `since`: `run_snapshots`,
- * `run_data_files` (snapshots of operation `replace` are maintenance's compactions and manifest
- * rewrites, not loads). With `manifests`, also the newest snapshot's manifest count (reads its
- * manifest list).
+ * the newest snapshot's summary), and what the run's `runSnapshots` load commits added
+ * (sql/run-additions.ts: `run_snapshots`, `run_data_files`, `run_delete_files`). With `manifests`,
+ * also the newest snapshot's manifest count (reads its manifest list).
  */
-export function tableStats(ref: TableRef, since: Date, options: { manifests?: boolean } = {}): string {
-  const byLoads = `committed_at >= ${timestampLiteral(since)} AND operation <> 'replace'`;
+export function tableStats(ref: TableRef, runSnapshots: number, options: { manifests?: boolean } = {}): string {
   const columns = [
     'count(*) AS snapshots',
     "coalesce(max_by(CAST(summary['total-data-files'] AS BIGINT), committed_at), 0) AS data_files",
     "coalesce(max_by(CAST(summary['total-delete-files'] AS BIGINT), committed_at), 0) AS delete_files",
-    `count_if(${byLoads}) AS run_snapshots`,
-    `coalesce(sum(IF(${byLoads}, CAST(summary['added-data-files'] AS BIGINT), 0)), 0) AS run_data_files`,
+    ...RUN_COLUMNS,
   ];
   if (options.manifests) columns.push(`(SELECT count(*) FROM ${metadataTable(ref, 'manifests')}) AS manifests`);
-  return `SELECT ${columns.join(', ')} FROM ${metadataTable(ref, 'snapshots')}`;
+  return `SELECT ${columns.join(', ')} FROM ${flaggedSnapshots(ref, runSnapshots)}`;
 }

@@ -56,11 +56,11 @@ describe('table maintenance', () => {
     if (schema) await dropSchema(schema);
   });
 
-  it('reports the snapshots a run added, without maintenance', () => {
+  it('reports the snapshots and data files a run added, without maintenance', () => {
     assert.equal(snapshotsBefore.length, 50);
     assert.ok(filesBefore >= 50, `${filesBefore} data files after 50 flushes`);
-    // Without maintenance the snapshots are counted as loads commit: no statement reads the snapshot log.
-    assert.match(first.stderr, new RegExp(`rows committed: ${LOGGED(schema)} 100 \\(\\+50 snapshot\\(s\\)\\);`));
+    // Without maintenance the snapshots are counted as loads commit, the files read after the run.
+    assert.match(first.stderr, new RegExp(`rows committed: ${LOGGED(schema)} 100 \\(\\+50 snapshot\\(s\\), \\+${filesBefore} data file\\(s\\)\\);`));
     assert.doesNotMatch(first.stderr, /Maintained|maintenance:/);
   });
 
@@ -93,5 +93,74 @@ describe('table maintenance', () => {
     );
     const all = await rows(schema, STREAM, 'id, v', 'id');
     assert.deepEqual(all, Array.from({ length: 104 }, (_, id) => ({ id, v: `v${id}` })));
+  });
+});
+
+/**
+ * The closing summary without maintenance: per table, the snapshots, data files and delete files
+ * the run added, as the tables' `snapshots` and `files` metadata tables count them. A keyed
+ * (merge-on-read) table whose second run updates rows (delete files) and an append-only table.
+ */
+describe('the closing summary without maintenance', () => {
+  let schema: string;
+  const runs: RunResult[] = [];
+  /** Per run and table: snapshots, data files and delete files the table holds after it. */
+  const counts: Array<Map<string, { snapshots: number; data: number; deletes: number }>> = [];
+
+  function lines(run: number): string {
+    const schemaLine = (stream: string, keys: string[]) =>
+      JSON.stringify({ type: 'SCHEMA', stream, key_properties: keys, schema: { type: 'object', properties: { id: { type: 'integer' }, v: { type: 'string' } } } });
+    const out = [schemaLine('items', ['id']), schemaLine('events', [])];
+    // Run 0: items 0..9 and events 0..5; run 1: items 0..5 again (updates) and 10..11, events 6..9.
+    const items = run === 0 ? [...Array(10).keys()] : [0, 1, 2, 3, 4, 5, 10, 11];
+    const events = run === 0 ? [...Array(6).keys()] : [6, 7, 8, 9];
+    for (const id of items) out.push(JSON.stringify({ type: 'RECORD', stream: 'items', record: { id, v: `r${run}-${id}` } }));
+    for (const id of events) out.push(JSON.stringify({ type: 'RECORD', stream: 'events', record: { id, v: `r${run}-${id}` } }));
+    out.push(JSON.stringify({ type: 'STATE', value: { run } }));
+    return out.join('\n') + '\n';
+  }
+
+  before(async () => {
+    schema = await freshSchema('sum');
+    const config = await configFile({ default_target_schema: schema, primary_key_required: false, batch_size_rows: 3 });
+    for (const run of [0, 1]) {
+      const result = await runTarget(['--config', config], lines(run));
+      assert.equal(result.code, 0, result.stderr);
+      runs.push(result);
+      const now = new Map<string, { snapshots: number; data: number; deletes: number }>();
+      for (const table of ['ITEMS', 'EVENTS']) {
+        const name = `spark_catalog.\`${schema}\`.${table}`;
+        const [snapshots] = await query(`SELECT count(*) AS n FROM ${name}.snapshots`);
+        const [files] = await query(`SELECT count_if(content = 0) AS data, count_if(content = 1) AS deletes FROM ${name}.files`);
+        now.set(table, { snapshots: Number(snapshots?.n), data: Number(files?.data), deletes: Number(files?.deletes) });
+      }
+      counts.push(now);
+    }
+  });
+  after(async () => {
+    if (schema) await dropSchema(schema);
+  });
+
+  /** What the summary line of `run` says the run added to `table`. */
+  function reported(run: number, table: string): { snapshots: number; data: number; deletes: number } {
+    const name = `\`spark_catalog\`\\.\`${schema}\`\\.\`${table}\``;
+    const found = new RegExp(`${name} \\d+ \\(\\+(\\d+) snapshot\\(s\\), \\+(\\d+) data file\\(s\\)(?:, \\+(\\d+) delete file\\(s\\))?\\)`).exec(runs[run]!.stderr);
+    assert.ok(found, `no counts for ${table} in: ${runs[run]!.stderr}`);
+    return { snapshots: Number(found[1]), data: Number(found[2]), deletes: Number(found[3] ?? 0) };
+  }
+
+  it("gives each table's snapshots and files as its metadata tables count them, a first run and one with updates", async () => {
+    for (const table of ['ITEMS', 'EVENTS']) {
+      // Run 0 created the tables: all they hold is the run's.
+      assert.deepEqual(reported(0, table), counts[0]!.get(table), `run 0, ${table}`);
+      // Merge-on-read updates and appends remove no file: run 1 added the difference.
+      const [was, is] = [counts[0]!.get(table)!, counts[1]!.get(table)!];
+      assert.deepEqual(reported(1, table), { snapshots: is.snapshots - was.snapshots, data: is.data - was.data, deletes: is.deletes - was.deletes }, `run 1, ${table}`);
+    }
+    // The updates of run 1 wrote delete files into the keyed table; the append-only table has none.
+    assert.ok(reported(1, 'ITEMS').deletes > 0, runs[1]!.stderr);
+    assert.equal(counts[1]!.get('EVENTS')!.deletes, 0);
+    assert.deepEqual(await rows(schema, 'items', 'id, v', 'id'), [...Array(12).keys()].map((id) => ({ id, v: `r${id <= 5 || id >= 10 ? 1 : 0}-${id}` })));
+    assert.ok(runs.every((r) => !/WARN/.test(r.stderr)), runs.map((r) => r.stderr).join('\n'));
   });
 });

@@ -69,7 +69,10 @@ const STAGED_FILE = /FROM parquet\.`s3a:\/\/bucket\/((?:[^`]|``)+)`/;
 const UID = /"(u\d+)"/g;
 /** Table maintenance: one of the maintenance procedures (other CALLs are not maintenance), or a snapshot-log read. */
 const MAINTENANCE_CALL = /^CALL (`(?:[^`]|``)*`)\.system\.(rewrite_data_files|expire_snapshots|rewrite_manifests|remove_orphan_files)\(table => '((?:[^'\\]|\\.)*)'/;
-const METADATA_READ = /^SELECT .* FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`$/;
+const METADATA_READ = /^SELECT count\(\*\) AS snapshots, .* FROM \(SELECT \*, .* FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`\)$/;
+/** The read of what a run added to many tables (sql/run-additions.ts): each table's snapshot log. */
+const ADDITIONS_READ = /^SELECT 0 AS i, /;
+const ADDITIONS_TABLE = /FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`\)/g;
 
 export class FakeLakehouse {
   private choice = 0;
@@ -107,6 +110,8 @@ export class FakeLakehouse {
   readonly loadedTables = new Set<string>();
   /** Maintenance statements that ran to the end, as `<procedure> <table>`. */
   readonly maintenance: string[] = [];
+  /** Tables whose run additions were read for the summary, in order. */
+  readonly additionsRead: string[] = [];
   private uploadsRunning = 0;
 
   constructor(
@@ -358,8 +363,21 @@ export class FakeLakehouse {
       if (!this.tables.has(table)) throw new Error(`[TABLE_OR_VIEW_NOT_FOUND] ${table}`);
       if (this.random() < (this.plan.maintenanceFailure ?? 0)) throw new Error(`injected maintenance fault: ${what}`);
       this.maintenance.push(`${what} ${table}`);
-      return what === 'snapshots' ? [{ snapshots: '1', data_files: '1', delete_files: '0', run_snapshots: '1', run_data_files: '1' }] : [];
+      return what === 'snapshots' ? [{ snapshots: '1', data_files: '1', delete_files: '0', run_snapshots: '1', run_data_files: '1', run_delete_files: '0' }] : [];
     });
+  }
+
+  /** The read of what a run added to `tables`: no statement may run on any of them meanwhile. */
+  async readAdditions(tables: readonly string[]): Promise<Row[]> {
+    for (const table of tables) {
+      for (const [kind, map] of [['load', this.loadsRunning], ['DDL', this.ddlRunning], ['retirement', this.retiresRunning], ['maintenance', this.maintenanceRunning]] as const) {
+        if ((map.get(table) ?? 0) > 0) this.violations.push(`run additions of ${table} read while a ${kind} statement of it runs`);
+      }
+    }
+    await this.delay();
+    if (this.random() < (this.plan.maintenanceFailure ?? 0)) throw new Error('injected fault: reading run additions');
+    this.additionsRead.push(...tables);
+    return tables.map((_, i) => ({ i, run_snapshots: '1', run_data_files: '1', run_delete_files: '0' }));
   }
 }
 
@@ -392,6 +410,7 @@ export class FakeSession implements SqlExecutor {
     }
     // Table maintenance (CALL <catalog>.system.<procedure> unquoted, its snapshot-log read) goes before the
     // modelled procedures (publish, rollback and the dead-run clean-up's expiry name `system` quoted).
+    if (ADDITIONS_READ.test(sql)) return lake.readAdditions([...sql.matchAll(ADDITIONS_TABLE)].map((m) => m[1]!));
     const maintenance = maintenanceTarget(sql);
     if (maintenance) return lake.maintain(maintenance.table, maintenance.what);
     if (sql.startsWith('CALL ')) {

@@ -33,7 +33,9 @@ import { FakeLakehouse, InjectedFault, type FaultPlan } from '../support/fake-la
  *      never during a load, DDL or version retirement of that table, within `parallelism` (I4);
  *      a failing maintenance statement never fails the run nor loses a record (I6); without
  *      maintenance faults, a successful run compacts every table it loaded. Snapshots are expired
- *      only after the last state is written (a resumed run never needs a snapshot expired).
+ *      only after the last state is written (a resumed run never needs a snapshot expired). What
+ *      the run added to its tables is read for the summary after every load (never during a
+ *      statement on one of them); without faults, for every table a successful run loaded.
  *
  * Reproduce a failure with the seed and path fast-check prints (FC_SEED=... FC_PATH=...).
  */
@@ -248,6 +250,10 @@ export async function runScenario(s: Scenario): Promise<void> {
       if (s.settings.maintenance && !s.faults.maintenanceFailure) {
         const unmaintained = [...lake.loadedTables].filter((t) => !lake.maintenance.includes(`rewrite_data_files ${t}`));
         assert.deepEqual(unmaintained, [], 'I8: loaded tables left without maintenance');
+      }
+      if (!s.settings.maintenance && !s.faults.maintenanceFailure) {
+        const unread = [...lake.loadedTables].filter((t) => !lake.additionsRead.includes(t));
+        assert.deepEqual(unread, [], 'I8: loaded tables whose additions the summary did not read');
       }
       if (input.lastState !== undefined) assert.deepEqual(emitted.at(-1), input.lastState, 'I6: the last input state is emitted last');
     } else if (outcome !== 'hang') {

@@ -39,16 +39,16 @@ describe('maintenance statements', () => {
     assert.equal(timestampLiteral(at), "TIMESTAMP '2026-12-07T10:00:00.000Z'");
   });
 
-  it('reads stats from the snapshot log alone, manifests only when asked', () => {
-    const since = "committed_at >= TIMESTAMP '2026-12-07T10:00:00.000Z' AND operation <> 'replace'";
+  it('reads stats from the snapshot log alone, with what the run added, manifests only when asked', () => {
     const common =
       "SELECT count(*) AS snapshots, coalesce(max_by(CAST(summary['total-data-files'] AS BIGINT), committed_at), 0) AS data_files, " +
       "coalesce(max_by(CAST(summary['total-delete-files'] AS BIGINT), committed_at), 0) AS delete_files, " +
-      `count_if(${since}) AS run_snapshots, coalesce(sum(IF(${since}, CAST(summary['added-data-files'] AS BIGINT), 0)), 0) AS run_data_files`;
-    assert.equal(tableStats(table, at), `${common} FROM \`spark_catalog\`.\`singer\`.\`orders\`.\`snapshots\``);
-    assert.equal(
-      tableStats(table, at, { manifests: true }),
-      `${common}, (SELECT count(*) FROM \`spark_catalog\`.\`singer\`.\`orders\`.\`manifests\`) AS manifests FROM \`spark_catalog\`.\`singer\`.\`orders\`.\`snapshots\``,
-    );
+      "count_if(run) AS run_snapshots, coalesce(sum(IF(run, CAST(summary['added-data-files'] AS BIGINT), 0)), 0) AS run_data_files, " +
+      "coalesce(sum(IF(run, CAST(summary['added-delete-files'] AS BIGINT), 0)), 0) AS run_delete_files";
+    const from =
+      "FROM (SELECT *, NOT operation = 'replace' AND row_number() OVER (PARTITION BY operation = 'replace' ORDER BY committed_at DESC) <= 3 AS run " +
+      'FROM `spark_catalog`.`singer`.`orders`.`snapshots`)';
+    assert.equal(tableStats(table, 3), `${common} ${from}`);
+    assert.equal(tableStats(table, 3, { manifests: true }), `${common}, (SELECT count(*) FROM \`spark_catalog\`.\`singer\`.\`orders\`.\`manifests\`) AS manifests ${from}`);
   });
 });

@@ -52,22 +52,25 @@ describe('Progress', () => {
     assert.match(p.summary(61.04, true), /^Run failed after 61\.0 s: 7 line\(s\) read .*; 1 batch\(es\) closed, rows committed: T 2; /);
   });
 
-  it('gives per table the snapshots and data files the run added, and maintenance before and after', () => {
+  it('gives per table the snapshots, data and delete files the run added, and maintenance before and after', () => {
     const p = new Progress(quiet, () => 0);
     p.counts.batches = 2;
     p.committed('T', 4);
+    p.committed('U', 1);
     p.snapshotAdded('T');
     p.snapshotAdded('T');
+    p.snapshotAdded('U');
     p.snapshotAdded('V');
     p.snapshotAdded('W');
-    const stats = (snapshots: number, dataFiles: number) => ({ snapshots, dataFiles, deleteFiles: 0, runSnapshots: 2, runDataFiles: 3 });
-    p.tableStats('T', stats(51, 50));
-    p.tableStats('V', { ...stats(7, 7), runSnapshots: 1, runDataFiles: 0 });
-    // W: no maintenance, so its snapshot log was not read: no data file count.
+    p.runAdditions('T', { snapshots: 2, dataFiles: 3, deleteFiles: 0 });
+    p.runAdditions('U', { snapshots: 1, dataFiles: 1, deleteFiles: 2 });
+    p.runAdditions('V', { snapshots: 1, dataFiles: 0, deleteFiles: 0 });
+    // W: its snapshot log could not be read: no file counts.
+    const stats = (snapshots: number, dataFiles: number) => ({ snapshots, dataFiles, deleteFiles: 0, run: { snapshots: 2, dataFiles: 3, deleteFiles: 0 } });
     p.maintained('T', stats(51, 50), stats(6, 1));
     assert.match(
       p.summary(1),
-      /; 2 batch\(es\) loaded, rows committed: T 4 \(\+2 snapshot\(s\), \+3 data file\(s\)\), other tables changed: V \(\+1 snapshot\(s\), \+0 data file\(s\)\), W \(\+1 snapshot\(s\)\); maintenance: T data files 50 -> 1, snapshots 51 -> 6; time: /,
+      /; 2 batch\(es\) loaded, rows committed: T 4 \(\+2 snapshot\(s\), \+3 data file\(s\)\), U 1 \(\+1 snapshot\(s\), \+1 data file\(s\), \+2 delete file\(s\)\), other tables changed: V \(\+1 snapshot\(s\), \+0 data file\(s\)\), W \(\+1 snapshot\(s\)\); maintenance: T data files 50 -> 1, snapshots 51 -> 6; time: /,
     );
   });
 });

@@ -4,6 +4,7 @@ import { resolveConfig } from '../../src/config/config.js';
 import type { Logger } from '../../src/logging.js';
 import { TableMaintenance, type MaintenanceReport, type TableStats } from '../../src/loading/table-maintenance.js';
 import type { Row } from '../../src/spark/executor.js';
+import type { RunAdditions } from '../../src/sql/run-additions.js';
 
 const base = { host: 'h', lakehouse: 'lh', user: 'u', password: 'p', s3_bucket: 'b', default_target_schema: 's' };
 const orders = { catalog: 'spark_catalog', schema: 's', table: 'orders' };
@@ -24,28 +25,31 @@ function setup(settings: Record<string, unknown>, fails?: RegExp, msPerStatement
       clock += msPerStatement;
       if (fails?.test(text)) throw new Error('boom\nat some.Java.Frame');
       if (!text.startsWith('SELECT')) return [];
+      // The summary's read of many tables: a row per table, by position.
+      if (text.startsWith('SELECT 0 AS i')) return text.split(' UNION ALL ').map((_, i) => ({ i, run_snapshots: 2, run_data_files: 3 + i, run_delete_files: 1 }));
       reads += 1;
       // Before maintenance 50 files, 51 snapshots, 30 manifests; after it 1 file, 6 snapshots.
-      return [reads % 2 === 1 ? { snapshots: 51, data_files: 50, delete_files: 3, run_snapshots: 50, run_data_files: 50, manifests: 30 } : { snapshots: 6, data_files: 1, delete_files: 0, run_snapshots: 50, run_data_files: 50 }];
+      return [reads % 2 === 1 ? { snapshots: 51, data_files: 50, delete_files: 3, run_snapshots: 50, run_data_files: 50, run_delete_files: 2, manifests: 30 } : { snapshots: 6, data_files: 1, delete_files: 0, run_snapshots: 50, run_data_files: 50 }];
     },
     close: async () => undefined,
   };
-  const reported: Array<[string, TableStats, TableStats?]> = [];
+  const reported: Array<[string, TableStats, TableStats]> = [];
+  const added: Array<[string, RunAdditions]> = [];
   const snapshots: string[] = [];
   const report: MaintenanceReport = {
     snapshotAdded: (t) => void snapshots.push(t),
-    tableStats: (t, s) => void reported.push([t, s]),
+    runAdditions: (t, a) => void added.push([t, a]),
     maintained: (t, b, a) => void reported.push([t, b, a]),
   };
-  const upkeep = new TableMaintenance(sql, config, log, report, start, () => undefined, () => clock);
-  return { upkeep, statements, lines, reported, snapshots };
+  const upkeep = new TableMaintenance(sql, config, log, report, () => undefined, () => clock);
+  return { upkeep, statements, lines, reported, added, snapshots };
 }
 
 const procedures = (statements: string[]) => statements.map((s) => /system\.(\w+)/.exec(s)?.[1] ?? (s.includes('`manifests`') ? 'stats+manifests' : 'stats'));
 
 describe('table maintenance', () => {
   it('after the run: stats, compaction, expiry, manifest rewrite when many, stats; one INFO line per table', async () => {
-    const { upkeep, statements, lines, reported } = setup({});
+    const { upkeep, statements, lines, reported, added } = setup({});
     assert.equal(upkeep.committed(orders), undefined);
     const jobs = upkeep.finalJobs();
     assert.deepEqual(jobs.map((j) => [j.lane, j.slot, j.backpressure]), [['`spark_catalog`.`s`.`orders`', true, false]]);
@@ -59,8 +63,13 @@ describe('table maintenance', () => {
         'Maintained `spark_catalog`.`s`.`orders` after the run in 5.0 s (compacted, expired snapshots older than 168 h, rewrote manifests): data files 50 -> 1, delete files 3 -> 0, snapshots 51 -> 6',
       ],
     ]);
-    assert.equal(reported.length, 2);
-    assert.equal(reported[1]![1].runDataFiles, 50);
+    assert.equal(reported.length, 1);
+    // The stats before maintenance are the summary's: the run's one commit is the newest load snapshot.
+    assert.match(statements[0]!, / <= 1 AS run FROM `spark_catalog`\.`s`\.`orders`\.`snapshots`\)$/);
+    assert.deepEqual(added, [['`spark_catalog`.`s`.`orders`', { snapshots: 50, dataFiles: 50, deleteFiles: 2 }]]);
+    // Nothing is read twice: the summary's read after maintenance has no table left.
+    await upkeep.readAdditions(4);
+    assert.equal(statements.length, 5);
   });
 
   it('skips manifests below the threshold, removes orphan files only when asked', async () => {
@@ -85,7 +94,7 @@ describe('table maintenance', () => {
     ]);
   });
 
-  it('without maintenance, commits are counted for the summary and no statement is sent', () => {
+  it('without maintenance, commits are counted for the summary, whose one read after the run gives the files they added', async () => {
     const off = setup({ maintenance: false, maintenance_every_commits: 1 });
     assert.equal(off.upkeep.committed(orders), undefined);
     assert.equal(off.upkeep.committed(orders), undefined);
@@ -93,6 +102,24 @@ describe('table maintenance', () => {
     assert.deepEqual(off.upkeep.finalJobs(), []);
     assert.deepEqual(off.statements, []);
     assert.deepEqual(off.snapshots, ['`spark_catalog`.`s`.`orders`', '`spark_catalog`.`s`.`orders`', '`spark_catalog`.`s`.`items`']);
+    // One statement at a time: both tables in one.
+    await off.upkeep.readAdditions(1);
+    assert.equal(off.statements.length, 1);
+    assert.match(off.statements[0]!, /^SELECT 0 AS i, .* <= 2 AS run FROM `spark_catalog`\.`s`\.`orders`\.`snapshots`\) UNION ALL SELECT 1 AS i, .* <= 1 AS run FROM `spark_catalog`\.`s`\.`items`\.`snapshots`\)$/);
+    assert.deepEqual(off.added, [
+      ['`spark_catalog`.`s`.`orders`', { snapshots: 2, dataFiles: 3, deleteFiles: 1 }],
+      ['`spark_catalog`.`s`.`items`', { snapshots: 2, dataFiles: 4, deleteFiles: 1 }],
+    ]);
+  });
+
+  it('a failed read of what the run added is one WARN, and the summary goes without those counts', async () => {
+    const off = setup({ maintenance: false }, /^SELECT 0 AS i/);
+    off.upkeep.committed(orders);
+    await off.upkeep.readAdditions(1);
+    assert.deepEqual(off.added, []);
+    assert.deepEqual(off.lines.filter(([level]) => level !== 'debug'), [
+      ['warn', 'Could not read from their snapshot logs the data files the run added to 1 table(s); the summary leaves them out (the loaded data is committed): boom'],
+    ]);
   });
 
   it('every N commits of a table gives a maintenance job for its lane, which compacts but expires nothing', async () => {
@@ -116,9 +143,12 @@ describe('table maintenance', () => {
     await first!.run();
     await second!.run();
     upkeep.finish();
-    // The skipped table is not touched at all.
+    // The skipped table is not maintained; the summary's read after the run covers it alone.
     assert.deepEqual(procedures(statements), ['stats+manifests', 'rewrite_data_files', 'expire_snapshots', 'rewrite_manifests', 'stats']);
-    assert.deepEqual(lines.at(-1), [
+    await upkeep.readAdditions(4);
+    assert.match(statements.at(-1)!, /^SELECT 0 AS i, .*`items`\.`snapshots`\)$/);
+    assert.doesNotMatch(statements.at(-1)!, /orders/);
+    assert.deepEqual(lines.filter(([level]) => level !== 'debug').at(-1), [
       'info',
       "Maintenance time budget of 4 s spent: skipped 1 table(s): `spark_catalog`.`s`.`items` (raise 'maintenance_time_budget_seconds' to maintain them)",
     ]);
