@@ -10,7 +10,7 @@ import { tableName } from '../sql/statements.js';
  * read one per statement cost what 4 statements of 50 do on the local lakehouse, side by side
  * half of that (docs/benchmarks.md).
  */
-export const TABLES_PER_STATEMENT = 50;
+const TABLES_PER_STATEMENT = 50;
 
 /**
  * Reads what the run's loads added to `tables` (sql/run-additions.ts), a chunk of tables per
