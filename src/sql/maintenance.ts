@@ -1,6 +1,6 @@
 import type { TableRef } from '../schema/naming.js';
 import { qualifiedName, quoteIdentifier, quoteString } from './quote.js';
-import { flaggedSnapshots, RUN_COLUMNS } from './run-additions.js';
+import { runAdditionsOf } from './run-additions.js';
 
 /**
  * Pure builders of the table maintenance statements: Iceberg's Spark procedures
@@ -72,8 +72,7 @@ export function tableStats(ref: TableRef, runSnapshots: number, options: { manif
     'count(*) AS snapshots',
     "coalesce(max_by(CAST(summary['total-data-files'] AS BIGINT), committed_at), 0) AS data_files",
     "coalesce(max_by(CAST(summary['total-delete-files'] AS BIGINT), committed_at), 0) AS delete_files",
-    ...RUN_COLUMNS,
   ];
   if (options.manifests) columns.push(`(SELECT count(*) FROM ${metadataTable(ref, 'manifests')}) AS manifests`);
-  return `SELECT ${columns.join(', ')} FROM ${flaggedSnapshots(ref, runSnapshots)}`;
+  return `SELECT * FROM (SELECT ${columns.join(', ')} FROM ${metadataTable(ref, 'snapshots')}) CROSS JOIN (${runAdditionsOf(ref, runSnapshots)})`;
 }

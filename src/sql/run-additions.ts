@@ -28,33 +28,38 @@ export interface RunAdditions {
 }
 
 /**
- * `ref`'s snapshot log with a boolean column `run`: true for the run's `count` newest load
- * snapshots (one window over the log, which holds one row per snapshot kept).
+ * `ref`'s run snapshots, its newest `count` load snapshots, as a subquery. Measured against a
+ * window over the log (row_number() per operation kind) that flags the same rows: the window cost
+ * twice as much (docs/benchmarks.md).
  */
-export function flaggedSnapshots(ref: TableRef, count: number): string {
+function runSnapshots(ref: TableRef, count: number): string {
   if (!Number.isInteger(count) || count < 0) throw new Error(`a run's snapshot count must be a non-negative integer, not ${count}`);
-  const replace = `operation = ${quoteString('replace')}`;
   return (
-    `(SELECT *, NOT ${replace} AND row_number() OVER (PARTITION BY ${replace} ORDER BY committed_at DESC) <= ${count} AS run ` +
-    `FROM ${qualifiedName(ref.catalog, ref.schema, ref.table, 'snapshots')})`
+    `(SELECT summary FROM ${qualifiedName(ref.catalog, ref.schema, ref.table, 'snapshots')} ` +
+    `WHERE operation <> ${quoteString('replace')} ORDER BY committed_at DESC LIMIT ${count})`
   );
 }
 
-/** The run's additions as columns `run_snapshots`, `run_data_files`, `run_delete_files` over flaggedSnapshots. */
-export const RUN_COLUMNS: readonly string[] = [
-  'count_if(run) AS run_snapshots',
+/** `run_snapshots`, `run_data_files`, `run_delete_files` over runSnapshots. */
+const RUN_COLUMNS = [
+  'count(*) AS run_snapshots',
   ...[
     ['added-data-files', 'run_data_files'],
     ['added-delete-files', 'run_delete_files'],
-  ].map(([key, name]) => `coalesce(sum(IF(run, CAST(summary[${quoteString(key!)}] AS BIGINT), 0)), 0) AS ${name}`),
-];
+  ].map(([key, name]) => `coalesce(sum(CAST(summary[${quoteString(key!)}] AS BIGINT)), 0) AS ${name}`),
+].join(', ');
+
+/** One row: what the run's `count` load commits added to `ref` (run_snapshots, run_data_files, run_delete_files). */
+export function runAdditionsOf(ref: TableRef, count: number): string {
+  return `SELECT ${RUN_COLUMNS} FROM ${runSnapshots(ref, count)}`;
+}
 
 /**
  * One statement that reads the additions of all `tables`: a row per table, `i` its position in
- * `tables`. One statement for many tables costs about what one for a single table does
- * (docs/benchmarks.md), so the caller sends them in chunks rather than one per table.
+ * `tables`. The lakehouse's work is per table either way; one statement for many saves the
+ * statements' round trips (docs/benchmarks.md), so the caller sends them in chunks.
  */
 export function runAdditions(tables: readonly RunCommits[]): string {
   if (tables.length === 0) throw new Error('no table to read');
-  return tables.map(({ ref, snapshots }, i) => `SELECT ${i} AS i, ${RUN_COLUMNS.join(', ')} FROM ${flaggedSnapshots(ref, snapshots)}`).join(' UNION ALL ');
+  return tables.map(({ ref, snapshots }, i) => `SELECT ${i} AS i, ${RUN_COLUMNS} FROM ${runSnapshots(ref, snapshots)}`).join(' UNION ALL ');
 }

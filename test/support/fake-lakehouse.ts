@@ -69,10 +69,10 @@ const STAGED_FILE = /FROM parquet\.`s3a:\/\/bucket\/((?:[^`]|``)+)`/;
 const UID = /"(u\d+)"/g;
 /** Table maintenance: one of the maintenance procedures (other CALLs are not maintenance), or a snapshot-log read. */
 const MAINTENANCE_CALL = /^CALL (`(?:[^`]|``)*`)\.system\.(rewrite_data_files|expire_snapshots|rewrite_manifests|remove_orphan_files)\(table => '((?:[^'\\]|\\.)*)'/;
-const METADATA_READ = /^SELECT count\(\*\) AS snapshots, .* FROM \(SELECT \*, .* FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`\)$/;
+const METADATA_READ = /^SELECT \* FROM \(SELECT count\(\*\) AS snapshots, .* FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`\) CROSS JOIN /;
 /** The read of what a run added to many tables (sql/run-additions.ts): each table's snapshot log. */
 const ADDITIONS_READ = /^SELECT 0 AS i, /;
-const ADDITIONS_TABLE = /FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`\)/g;
+const ADDITIONS_TABLE = /FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots` WHERE /g;
 
 export class FakeLakehouse {
   private choice = 0;
