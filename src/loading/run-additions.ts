@@ -7,8 +7,9 @@ import { tableName } from '../sql/statements.js';
  * The most tables one statement reads. The lakehouse's work grows with the tables read (it loads
  * each table and scans its log), whatever their grouping, but each statement costs round trips
  * (several per statement over thrift, many milliseconds each to a remote lakehouse): 200 tables
- * read one per statement cost what 4 statements of 50 do on the local lakehouse, side by side
- * half of that (docs/benchmarks.md).
+ * read one per statement cost what 8 statements of 25 did on the local lakehouse (40 s), four
+ * at a time about half of that (docs/benchmarks.md); on a busy server, 40 tables in one
+ * statement cost a quarter of 40 statements.
  */
 const TABLES_PER_STATEMENT = 50;
 
