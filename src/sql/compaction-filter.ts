@@ -36,7 +36,7 @@ export interface PartitionTouch {
 /** At most this many values or ranges per field; past it a field falls back to one range, or to no restriction. */
 export const MAX_TERMS = 64;
 /** At most this many characters of predicate; past it fields fall back to one range each, then to the whole table. */
-export const MAX_WHERE_CHARS = 16_000;
+const MAX_WHERE_CHARS = 16_000;
 
 const HOUR_MICROS = 3_600_000_000n;
 const DAY_MICROS = 86_400_000_000n;

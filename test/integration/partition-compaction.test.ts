@@ -29,7 +29,7 @@ function firstInput(): string {
     schemaLine('items', ['id'], { id: { type: 'integer' }, v: { type: 'string' } }),
   ];
   let id = 0;
-  for (const round of [0, 1]) for (const kind of KINDS) for (let i = 0; i < 2; i += 1) lines.push(record('visits', { id: id++, kind }));
+  for (let round = 0; round < 2; round += 1) for (const kind of KINDS) for (let i = 0; i < 2; i += 1) lines.push(record('visits', { id: id++, kind }));
   id = 0;
   for (const round of [0, 1]) for (const d of [1, 2, 3]) for (let i = 0; i < 2; i += 1) lines.push(record('orders', { id: id++, created_at: DAY(d, 10 + round * 2 + i), amount: id * 10 }));
   for (let i = 0; i < 12; i += 1) lines.push(record('items', { id: i, v: `v${i}` }));
