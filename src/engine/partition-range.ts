@@ -14,6 +14,7 @@ export class PartitionRange extends KeyRange {
   private values: Map<string, number | bigint | string> | undefined = new Map();
   /** The last text counted (runs of one value are common): skipped without decoding it again. */
   private lastText: Buffer | undefined;
+  private lastValue: number | bigint | string | undefined;
 
   constructor(
     column: Pick<Column, 'name' | 'type' | 'kind' | 'scale'>,
@@ -25,7 +26,12 @@ export class PartitionRange extends KeyRange {
   }
 
   protected override countedValue(value: number | bigint): void {
-    if (this.values) this.keep(partitionValue(this.transform, this.column.type, value));
+    if (!this.values) return;
+    const partition = partitionValue(this.transform, this.column.type, value);
+    // Rows of one partition mostly come together: the same as the last one needs no set lookup.
+    if (partition === this.lastValue) return;
+    this.lastValue = partition;
+    this.keep(partition);
   }
 
   protected override countedText(bytes: Uint8Array, start: number, end: number): void {
