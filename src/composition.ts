@@ -12,6 +12,7 @@ import { LoadCoordinator } from './loading/load-coordinator.js';
 import { LoadJobs } from './loading/load-jobs.js';
 import { TableMaintenance } from './loading/table-maintenance.js';
 import { TableManager } from './loading/table-manager.js';
+import { TouchedPartitions } from './loading/touched-partitions.js';
 import type { Logger } from './logging.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
 import type { Metrics } from './metrics.js';
@@ -118,7 +119,9 @@ export function composeEngine(deps: TargetDeps): Engine {
   const coordinator = new LoadCoordinator(parallelism);
   const tracker = new StateTracker();
   // Snapshots committed since now are the run's (the summary's per-table counts, maintenance).
-  const upkeep = new TableMaintenance(poolExecutor(pool), config, log, progress, new Date());
+  // Compaction of a partitioned table is restricted to the partitions the run's batches wrote.
+  const partitions = new TouchedPartitions(log);
+  const upkeep = new TableMaintenance(poolExecutor(pool), config, log, progress, new Date(), partitions.filter);
   // A2 (loading/append-commits.ts): the marker records what a state covers before it is printed.
   const states = new StateEmitter(tracker, deps.state, config.load_method === 'overwrite', (e) => coordinator.fail(asError(e)), () =>
     appends.cover((stream) => tracker.coveredUpTo(stream)),
@@ -148,7 +151,7 @@ export function composeEngine(deps: TargetDeps): Engine {
     tracker,
     states,
     coordinator,
-    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states, appends, upkeep }),
+    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states, appends, upkeep, partitions }),
     registry: new TableRegistry(),
     ...(config.stream_maps ? { mapper: new StreamMapper(config) } : {}),
     tempDir,
