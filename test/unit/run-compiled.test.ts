@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { runCompiled } from '../../src/loading/run-compiled.js';
+import type { Logger } from '../../src/logging.js';
 import { ExecutorPool } from '../../src/spark/executor-pool.js';
 import type { Row, SqlExecutor } from '../../src/spark/executor.js';
 import type { CompiledLoad } from '../../src/sql/compile-load.js';
@@ -40,7 +41,7 @@ async function loadThenReuse(refuse: readonly string[]) {
   }, 1);
   const warned: string[] = [];
   const outcome = await pool
-    .withExecutor((sql) => runCompiled(sql, staged, { debug: () => undefined, warn: (m: string) => warned.push(m) }))
+    .withExecutor((sql) => runCompiled(sql, staged, { debug: () => undefined, warn: (m: string) => void warned.push(m) } as unknown as Logger))
     .then(() => 'loaded', (e: Error) => e.message);
   const next = await pool.withExecutor(async (sql) => (sql as Session).no);
   return { outcome, warned, first: { sent: sessions[0]!.sent, closed: sessions[0]!.closed }, nextSession: next, opened: sessions.length };
