@@ -294,6 +294,54 @@ describe('table set-up as jobs', () => {
   });
 });
 
+describe('exactly-once appends with a STATE inside every batch', () => {
+  // A tap that sends a STATE every 3 records, batches of 10 rows: a batch closed at its size
+  // would straddle a STATE every time, and S5 would hold the stream's bookmark back to the end.
+  async function run(lines: string[]) {
+    const tempDir = await mkdtemp(join(tmpdir(), 'target-iomete-state-close-'));
+    try {
+      const { config } = resolveConfig({ host: 'h', lakehouse: 'lh', user: 'u', password: 'p', s3_bucket: 'bucket', default_target_schema: 'pbt', temp_dir: tempDir, load_method: 'append-only', primary_key_required: false, batch_size_rows: 10 });
+      const lake = new FakeLakehouse({ choices: [0.5], loadFailure: 0, uploadFailure: 0, maxDelayTurns: 0 }, 1);
+      const emitted: unknown[] = [];
+      const { batches } = await new Target({ config, connect: () => lake.connect(), store: lake.store(), log: silent, state: { write: async (state: unknown) => void emitted.push(state) } as never }).run(
+        Readable.from(lines.map((l) => `${l}\n`)),
+      );
+      assert.deepEqual(lake.violations, []);
+      return { emitted, committed: lake.committed.size, batches };
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
+  }
+  const schema = JSON.stringify({ type: 'SCHEMA', stream: 'events', schema: { type: 'object', properties: { id: { type: 'integer' }, uid: { type: 'string' } } }, key_properties: [] });
+  const record = (i: number) => JSON.stringify({ type: 'RECORD', stream: 'events', record: { id: i, uid: `u${i}` } });
+  const state = (n: number) => JSON.stringify({ type: 'STATE', value: { bookmarks: { events: n } } });
+
+  it('closes a full batch at the next STATE, so the bookmark moves with every batch', async () => {
+    const lines = [schema];
+    for (let i = 1; i <= 40; i += 1) {
+      lines.push(record(i));
+      if (i % 3 === 0) lines.push(state(i));
+    }
+    lines.push(state(40));
+    const { emitted, committed, batches } = await run(lines);
+    assert.equal(committed, 40);
+    assert.equal(batches, 4);
+    // Batches of 12 rows (full at 10, closed at the STATE after record 12, 24, 36), then the rest.
+    assert.deepEqual(emitted, [{ bookmarks: { events: 12 } }, { bookmarks: { events: 24 } }, { bookmarks: { events: 36 } }, { bookmarks: { events: 40 } }]);
+  });
+
+  it('closes a full batch at twice its size when no STATE comes', async () => {
+    const lines = [schema];
+    for (let i = 1; i <= 45; i += 1) lines.push(record(i));
+    lines.push(state(45));
+    const { emitted, committed, batches } = await run(lines);
+    assert.equal(committed, 45);
+    // 20 + 20 + 5 rows: each batch full at 10, closed at 20.
+    assert.equal(batches, 3);
+    assert.deepEqual(emitted, [{ bookmarks: { events: 45 } }]);
+  });
+});
+
 describe('engine under generated schedules', () => {
   it(`keeps every invariant without faults (${runs} runs)`, async () => {
     await fc.assert(fc.asyncProperty(scenario(false), runScenario), {
