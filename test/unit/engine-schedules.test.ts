@@ -342,6 +342,40 @@ describe('exactly-once appends with a STATE inside every batch', () => {
   });
 });
 
+describe("another host's run that may have been killed", () => {
+  // A marker of another host refreshed within 15 minutes, naming the table EVENTS of schema pbt.
+  async function runBeside(stream: string) {
+    const tempDir = await mkdtemp(join(tmpdir(), 'target-iomete-other-host-'));
+    try {
+      const { config } = resolveConfig({ host: 'h', lakehouse: 'lh', user: 'u', password: 'p', s3_bucket: 'bucket', default_target_schema: 'pbt', temp_dir: tempDir, load_method: 'append-only', primary_key_required: false });
+      const lake = new FakeLakehouse({ choices: [0.5], loadFailure: 0, uploadFailure: 0, maxDelayTurns: 0 }, 1);
+      lake.objects.set('_runs/aaaaaaaaaaaa-12-other-host.json', JSON.stringify({ host: 'other-host', pid: 12, appends: [{ catalog: 'spark_catalog', schema: 'pbt', table: 'EVENTS', covered: null }] }));
+      const warned: string[] = [];
+      const log = { ...silent, warn: (m: string) => (warned.push(m), log) } as unknown as Logger;
+      const lines = [
+        JSON.stringify({ type: 'SCHEMA', stream, schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: [] }),
+        JSON.stringify({ type: 'RECORD', stream, record: { id: 1 } }),
+        JSON.stringify({ type: 'STATE', value: { done: 1 } }),
+      ];
+      await new Target({ config, connect: () => lake.connect(), store: lake.store(), log, state: { write: async () => undefined } as never }).run(Readable.from(lines.map((l) => `${l}\n`)));
+      assert.ok(lake.objects.has('_runs/aaaaaaaaaaaa-12-other-host.json'), 'the marker of a run not proven dead stays');
+      return warned;
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
+  }
+
+  it('warns once when this run appends to a table that run names', async () => {
+    assert.deepEqual(await runBeside('events'), [
+      "Run aaaaaaaaaaaa on host other-host (marker refreshed within 15 min) also appends to `spark_catalog`.`pbt`.`EVENTS`; if it was killed and this run resumes it, rows it committed after its last state may be loaded twice (wait 15 minutes after a crash on another host before resuming)",
+    ]);
+  });
+
+  it('says nothing when this run appends to other tables only', async () => {
+    assert.deepEqual(await runBeside('orders'), []);
+  });
+});
+
 describe('engine under generated schedules', () => {
   it(`keeps every invariant without faults (${runs} runs)`, async () => {
     await fc.assert(fc.asyncProperty(scenario(false), runScenario), {
