@@ -54,8 +54,10 @@ export class LoadJobs implements SinkJobs {
    * Change `hold` now carries a record of the tap's stream `source` at input line `line`, of a
    * stream `keyed` or not (an unkeyed one may be an exactly-once append: StateTracker S5).
    */
-  hold(hold: number, source: string, line: number, keyed: boolean): void {
-    this.parts.tracker.hold(hold, source, line, appendsExactlyOnce(this.parts.config.load_method, keyed));
+  hold(hold: number, source: string, line: number, keyed: boolean): boolean {
+    const exact = appendsExactlyOnce(this.parts.config.load_method, keyed);
+    this.parts.tracker.hold(hold, source, line, exact);
+    return exact;
   }
 
   /** A new hold for one change (a version retirement, a direct file load), registered at once. */
