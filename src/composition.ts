@@ -12,6 +12,7 @@ import { LoadCoordinator } from './loading/load-coordinator.js';
 import { LoadJobs } from './loading/load-jobs.js';
 import { TableMaintenance } from './loading/table-maintenance.js';
 import { TableManager } from './loading/table-manager.js';
+import { TouchedPartitions } from './loading/touched-partitions.js';
 import type { Logger } from './logging.js';
 import { StreamMapper } from './mapping/stream-mapper.js';
 import type { Metrics } from './metrics.js';
@@ -21,6 +22,7 @@ import { ExecutorPool, poolExecutor } from './spark/executor-pool.js';
 import type { SqlExecutor } from './spark/executor.js';
 import { RunMarkers } from './staging/leftovers.js';
 import { sessionSetup } from './sql/session.js';
+import { tableName } from './sql/statements.js';
 import { StateEmitter } from './state/state-emitter.js';
 import { StateTracker } from './state/state-tracker.js';
 import type { StateWriter } from './state/state-writer.js';
@@ -118,12 +120,16 @@ export function composeEngine(deps: TargetDeps): Engine {
   const coordinator = new LoadCoordinator(parallelism);
   const tracker = new StateTracker();
   // The snapshots the run commits per table (the summary's per-table counts), maintenance.
-  const upkeep = new TableMaintenance(poolExecutor(pool), config, log, progress);
+  // Compaction of a partitioned table is restricted to the partitions the run's batches wrote.
+  const partitions = new TouchedPartitions(log);
+  const upkeep = new TableMaintenance(poolExecutor(pool), config, log, progress, partitions.filter);
   // A2 (loading/append-commits.ts): the marker records what a state covers before it is printed.
   const states = new StateEmitter(tracker, deps.state, config.load_method === 'overwrite', (e) => coordinator.fail(asError(e)), () =>
     appends.cover((stream) => tracker.coveredUpTo(stream)),
   );
   const tempDir = config.temp_dir ? config.temp_dir.replace(/^~(?=$|\/)/, homedir()) : join(tmpdir(), 'target-iomete');
+  /** Tables that runs not proven dead (other hosts, markers fresher than 15 min) append to, with the run. */
+  const unproven = new Map<string, { id: string; host: string }>();
   const markers = new RunMarkers({
     runId: loader.runId,
     tempDir,
@@ -133,13 +139,20 @@ export function composeEngine(deps: TargetDeps): Engine {
     // A killed run's appends no printed state covers are undone before anything is loaded (in start()).
     appends: () => appends.markerEntries(),
     onDeadRun: (id, entries) => pool.withExecutor((sql) => undoDeadRunAppends(sql, id, entries, log)),
-    onLiveRun: (id, host, entries) =>
-      log.warn(
-        `Run ${id} on host ${host} (marker refreshed within 15 min) appends to ${entries.map((e) => `${e.catalog}.${e.schema}.${e.table}`).join(', ')}; ` +
-          'if it was killed and this run resumes it, rows it committed after its last state may be loaded twice (wait 15 minutes after a crash on another host before resuming)',
-      ),
+    onLiveRun: (id, host, entries) => {
+      for (const entry of entries) unproven.set(tableName(entry), { id, host });
+    },
   });
   appends.persist = () => markers.save();
+  // Said when this run appends to such a table: another pipeline's tables are none of its business.
+  appends.firstAppend = (table) => {
+    const other = unproven.get(tableName(table));
+    if (!other) return;
+    log.warn(
+      `Run ${other.id} on host ${other.host} (marker refreshed within 15 min) also appends to ${tableName(table)}; ` +
+        'if it was killed and this run resumes it, rows it committed after its last state may be loaded twice (wait 15 minutes after a crash on another host before resuming)',
+    );
+  };
   let opener: ReturnType<typeof s3ObjectOpener> | undefined;
   return {
     config,
@@ -148,7 +161,7 @@ export function composeEngine(deps: TargetDeps): Engine {
     tracker,
     states,
     coordinator,
-    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states, appends, upkeep }),
+    jobs: new LoadJobs({ config, log, progress, coordinator, tables, loader, pool, tracker, states, appends, upkeep, partitions }),
     registry: new TableRegistry(),
     ...(config.stream_maps ? { mapper: new StreamMapper(config) } : {}),
     tempDir,

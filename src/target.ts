@@ -179,8 +179,7 @@ export class Target {
       case 'STATE':
         // Remembered, not written: states go out when a load commits and at the end, as other
         // Singer targets do (a tap may send one per record; each line is a state write for Meltano).
-        this.engine.tracker.onState(message.value, number);
-        return;
+        return this.onState(message.value, number);
       case 'ACTIVATE_VERSION':
         return this.onActivateVersion(message, number, source ?? message.stream);
       case 'BATCH':
@@ -189,6 +188,14 @@ export class Target {
         this.engine.log.warn(`Line ${number}: skipping message of unknown type '${message.rawType}'`);
         return;
     }
+  }
+
+  /** Full exactly-once batches waiting for a STATE are flushed first, so the state lies between their batches (S5). */
+  private onState(value: unknown, number: number): Promise<void> | void {
+    const full = this.sinks.fullUntilState();
+    if (full.length === 0) return this.engine.tracker.onState(value, number);
+    for (const sink of full) this.engine.log.info(`Flush triggered by ${sink.fullUntilState} and a STATE in '${sink.stream}'`);
+    return this.flushes.due(full).then(() => this.engine.tracker.onState(value, number));
   }
 
   /** A stream's first SCHEMA makes its sink; a later one goes to that sink. */

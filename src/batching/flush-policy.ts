@@ -21,6 +21,16 @@ export function sizeTrigger(batch: BatchMeasures, limits: FlushLimits): string |
   return undefined;
 }
 
+/**
+ * The limit of a full batch that waits for the tap's next STATE (an exactly-once append stream's:
+ * engine/sink.ts): twice either size setting, so a tap that sends no STATE still flushes.
+ */
+export function hardSizeTrigger(batch: BatchMeasures, limits: FlushLimits): string | undefined {
+  if (batch.rows >= 2 * limits.batch_size_rows) return `twice batch_size_rows (${limits.batch_size_rows}) reached without a STATE`;
+  if (batch.bytes >= 2 * limits.batch_max_bytes) return `twice batch_max_bytes (${limits.batch_max_bytes}) reached without a STATE`;
+  return undefined;
+}
+
 export function ageTrigger(batch: BatchMeasures, limits: FlushLimits, now: number): string | undefined {
   const limit = limits.batch_wait_limit_seconds;
   if (limit === undefined || batch.rows === 0) return undefined;

@@ -325,7 +325,8 @@ const SETTING_LIST = [
     name: 'batch_size_rows',
     kind: 'integer',
     title: 'Batch size (rows)',
-    description: 'Rows (distinct keys) per stream batch; a full batch is loaded at once.',
+    description:
+      "Rows (distinct keys) per stream batch; a full batch is loaded at once (an exactly-once append stream's at the tap's next STATE, at most at twice this size).",
     default: 100000,
     minimum: 1,
     group: 'loading',

@@ -43,6 +43,7 @@ export class KeyRange {
       // number and bigint compare exactly with each other.
       if (this.low === undefined || value < this.low) this.low = value;
       if (this.high === undefined || value > this.high) this.high = value;
+      this.countedValue(value);
       return;
     }
     if (this.column.kind !== 'string') return;
@@ -52,11 +53,23 @@ export class KeyRange {
       const end = spans!.end[this.index]!;
       if (this.lowText === undefined || this.lowText.compare(bytes, start, end) > 0) this.lowText = Buffer.from(bytes.subarray(start, end));
       if (this.highText === undefined || this.highText.compare(bytes, start, end) < 0) this.highText = Buffer.from(bytes.subarray(start, end));
+      this.countedText(bytes, start, end);
       return;
     }
     const bytes = typeof cell === 'string' ? Buffer.from(cell, 'utf8') : Buffer.from(cell as Uint8Array);
     if (this.lowText === undefined || this.lowText.compare(bytes) > 0) this.lowText = bytes;
     if (this.highText === undefined || this.highText.compare(bytes) < 0) this.highText = bytes;
+    this.countedText(bytes, 0, bytes.length);
+  }
+
+  /** A subclass's look at each non-NULL value counted, as compared (see PartitionRange). */
+  protected countedValue(value: number | bigint): void {
+    void value;
+  }
+
+  /** A subclass's look at each non-NULL text counted: its UTF-8 bytes[start, end). */
+  protected countedText(bytes: Uint8Array, start: number, end: number): void {
+    void [bytes, start, end];
   }
 
   /** The range of the values counted so far, or undefined when the type has none or no row was counted. */

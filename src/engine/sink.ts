@@ -1,4 +1,4 @@
-import { sizeTrigger } from '../batching/flush-policy.js';
+import { hardSizeTrigger, sizeTrigger } from '../batching/flush-policy.js';
 import type { S3Location } from '../batching/batch-messages.js';
 import type { Column } from '../schema/columns.js';
 import type { TableRef } from '../schema/naming.js';
@@ -24,7 +24,8 @@ export interface DirectLoad {
 export interface SinkJobs {
   /** A new hold id; a bound function, passed on the record path without a closure. */
   readonly newHold: () => number;
-  hold(hold: number, source: string, line: number, keyed: boolean): void;
+  /** Adds a record's position to batch `hold`; true when the batch is an exactly-once append (S5 in state/state-tracker.ts). */
+  hold(hold: number, source: string, line: number, keyed: boolean): boolean;
   holdChange(source: string, line: number): number;
   fitTable(
     request: { stream: string; table: TableRef; columns: readonly Column[]; keyColumns: readonly string[]; reason?: string },
@@ -62,6 +63,8 @@ export class Sink {
   private settingUp?: Promise<void>;
   /** With load_method overwrite: the table's old rows were replaced by this run's first load. */
   private overwritten = false;
+  /** Why the open batch is full, while it waits for the tap's next STATE (see held). */
+  private full: string | undefined;
 
   constructor(
     message: SchemaMessage,
@@ -122,6 +125,7 @@ export class Sink {
 
   /** Hands the open batch, if it holds rows, to the coordinator as a load job in the table's lane. */
   close(): void {
+    this.full = undefined;
     const batch = this.writer.close();
     if (!batch) return;
     const mode = this.takeLoadMode();
@@ -208,15 +212,34 @@ export class Sink {
     return this.held(this.writer.add(message, line, this.context.jobs.newHold, file), source, line);
   }
 
-  /** After a record is staged: its position joins the batch's hold, and a full batch is flushed. */
+  /**
+   * Why the open batch is full and waits for the tap's next STATE, or undefined. The router
+   * flushes such a batch before it reads the STATE (Target.dispatch), so the STATE lies between
+   * two batches of the stream.
+   */
+  get fullUntilState(): string | undefined {
+    return this.full;
+  }
+
+  /**
+   * After a record is staged: its position joins the batch's hold, and a full batch is flushed.
+   * An exactly-once append batch that is full waits for the tap's next STATE instead (up to
+   * twice its size): a state inside one of its batches cannot give the stream's bookmark (S5),
+   * so with a tap that sends a STATE every few thousand records, batches closed at their size
+   * would all straddle one, and the stream's bookmark would move only at the end of the run.
+   */
   private held(hold: number, source: string, line: number): Promise<void> | void {
-    this.context.jobs.hold(hold, source, line, this.writer.keyColumns.length > 0);
+    const exact = this.context.jobs.hold(hold, source, line, this.writer.keyColumns.length > 0);
     const open = this.writer.openBatch;
     const reason = open && sizeTrigger(open, this.settings.config);
-    if (reason) {
-      this.settings.log.info(`Flush triggered by ${reason} in '${this.stream}'`);
-      return this.context.flushDue([this]);
+    if (!reason) return;
+    const hard = exact ? hardSizeTrigger(open, this.settings.config) : reason;
+    if (!hard) {
+      this.full ??= reason;
+      return;
     }
+    this.settings.log.info(`Flush triggered by ${hard} in '${this.stream}'`);
+    return this.context.flushDue([this]);
   }
 
   /** How the next load goes into the table; overwrite replaces the table's rows once per run (this is that once). */

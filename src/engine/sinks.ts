@@ -19,6 +19,13 @@ export class Sinks {
     return this.byName.values();
   }
 
+  /** The sinks whose full batch waits for the tap's next STATE (Sink.fullUntilState). */
+  fullUntilState(): Sink[] {
+    const full: Sink[] = [];
+    for (const sink of this.byName.values()) if (sink.fullUntilState) full.push(sink);
+    return full;
+  }
+
   /** The sink of the stream whose name is `bytes[start, end)`; byte comparisons for the first few streams. */
   named(bytes: Buffer, start: number, end: number): Sink | undefined {
     const names = this.names;

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { TargetConfig } from '../config/config.js';
 import { BatchKeys } from './batch-keys.js';
 import { KeyRange } from './key-range.js';
+import { PartitionRange } from './partition-range.js';
 import { InputError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { columnOf, columnsFor, type Column } from '../schema/columns.js';
@@ -9,9 +10,10 @@ import { normaliseType } from '../schema/evolution.js';
 import { columnTypesFor } from '../schema/column-types.js';
 import { valueAt } from '../schema/flatten.js';
 import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, METADATA_COLUMNS, TABLE_VERSION } from '../schema/metadata.js';
-import { tableRefFor, type TableRef } from '../schema/naming.js';
+import { columnKey, tableRefFor, type TableRef } from '../schema/naming.js';
 import { compileValidator, type Validate } from '../schema/record-validator.js';
 import type { TableRegistry } from '../schema/table-registry.js';
+import { partitionFieldsFor } from '../schema/table-layout.js';
 import { decimalAt, integerAt, utcMicrosAt } from '../schema/byte-values.js';
 import { convertValue, fastStaged, type Alteration, type StagedValue } from '../schema/values.js';
 import type { RecordMessage, SchemaMessage } from '../singer/messages.js';
@@ -27,6 +29,7 @@ import {
   TOKEN_TRUE,
   type ScannedRecord,
 } from '../singer/record-scan.js';
+import type { PartitionTouch } from '../sql/compaction-filter.js';
 import { tableName, type KeyBounds, type LoadColumn } from '../sql/statements.js';
 import { BatchFile } from '../staging/batch-file.js';
 import { SPAN, type Cell, type Spans } from '../staging/row-block.js';
@@ -79,6 +82,11 @@ export interface ClosedBatch {
   keyColumns: readonly string[];
   /** The smallest and largest value of each key column whose type has a range (see KeyRange). */
   keyBounds: readonly KeyBounds[];
+  /**
+   * With compaction on, what the batch wrote into each partition column the settings give the
+   * table (see PartitionRange); absent when the table is not partitioned by the settings.
+   */
+  partitionTouches?: readonly PartitionTouch[];
 }
 
 export interface SinkSettings {
@@ -135,6 +143,8 @@ export class StreamSink {
   private batchKeys = new BatchKeys();
   /** The open batch's range of each key column that has one (the MERGE then reads only files that may hold its keys). */
   private keyRanges: KeyRange[] = [];
+  /** With compaction on, the open batch's values of each partition column (maintenance compacts only those partitions). */
+  private partitionRanges: PartitionRange[] | undefined;
   private readonly measures = { rows: 0, bytes: 0, startedAt: 0 };
   private batchFiles = 0;
   /** The stream carries table versions (ACTIVATE_VERSION or versioned records), so rows record theirs. */
@@ -257,8 +267,21 @@ export class StreamSink {
       const range = index < 0 ? undefined : new KeyRange(this.layoutColumns[index]!, index);
       return range?.tracked ? [range] : [];
     });
+    this.partitionRanges = this.trackedPartitions();
     this.cellMakers = this.layoutColumns.map((column, i) => this.cellMaker(column, this.stagers[i]!));
     this.layOutScanning();
+  }
+
+  /** Ranges of the partition columns the settings give the table, when maintenance compacts (else undefined: nothing tracked). */
+  private trackedPartitions(): PartitionRange[] | undefined {
+    const { config } = this.settings;
+    const fields = config.maintenance && config.maintenance_compact ? partitionFieldsFor(this.stream, config) : undefined;
+    if (!fields || fields.length === 0) return undefined;
+    return fields.flatMap((field) => {
+      const index = this.layoutColumns.findIndex((c) => columnKey(c.name) === columnKey(field.column));
+      const range = index < 0 ? undefined : new PartitionRange(this.layoutColumns[index]!, index, field.transform);
+      return range?.tracked ? [range] : [];
+    });
   }
 
   /**
@@ -484,6 +507,7 @@ export class StreamSink {
     this.batch.append(cells, spans);
     if (key !== undefined) this.batchKeys.add(key);
     for (const range of this.keyRanges) range.add(cells[range.index]!, spans);
+    if (this.partitionRanges) for (const range of this.partitionRanges) range.add(cells[range.index]!, spans);
     return this.batchHold;
   }
 
@@ -494,12 +518,14 @@ export class StreamSink {
     this.batchKeys = new BatchKeys();
     const keyBounds = this.keyRanges.flatMap((range) => range.bounds() ?? []);
     this.keyRanges = this.keyRanges.map((range) => new KeyRange(range.column, range.index));
+    const partitionTouches = this.partitionRanges?.flatMap((range) => range.touch() ?? []);
+    this.partitionRanges = this.partitionRanges?.map((range) => new PartitionRange(range.column, range.index, range.transform));
     if (!file) return undefined;
     if (file.rowCount === 0) {
       void file.discard().catch(() => undefined);
       return undefined;
     }
-    return { stream: this.stream, file, hold: this.batchHold, table: this.tableRef, fit: this.layoutFit, keyColumns: this.keyNames, keyBounds };
+    return { stream: this.stream, file, hold: this.batchHold, table: this.tableRef, fit: this.layoutFit, keyColumns: this.keyNames, keyBounds, ...(partitionTouches ? { partitionTouches } : {}) };
   }
 
   /** After a failure or signal: removes the open batch file. */

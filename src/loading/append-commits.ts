@@ -68,6 +68,8 @@ export class AppendCommits {
   private readonly tables = new Map<string, TableAppends>();
   /** Writes the run marker with `markerEntries()` (set once the run's markers exist). */
   persist: () => Promise<void> = async () => undefined;
+  /** Told once per table, before the run's first commit to it. */
+  firstAppend: (table: TableRef) => void = () => undefined;
 
   constructor(private readonly runId: string) {}
 
@@ -140,6 +142,7 @@ export class AppendCommits {
     if (!entry) {
       entry = { ref, no: this.tables.size + 1, seq: 0, wapReady: false, uncovered: [], covered: null };
       this.tables.set(key, entry);
+      this.firstAppend(ref);
     }
     return entry;
   }

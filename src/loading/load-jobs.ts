@@ -17,6 +17,7 @@ import type { BatchLoader } from './batch-loader.js';
 import type { Job, LoadCoordinator } from './load-coordinator.js';
 import { parquetFileJob } from './parquet-direct.js';
 import type { TableMaintenance } from './table-maintenance.js';
+import type { TouchedPartitions } from './touched-partitions.js';
 import type { TableManager, TableRequest } from './table-manager.js';
 import { versionRetirementJob } from './version-retirement.js';
 
@@ -33,6 +34,8 @@ export interface LoadJobParts {
   /** The snapshots the run added per table and, opt-in, the tables' maintenance (loading/table-maintenance.ts). */
   upkeep: TableMaintenance;
   appends: AppendCommits;
+  /** The partitions each table's commits wrote, for compaction restricted to them (loading/touched-partitions.ts). */
+  partitions?: TouchedPartitions;
 }
 
 /**
@@ -51,8 +54,10 @@ export class LoadJobs implements SinkJobs {
    * Change `hold` now carries a record of the tap's stream `source` at input line `line`, of a
    * stream `keyed` or not (an unkeyed one may be an exactly-once append: StateTracker S5).
    */
-  hold(hold: number, source: string, line: number, keyed: boolean): void {
-    this.parts.tracker.hold(hold, source, line, appendsExactlyOnce(this.parts.config.load_method, keyed));
+  hold(hold: number, source: string, line: number, keyed: boolean): boolean {
+    const exact = appendsExactlyOnce(this.parts.config.load_method, keyed);
+    this.parts.tracker.hold(hold, source, line, exact);
+    return exact;
   }
 
   /** A new hold for one change (a version retirement, a direct file load), registered at once. */
@@ -117,7 +122,7 @@ export class LoadJobs implements SinkJobs {
       discard: () => batch.file.discard(),
       onCommitted: () => {
         tracker.commit(batch.hold);
-        this.changed(batch.table);
+        this.changed(batch.table, batch);
         states.committed();
       },
     });
@@ -182,8 +187,14 @@ export class LoadJobs implements SinkJobs {
     await upkeep.readAdditions(coordinator.parallelism);
   }
 
-  /** A job committed a snapshot into `table`: counted for the summary, and its maintenance queued when due. */
-  private changed(table: TableRef): void {
+  /**
+   * A job committed a snapshot into `table`: counted for the summary, and its maintenance queued
+   * when due. `batch`: the staged batch it loaded (what it wrote into partition columns); without
+   * one the rows are not known, and the table is compacted whole.
+   */
+  private changed(table: TableRef, batch?: ClosedBatch): void {
+    const types = batch?.fit.columns ? new Map(batch.fit.columns.map((c) => [c.column.name, c.tableType])) : undefined;
+    this.parts.partitions?.committed(table, batch?.partitionTouches, types);
     const maintenance = this.parts.upkeep.committed(table);
     if (maintenance) this.submit(maintenance);
   }

@@ -29,3 +29,15 @@ export function epochMicros(year: number, month: number, day: number, hour: numb
   const exact = seconds * 1_000_000 + micros;
   return Number.isSafeInteger(exact) ? exact : BigInt(seconds) * 1_000_000n + BigInt(micros);
 }
+
+/** The proleptic Gregorian year and month (1-12) of a day counted from 1970-01-01 (daysFromCivil's inverse). */
+export function civilMonth(days: number): { year: number; month: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1_460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month };
+}

@@ -1,9 +1,17 @@
 import type { Row, SqlExecutor } from './executor.js';
 
+/** Sessions whose state is unknown (a statement meant to put them back failed). */
+const unusable = new WeakSet<SqlExecutor>();
+
+/** Marks `executor` so that its pool closes it on release instead of reusing it (loading/run-compiled.ts). */
+export function markUnusable(executor: SqlExecutor): void {
+  unusable.add(executor);
+}
+
 /**
  * Sessions for parallel loads. Temporary views live in one session, so each concurrent load gets a
  * session of its own for its whole view-load-drop sequence; sessions are opened on demand, up to
- * `size`, and reused.
+ * `size`, and reused; a session marked unusable is closed on release and replaced on demand.
  */
 export class ExecutorPool {
   private readonly idle: SqlExecutor[] = [];
@@ -45,6 +53,18 @@ export class ExecutorPool {
   }
 
   private release(executor: SqlExecutor): void {
+    if (unusable.has(executor)) {
+      this.all.splice(this.all.indexOf(executor), 1);
+      // Closing is best effort: the session is dropped either way, and the server ends idle sessions.
+      void executor.close().catch(() => undefined);
+      const next = this.waiting.shift();
+      if (next) {
+        const created = this.create();
+        this.all.push(created);
+        next(created);
+      }
+      return;
+    }
     const next = this.waiting.shift();
     if (next) next(executor);
     else this.idle.push(executor);

@@ -116,16 +116,33 @@ export function parsePartitionExpression(text: string): PartitionField | undefin
   return { column: describedName(column), transform: { kind: TRANSFORM_KINDS[name]! } };
 }
 
-/** The partition fields in the rows of `DESCRIBE TABLE` (its `# Partitioning` section), in spec order. */
+/**
+ * The partition fields in the rows of `DESCRIBE TABLE`, in spec order: its `# Partitioning`
+ * section, or, when every field is an identity, the `# Partition Information` section Spark
+ * prints instead (a `# col_name` header, then one row per column, with its type).
+ */
 export function describedPartitioning(rows: readonly Record<string, unknown>[]): PartitionField[] {
   const start = rows.findIndex((row) => String(row.col_name ?? '').trim() === '# Partitioning');
-  if (start < 0) return [];
+  if (start < 0) return identityPartitioning(rows);
   const fields: PartitionField[] = [];
   for (const row of rows.slice(start + 1)) {
     const name = String(row.col_name ?? '');
     if (!/^Part \d+$/.test(name)) break;
     const field = parsePartitionExpression(String(row.data_type ?? ''));
     if (field) fields.push(field);
+  }
+  return fields;
+}
+
+function identityPartitioning(rows: readonly Record<string, unknown>[]): PartitionField[] {
+  const start = rows.findIndex((row) => String(row.col_name ?? '').trim() === '# Partition Information');
+  if (start < 0) return [];
+  const fields: PartitionField[] = [];
+  for (const row of rows.slice(start + 1)) {
+    const name = String(row.col_name ?? '');
+    if (name === '# col_name') continue;
+    if (name === '' || String(row.data_type ?? '').trim() === '') break;
+    fields.push({ column: name, transform: { kind: 'identity' } });
   }
   return fields;
 }

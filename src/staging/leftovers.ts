@@ -26,8 +26,8 @@ import { StagingError } from './staging-error.js';
  *      only after `onDeadRun` has undone its uncovered commits, so a run killed during that clean-up
  *      leaves it for the next run; a clean-up that fails stops the run (loading the replay would
  *      duplicate rows). A marker of a run not proven dead (another host, refreshed within
- *      `staleAfterMs`) that lists tables gets `onLiveRun` (a warning: those tables may get
- *      duplicates if that run was in fact killed and this is its resume).
+ *      `staleAfterMs`) that lists tables gets `onLiveRun` (those tables may get duplicates if that
+ *      run was in fact killed and this is its resume); a live process of this host is not asked.
  */
 const MARKER_SUFFIX = '.run';
 const RUNS_FOLDER = '_runs/';
@@ -196,13 +196,17 @@ export class RunMarkers {
       if (!parts) continue;
       const [, id, pid, host] = parts as unknown as [string, string, string, string];
       const stale = this.now() - marker.lastModified.getTime() > this.staleAfterMs;
-      const gone = decodeURIComponent(host) === hostname() && !(this.options.isAlive ?? isAlive)(Number(pid));
+      const here = decodeURIComponent(host) === hostname();
+      const gone = here && !(this.options.isAlive ?? isAlive)(Number(pid));
       if (id === runId) continue;
-      const appends = await this.appendsOf(marker.key);
       if (!(stale || gone)) {
+        // A run of this host whose process lives is running, not killed: nothing to say.
+        if (here) continue;
+        const appends = await this.appendsOf(marker.key);
         if (appends.length > 0) this.options.onLiveRun?.(id, decodeURIComponent(host), appends);
         continue;
       }
+      const appends = await this.appendsOf(marker.key);
       const objects = await store.list(`${prefix}${id}/`);
       await store.remove(objects.map((o) => o.key));
       if (appends.length > 0 && this.options.onDeadRun) {

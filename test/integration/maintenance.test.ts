@@ -12,9 +12,13 @@ const STREAM = 'events';
 /** How log lines name the table (Hive table names are upper-cased by the target). */
 const LOGGED = (schema: string) => `\`spark_catalog\`\\.\`${schema}\`\\.\`EVENTS\``;
 
+/** `count` records from id `from`, a tap STATE after every second one (an append batch that is full closes at the next STATE), then `{ done: state }`. */
 function input(from: number, count: number, state: number): string {
   const lines = [JSON.stringify({ type: 'SCHEMA', stream: STREAM, key_properties: [], schema: { type: 'object', properties: { id: { type: 'integer' }, v: { type: 'string' } } } })];
-  for (let id = from; id < from + count; id += 1) lines.push(JSON.stringify({ type: 'RECORD', stream: STREAM, record: { id, v: `v${id}` } }));
+  for (let id = from; id < from + count; id += 1) {
+    lines.push(JSON.stringify({ type: 'RECORD', stream: STREAM, record: { id, v: `v${id}` } }));
+    if ((id - from) % 2 === 1 && id < from + count - 1) lines.push(JSON.stringify({ type: 'STATE', value: { at: id } }));
+  }
   lines.push(JSON.stringify({ type: 'STATE', value: { done: state } }));
   return lines.join('\n') + '\n';
 }

@@ -300,6 +300,88 @@ describe('table set-up as jobs', () => {
   });
 });
 
+describe('exactly-once appends with a STATE inside every batch', () => {
+  // A tap that sends a STATE every 3 records, batches of 10 rows: a batch closed at its size
+  // would straddle a STATE every time, and S5 would hold the stream's bookmark back to the end.
+  async function run(lines: string[]) {
+    const tempDir = await mkdtemp(join(tmpdir(), 'target-iomete-state-close-'));
+    try {
+      const { config } = resolveConfig({ host: 'h', lakehouse: 'lh', user: 'u', password: 'p', s3_bucket: 'bucket', default_target_schema: 'pbt', temp_dir: tempDir, load_method: 'append-only', primary_key_required: false, batch_size_rows: 10 });
+      const lake = new FakeLakehouse({ choices: [0.5], loadFailure: 0, uploadFailure: 0, maxDelayTurns: 0 }, 1);
+      const emitted: unknown[] = [];
+      const { batches } = await new Target({ config, connect: () => lake.connect(), store: lake.store(), log: silent, state: { write: async (state: unknown) => void emitted.push(state) } as never }).run(
+        Readable.from(lines.map((l) => `${l}\n`)),
+      );
+      assert.deepEqual(lake.violations, []);
+      return { emitted, committed: lake.committed.size, batches };
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
+  }
+  const schema = JSON.stringify({ type: 'SCHEMA', stream: 'events', schema: { type: 'object', properties: { id: { type: 'integer' }, uid: { type: 'string' } } }, key_properties: [] });
+  const record = (i: number) => JSON.stringify({ type: 'RECORD', stream: 'events', record: { id: i, uid: `u${i}` } });
+  const state = (n: number) => JSON.stringify({ type: 'STATE', value: { bookmarks: { events: n } } });
+
+  it('closes a full batch at the next STATE, so the bookmark moves with every batch', async () => {
+    const lines = [schema];
+    for (let i = 1; i <= 40; i += 1) {
+      lines.push(record(i));
+      if (i % 3 === 0) lines.push(state(i));
+    }
+    lines.push(state(40));
+    const { emitted, committed, batches } = await run(lines);
+    assert.equal(committed, 40);
+    assert.equal(batches, 4);
+    // Batches of 12 rows (full at 10, closed at the STATE after record 12, 24, 36), then the rest.
+    assert.deepEqual(emitted, [{ bookmarks: { events: 12 } }, { bookmarks: { events: 24 } }, { bookmarks: { events: 36 } }, { bookmarks: { events: 40 } }]);
+  });
+
+  it('closes a full batch at twice its size when no STATE comes', async () => {
+    const lines = [schema];
+    for (let i = 1; i <= 45; i += 1) lines.push(record(i));
+    lines.push(state(45));
+    const { emitted, committed, batches } = await run(lines);
+    assert.equal(committed, 45);
+    // 20 + 20 + 5 rows: each batch full at 10, closed at 20.
+    assert.equal(batches, 3);
+    assert.deepEqual(emitted, [{ bookmarks: { events: 45 } }]);
+  });
+});
+
+describe("another host's run that may have been killed", () => {
+  // A marker of another host refreshed within 15 minutes, naming the table EVENTS of schema pbt.
+  async function runBeside(stream: string) {
+    const tempDir = await mkdtemp(join(tmpdir(), 'target-iomete-other-host-'));
+    try {
+      const { config } = resolveConfig({ host: 'h', lakehouse: 'lh', user: 'u', password: 'p', s3_bucket: 'bucket', default_target_schema: 'pbt', temp_dir: tempDir, load_method: 'append-only', primary_key_required: false });
+      const lake = new FakeLakehouse({ choices: [0.5], loadFailure: 0, uploadFailure: 0, maxDelayTurns: 0 }, 1);
+      lake.objects.set('_runs/aaaaaaaaaaaa-12-other-host.json', JSON.stringify({ host: 'other-host', pid: 12, appends: [{ catalog: 'spark_catalog', schema: 'pbt', table: 'EVENTS', covered: null }] }));
+      const warned: string[] = [];
+      const log = { ...silent, warn: (m: string) => (warned.push(m), log) } as unknown as Logger;
+      const lines = [
+        JSON.stringify({ type: 'SCHEMA', stream, schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: [] }),
+        JSON.stringify({ type: 'RECORD', stream, record: { id: 1 } }),
+        JSON.stringify({ type: 'STATE', value: { done: 1 } }),
+      ];
+      await new Target({ config, connect: () => lake.connect(), store: lake.store(), log, state: { write: async () => undefined } as never }).run(Readable.from(lines.map((l) => `${l}\n`)));
+      assert.ok(lake.objects.has('_runs/aaaaaaaaaaaa-12-other-host.json'), 'the marker of a run not proven dead stays');
+      return warned;
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
+  }
+
+  it('warns once when this run appends to a table that run names', async () => {
+    assert.deepEqual(await runBeside('events'), [
+      "Run aaaaaaaaaaaa on host other-host (marker refreshed within 15 min) also appends to `spark_catalog`.`pbt`.`EVENTS`; if it was killed and this run resumes it, rows it committed after its last state may be loaded twice (wait 15 minutes after a crash on another host before resuming)",
+    ]);
+  });
+
+  it('says nothing when this run appends to other tables only', async () => {
+    assert.deepEqual(await runBeside('orders'), []);
+  });
+});
+
 describe('engine under generated schedules', () => {
   it(`keeps every invariant without faults (${runs} runs)`, async () => {
     await fc.assert(fc.asyncProperty(scenario(false), runScenario), {

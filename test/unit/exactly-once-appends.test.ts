@@ -270,6 +270,20 @@ describe('run markers with appends (L4)', () => {
     assert.ok(objects.has(key));
   });
 
+  it('leaves a fresh marker of a live process of this host alone, without a word', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'target-iomete-l4-'));
+    dirs.push(dir);
+    const objects = new Map<string, { text: string; at: Date }>();
+    const key = `p/_runs/${DEAD}-12-${encodeURIComponent(hostname())}.json`;
+    objects.set(key, { text: JSON.stringify({ host: hostname(), pid: 12, appends }), at: new Date() });
+    const live: unknown[] = [];
+    const markers = new RunMarkers({ runId: 'cccccccccccc', tempDir: dir, store: memoryStore(objects), prefix: 'p/', log: quiet, isAlive: () => true, onDeadRun: async () => assert.fail('not dead'), onLiveRun: (...args) => live.push(args) });
+    await markers.start();
+    await markers.finish();
+    assert.deepEqual(live, []);
+    assert.ok(objects.has(key));
+  });
+
   it('writes the covered commits into the marker, and keeps it when asked to', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'target-iomete-l4-'));
     dirs.push(dir);

@@ -161,6 +161,25 @@ describe('layout SQL builders (exact text)', () => {
     assert.deepEqual(parsePartitionExpression('`days(x)`'), { column: 'days(x)', transform: { kind: 'identity' } });
   });
 
+  it('reads identity-only partition fields from the section Spark prints for them', () => {
+    // Spark 3.5 describes a spec of identity fields only Hive-style (read back from the local lakehouse).
+    const rows = [
+      { col_name: 'ID', data_type: 'bigint', comment: null },
+      { col_name: 'KIND', data_type: 'string', comment: null },
+      { col_name: '# Partition Information', data_type: '', comment: '' },
+      { col_name: '# col_name', data_type: 'data_type', comment: 'comment' },
+      { col_name: 'KIND', data_type: 'string', comment: null },
+      { col_name: '# of items', data_type: 'bigint', comment: null },
+      { col_name: '', data_type: '', comment: '' },
+      { col_name: '# Metadata Columns', data_type: '', comment: '' },
+      { col_name: '_spec_id', data_type: 'int', comment: '' },
+    ];
+    assert.deepEqual(describedPartitioning(rows), [
+      { column: 'KIND', transform: { kind: 'identity' } },
+      { column: '# of items', transform: { kind: 'identity' } },
+    ]);
+  });
+
   it("reads a table's partition spec with one DESCRIBE TABLE", async () => {
     const sent: string[] = [];
     const sql = { query: async (text: string) => (sent.push(text), describeRows([['ID', 'bigint']], ['bucket(8, ID)'])), close: async () => undefined };
