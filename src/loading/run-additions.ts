@@ -15,10 +15,10 @@ const TABLES_PER_STATEMENT = 50;
 
 /**
  * Reads what the run's loads added to `tables` (sql/run-additions.ts), a chunk of tables per
- * statement, at most `parallel` statements at once (the tables spread over them evenly). It runs after every load finished, so no
- * statement reads a table while its load runs and the run's own work is not slowed. Each table's
- * additions go to `report` by its logged name. A failure is one WARN and the tables not read keep
- * no counts: the data is committed, the run succeeds.
+ * statement, at most `parallel` statements at once (the tables spread over them evenly). It runs
+ * after every load finished, so no statement reads a table while its load runs and the run's own
+ * work is not slowed. Each table's additions go to `report` by its logged name. A failure is one
+ * WARN and the tables not read keep no counts: the data is committed, the run succeeds.
  */
 export async function readRunAdditions(
   sql: SqlExecutor,

@@ -57,8 +57,8 @@ const HOUR_MS = 3_600_000;
  * run added are counted as its statements commit (free); the data and delete files they added are
  * read from the snapshot log after the run's last load, by maintenance where it reads the log
  * anyway (before it compacts or expires anything), and for every other table by readAdditions:
- * many tables to a statement, since a statement per table at the end of a run of 200 streams
- * cost seconds (docs/benchmarks.md). Every piece of work
+ * many tables to a statement (the lakehouse's work is per table either way; what grouping saves
+ * is statements, docs/benchmarks.md). Every piece of work
  * is a job for the table's lane of the LoadCoordinator, so it never runs during a load of that
  * table and stays within `parallelism`. Its rules:
  *
