@@ -385,6 +385,15 @@ const SETTING_LIST = [
     group: 'loading',
   },
   {
+    name: 'summary_file_counts',
+    kind: 'boolean',
+    title: 'File counts in the summary',
+    description:
+      "After a successful run, read from each loaded table's snapshot log the data and delete files the run added, for the closing summary: one statement per 50 tables, which costs the lakehouse about what a small load does per table. Turn off to save that time on runs over hundreds of tables.",
+    default: true,
+    group: 'loading',
+  },
+  {
     name: 'temp_dir',
     kind: 'string',
     title: 'Temporary directory',

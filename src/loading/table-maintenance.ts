@@ -21,6 +21,7 @@ export type MaintenanceSettings = Pick<
   | 'maintenance_rewrite_manifests_min'
   | 'maintenance_remove_orphan_files'
   | 'maintenance_orphan_file_age_hours'
+  | 'summary_file_counts'
 >;
 
 /** A table's files and snapshots, from its snapshot log (sql/maintenance.ts tableStats). */
@@ -124,6 +125,7 @@ export class TableMaintenance {
    * whose maintenance did not read it, `parallel` statements at a time (run-additions.ts).
    */
   async readAdditions(parallel: number): Promise<void> {
+    if (!this.settings.summary_file_counts) return;
     const unread = [...this.touched].filter(([name]) => !this.read.has(name)).map(([, { ref, snapshots }]) => ({ ref, snapshots }));
     await readRunAdditions(this.sql, unread, this.log, (table, additions) => this.report.runAdditions(table, additions), parallel);
   }

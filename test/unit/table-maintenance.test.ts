@@ -112,6 +112,15 @@ describe('table maintenance', () => {
     ]);
   });
 
+  it('with summary_file_counts off, reads nothing after the run: the summary gives snapshots only', async () => {
+    const off = setup({ maintenance: false, summary_file_counts: false });
+    off.upkeep.committed(orders);
+    await off.upkeep.readAdditions(4);
+    assert.deepEqual(off.statements, []);
+    assert.deepEqual(off.added, []);
+    assert.deepEqual(off.snapshots, ['`spark_catalog`.`s`.`orders`']);
+  });
+
   it('a failed read of what the run added is one WARN, and the summary goes without those counts', async () => {
     const off = setup({ maintenance: false }, /^SELECT 0 AS i/);
     off.upkeep.committed(orders);
