@@ -65,3 +65,8 @@ export function asError(thrown: unknown): Error {
   }
   return new Error(String(thrown));
 }
+
+/** The first line of what was thrown (a server's message is followed by a Java stack): for WARN lines. */
+export function firstLine(thrown: unknown): string {
+  return asError(thrown).message.split('\n')[0]!;
+}

@@ -1,3 +1,4 @@
+import { firstLine } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { SqlExecutor } from '../spark/executor.js';
 import { runAdditions, type RunAdditions, type RunCommits } from '../sql/run-additions.js';
@@ -58,8 +59,4 @@ export async function readRunAdditions(
   if (failure !== undefined) {
     log.warn(`Could not read from their snapshot logs the data files the run added to ${unread} table(s); the summary leaves them out (the loaded data is committed): ${firstLine(failure)}`);
   }
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 }

@@ -1,4 +1,5 @@
 import type { TargetConfig } from '../config/config.js';
+import { firstLine } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { TableRef } from '../schema/naming.js';
 import type { Row, SqlExecutor } from '../spark/executor.js';
@@ -224,8 +225,4 @@ function statsOf(row: Row | undefined): TableStats {
   };
   if (row?.manifests !== undefined) stats.manifests = n('manifests');
   return stats;
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 }
