@@ -2,7 +2,7 @@ import type { AppendMarkerEntry } from './append-commits.js';
 import type { Logger } from '../logging.js';
 import type { TableRef } from '../schema/naming.js';
 import type { Row, SqlExecutor } from '../spark/executor.js';
-import { tableName } from '../sql/statements.js';
+import { showTables, tableName } from '../sql/statements.js';
 import { deleteAllRows, expireSnapshotIds, rollbackToSnapshot, snapshotsWithWapIds } from '../sql/wap-statements.js';
 
 interface Snapshot {
@@ -79,6 +79,19 @@ export function planUndo(rows: readonly Row[], deadRunId: string, covered: strin
   return plan;
 }
 
+/** Whether the table exists; false also when its schema does not. Any other failure is thrown. */
+async function tableExists(sql: SqlExecutor, ref: TableRef): Promise<boolean> {
+  let rows: Row[];
+  try {
+    rows = await sql.query(showTables(ref));
+  } catch (e) {
+    if (/SCHEMA_NOT_FOUND|NoSuchDatabaseException|NoSuchNamespaceException/.test(String((e as Error)?.message))) return false;
+    throw e;
+  }
+  // The metastore keeps names in lower case.
+  return rows.some((row) => row.isTemporary !== true && String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase());
+}
+
 /**
  * Undoes what a killed run committed to append-only tables that no printed state covers (D1, D2),
  * table by table, before the resumed run loads anything. Throws when a table cannot be cleaned:
@@ -92,7 +105,11 @@ export async function undoDeadRunAppends(sql: SqlExecutor, deadRunId: string, en
     try {
       rows = await sql.query(snapshotsWithWapIds(ref));
     } catch (e) {
-      if (/TABLE_OR_VIEW_NOT_FOUND|Table or view not found|NoSuchTableException/i.test(String((e as Error)?.message))) continue;
+      // The marker names a table before the run creates it, so a kill in between leaves a marker naming
+      // a table that does not exist: nothing was committed to it. Spark does not say "not found" for a
+      // metadata table of a missing table (spark_catalog reads `db`.`t`.`snapshots` as a namespace
+      // `db`.`t` then: REQUIRES_SINGLE_PART_NAMESPACE), so the table list decides, not the message.
+      if (!(await tableExists(sql, ref))) continue;
       throw e;
     }
     const plan = planUndo(rows, deadRunId, entry.covered);
