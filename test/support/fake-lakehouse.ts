@@ -246,7 +246,8 @@ export class FakeLakehouse {
   /** The snapshots metadata table joined with the main ref, as sql/wap-statements.ts asks for it. */
   snapshotRows(table: string): Row[] {
     const t = this.tables.get(table);
-    if (!t) throw new Error(`[TABLE_OR_VIEW_NOT_FOUND] The table or view ${table} cannot be found.`);
+    // What Spark's spark_catalog answers: it reads `db`.`t`.`snapshots` of a missing table as a namespace.
+    if (!t) throw new Error(`[REQUIRES_SINGLE_PART_NAMESPACE] spark_catalog requires a single-part namespace, but got ${table}.`);
     return [...t.snapshots.values()].map((s) => ({
       snapshot_id: String(s.id),
       parent_id: s.parent === null ? null : String(s.parent),
