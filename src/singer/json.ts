@@ -72,7 +72,8 @@ function hasSixteenDigits(start: number, end: number, codeAt: (i: number) => num
   return false;
 }
 
-function parseNumber(text: string): number | bigint | ExactNumber {
+/** A JSON number's text as parseJson hands it over: a number when exact as one, else BigInt or ExactNumber. */
+export function parseNumber(text: string): number | bigint | ExactNumber {
   const value = Number(text);
   if (/^-?\d+$/.test(text)) return Number.isSafeInteger(value) ? value : BigInt(text);
   return exactAsDouble(text) ? value : new ExactNumber(text);

@@ -1,8 +1,9 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type Compressors, type ParquetParsers, type SchemaElement } from 'hyparquet';
+import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type Compressors, type ParquetParsers } from 'hyparquet';
 import { compressors as jsCompressors } from 'hyparquet-compressors';
-import { isoDate, isoTimestamp, jsonShaped, roundDecimal } from './parquet-values.js';
+import { leafDecoders } from './parquet-leaves.js';
+import { isoDate, isoTimestamp, jsonShaped } from './parquet-values.js';
 
 /**
  * Reads the records of a local Parquet file (a Singer BATCH file) one row group at a time, with
@@ -18,12 +19,12 @@ export async function* parquetFileRecords(path: string): AsyncGenerator<Record<s
     const file = fileBuffer(handle, size);
     await checkMagic(file);
     const metadata = await parquetMetadataAsync(file, { parsers: PARSERS });
-    const decimalScales = topLevelDecimalScales(metadata.schema);
+    const decoders = leafDecoders(metadata);
     let rowStart = 0;
     for (const group of metadata.row_groups) {
       const rowEnd = rowStart + Number(group.num_rows);
       const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, compressors: COMPRESSORS, parsers: PARSERS });
-      for (const row of rows) yield toRecord(row, decimalScales);
+      for (const row of rows) yield toRecord(row, decoders);
       rowStart = rowEnd;
     }
   } finally {
@@ -49,37 +50,10 @@ const COMPRESSORS: Compressors = {
   BROTLI: (input: Uint8Array) => brotliDecompressSync(input),
 };
 
-function toRecord(row: Record<string, unknown>, decimalScales: ReadonlyMap<string, number>): Record<string, unknown> {
+function toRecord(row: Record<string, unknown>, decoders: ReadonlyMap<string, (value: unknown) => unknown>): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(row)) {
-    const scale = decimalScales.get(name);
-    record[name] = scale !== undefined && typeof value === 'number' ? roundDecimal(value, scale) : jsonShaped(value);
-  }
+  for (const [name, value] of Object.entries(row)) record[name] = (decoders.get(name) ?? jsonShaped)(value);
   return record;
-}
-
-/**
- * Scales of the top-level DECIMAL columns, whose values get their floating-point error rounded
- * away. The schema is a flattened tree: the root, then each element followed by its children.
- */
-function topLevelDecimalScales(schema: readonly SchemaElement[]): Map<string, number> {
-  const scales = new Map<string, number>();
-  const topLevel = schema[0]?.num_children ?? 0;
-  let index = 1;
-  for (let child = 0; child < topLevel && index < schema.length; child += 1) {
-    const element = schema[index] as SchemaElement;
-    const decimal = element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL';
-    if (!element.num_children && decimal) scales.set(element.name, element.scale ?? 0);
-    index = afterSubtree(schema, index);
-  }
-  return scales;
-}
-
-function afterSubtree(schema: readonly SchemaElement[], index: number): number {
-  const children = schema[index]?.num_children ?? 0;
-  let next = index + 1;
-  for (let i = 0; i < children; i += 1) next = afterSubtree(schema, next);
-  return next;
 }
 
 /** A clear error for files that are not Parquet, notably a gzip-wrapped one. */

@@ -1,10 +1,12 @@
 /**
  * Pure: turns values decoded from a Parquet batch file into what the same record would hold had
  * it arrived as a JSON line, so BATCH records take the ordinary RECORD path unchanged. Dates and
- * timestamps become ISO text (a Singer `date-time` is a string), 64-bit integers become numbers
+ * timestamps become ISO text (a Singer `date-time` is a string), times of day `HH:MM:SS.ffffff`, 64-bit integers become numbers
  * when they are exact as numbers and stay BigInt otherwise (as parseJson hands them over), bytes
- * become base64 text.
+ * become base64 text, decimals keep every digit.
  */
+
+import { parseNumber, type ExactNumber } from '../singer/json.js';
 
 /**
  * ISO 8601 UTC text of a count of `unitsPerSecond` units since the epoch, with microsecond digits
@@ -29,19 +31,55 @@ export function isoTimestamp(units: bigint, unitsPerSecond: bigint): string {
   return date.toISOString().replace(/\.\d{3}Z$/, `.${fraction.toString().padStart(digits, '0')}Z`);
 }
 
+/**
+ * `HH:MM:SS` of a Parquet TIME (units since midnight), with the fraction's digits when there is one
+ * (6 for micro- and milliseconds, 9 for nanoseconds): the text a JSON tap sends for a time of day.
+ */
+export function isoTime(units: bigint, unitsPerSecond: bigint): string {
+  const seconds = units / unitsPerSecond;
+  const rest = units % unitsPerSecond;
+  const two = (n: bigint) => n.toString().padStart(2, '0');
+  const clock = `${two(seconds / 3600n)}:${two((seconds / 60n) % 60n)}:${two(seconds % 60n)}`;
+  if (rest === 0n) return clock;
+  const digits = unitsPerSecond > 1_000_000n ? 9 : 6;
+  return `${clock}.${((rest * 10n ** BigInt(digits)) / unitsPerSecond).toString().padStart(digits, '0')}`;
+}
+
 /** `YYYY-MM-DD` of a Parquet DATE (days since the epoch). */
 export function isoDate(days: number): string {
   return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
- * The decimal as the nearest double to its exact value. The reader computes `unscaled * 10^-scale`
- * in floating point, which is off by an ulp for values like 0.3 (0.30000000000000004); rounding
- * to `scale` digits restores the double a JSON tap would have sent.
+ * The value of a Parquet DECIMAL, exact: what parseJson makes of the same digits written as a JSON
+ * number (a number when a double holds it exactly, else BigInt or ExactNumber, whose text decimal
+ * columns read). `raw` is the unscaled integer as stored: INT32, INT64 or big-endian two's
+ * complement bytes (FIXED_LEN_BYTE_ARRAY, BYTE_ARRAY).
  */
-export function roundDecimal(value: number, scale: number): number {
-  if (!Number.isFinite(value) || scale <= 0 || scale > 100 || Math.abs(value) >= 1e21) return value;
-  return Number(value.toFixed(scale));
+export function decimalValue(raw: number | bigint | Uint8Array, scale: number): number | bigint | ExactNumber {
+  return parseNumber(decimalText(unscaledDecimal(raw), scale));
+}
+
+function unscaledDecimal(raw: number | bigint | Uint8Array): bigint {
+  if (typeof raw === 'number') return BigInt(raw);
+  if (typeof raw === 'bigint') return raw;
+  let value = 0n;
+  for (const byte of raw) value = (value << 8n) | BigInt(byte);
+  // Two's complement: the top bit of the first byte is the sign.
+  return raw.length > 0 && (raw[0] as number) >= 0x80 ? value - (1n << BigInt(raw.length * 8)) : value;
+}
+
+/** `unscaled * 10^-scale` as decimal text: `-12.3400` for (-123400n, 4). */
+export function decimalText(unscaled: bigint, scale: number): string {
+  const negative = unscaled < 0n;
+  let digits = (negative ? -unscaled : unscaled).toString();
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, '0');
+    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  } else if (scale < 0 && digits !== '0') {
+    digits += '0'.repeat(-scale);
+  }
+  return negative ? `-${digits}` : digits;
 }
 
 /** A record value in the shape the JSON path produces (recursively for lists and structs). */

@@ -30,8 +30,8 @@ export interface Tap {
   dir: string;
 }
 
-/** Writes the tap's config for a database reachable on loopback. */
-export async function tapFor(executable: string, connection: { port: number; user: string; database: string; schemas: string[] }): Promise<Tap> {
+/** Writes the tap's config for a database reachable on loopback, with any other of the tap's settings. */
+export async function tapFor(executable: string, connection: { port: number; user: string; database: string; schemas: string[] }, settings: Record<string, unknown> = {}): Promise<Tap> {
   const dir = await mkdtemp(join(tmpdir(), 'target-iomete-tap-'));
   const config = join(dir, 'tap-config.json');
   await writeFile(
@@ -44,6 +44,7 @@ export async function tapFor(executable: string, connection: { port: number; use
       password: 'unused',
       database: connection.database,
       filter_schemas: connection.schemas,
+      ...settings,
     }),
   );
   return { executable, config, dir };
@@ -81,6 +82,21 @@ export function selectAll(catalog: Catalog, replication: Record<string, Replicat
         };
       }),
     })),
+  };
+}
+
+/** The catalog with the named properties of each stream deselected (`selected: false` at their breadcrumb). */
+export function deselect(catalog: Catalog, properties: Record<string, string[]>): Catalog {
+  return {
+    streams: catalog.streams.map((stream) => {
+      const dropped = properties[stream.tap_stream_id] ?? [];
+      return {
+        ...stream,
+        metadata: stream.metadata.map((entry) =>
+          entry.breadcrumb.length === 2 && entry.breadcrumb[0] === 'properties' && dropped.includes(String(entry.breadcrumb[1])) ? { ...entry, metadata: { ...entry.metadata, selected: false } } : entry,
+        ),
+      };
+    }),
   };
 }
 

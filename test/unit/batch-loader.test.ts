@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { LoadError, TransientError } from '../../src/errors.js';
 import { BatchLoader } from '../../src/loading/batch-loader.js';
 import type { Logger } from '../../src/logging.js';
 import type { Column } from '../../src/schema/columns.js';
@@ -77,5 +78,50 @@ describe('a compiled load in its session', () => {
       sent: ['DESCRIBE QUERY', 'SET spark.sql.optimizer.excludedRules=org.apache.spark.sql.catalyst.optimizer.ColumnPruning', 'REFRESH TABLE', 'MERGE INTO', 'RESET spark.sql.optimizer.excludedRules'],
       logged: ['warn Cleanup failed to reset a planning setting: refused RESET spark.sql.optimizer.excludedRules'],
       outcome: 'refused MERGE INTO',
+    }));
+});
+
+describe('a tap Parquet file the lakehouse cannot read', () => {
+  const batch = {
+    stream: 'numbers',
+    table: { catalog: 'spark_catalog', schema: 'raw', table: 'NUMBERS' },
+    columns: columns.slice(0, 1).map((column) => ({ column, tableType: column.type })),
+    mode: 'merge' as const,
+    keyColumns: ['ID'],
+    hardDelete: false,
+    wholeTable: true,
+  };
+  const loadWith = async (failure: Error) => {
+    const sent: string[] = [];
+    const infos: string[] = [];
+    const session: SqlExecutor = {
+      query: async (sql) => {
+        sent.push(sql.split(' ', 2).join(' '));
+        throw failure;
+      },
+      close: async () => undefined,
+    };
+    const log = { debug: () => undefined, warn: () => undefined, info: (m: string) => infos.push(m), error: () => undefined } as unknown as Logger;
+    const loader = new BatchLoader(new ExecutorPool(() => session, 1), noStore, 'stage/', log);
+    const outcome = await loader.loadParquetFile(batch, 's3a://tap/n.parquet').then(String, (e: Error) => e.message);
+    return { sent, infos, outcome };
+  };
+
+  it('is read by the target when Spark refuses to describe it (its rows follow as records), with one line saying why', async () => {
+    const server = 'Error running query: [UNSUPPORTED_DATASOURCE_FOR_DIRECT_QUERY] Unsupported data source type for direct query on files: parquet\n\tat org.apache.spark...';
+    assert.deepEqual(await loadWith(new LoadError(`Statement failed on the lakehouse: ${server}`, 'DESCRIBE QUERY ...', server)), {
+      sent: ['DESCRIBE QUERY'],
+      infos: [
+        "The lakehouse cannot read s3a://tap/n.parquet of stream 'numbers' (Error running query: [UNSUPPORTED_DATASOURCE_FOR_DIRECT_QUERY] Unsupported data source type for direct query on files: parquet): the target reads its rows itself",
+      ],
+      outcome: 'false',
+    });
+  });
+
+  it('fails the load when the lakehouse cannot be reached (no statement answer)', async () =>
+    assert.deepEqual(await loadWith(new TransientError('Cannot reach the lakehouse at http://127.0.0.1:1: ECONNREFUSED')), {
+      sent: ['DESCRIBE QUERY'],
+      infos: [],
+      outcome: 'Cannot reach the lakehouse at http://127.0.0.1:1: ECONNREFUSED',
     }));
 });

@@ -15,7 +15,8 @@ import {
   type OpenS3Object,
 } from '../../src/batching/batch-messages.js';
 import { ConfigError, InputError, TransientError } from '../../src/errors.js';
-import { isoDate, isoTimestamp, jsonShaped, roundDecimal } from '../../src/staging/parquet-values.js';
+import { decimalText, decimalValue, isoDate, isoTime, isoTimestamp, jsonShaped } from '../../src/staging/parquet-values.js';
+import { ExactNumber } from '../../src/singer/json.js';
 
 const noS3: OpenS3Object = () => Promise.reject(new Error('no S3 in this test'));
 
@@ -283,6 +284,34 @@ describe('readBatchRecords: Parquet', () => {
     });
   }
 
+  it('reads decimals of every width exactly (INT32, INT64, FIXED_LEN_BYTE_ARRAY) and times of day as text', async () => {
+    const path = join(dir, 'decimals.parquet');
+    await writeFile(
+      path,
+      new Uint8Array(parquetWriteBuffer({
+        columnData: [
+          { name: 'small', data: [125n, -3n, null] },
+          { name: 'n18', data: [999999999999999999n, -1n, 0n] },
+          { name: 'n38', data: [12345678901234567890123456780123456789n, -(10n ** 37n), null] },
+          { name: 'at', data: [86_399_999_999n, 0n, null] },
+        ],
+        schema: [
+          { name: 'root', num_children: 4 },
+          { name: 'small', type: 'INT32', converted_type: 'DECIMAL', scale: 2, precision: 9, repetition_type: 'OPTIONAL' },
+          { name: 'n18', type: 'INT64', converted_type: 'DECIMAL', scale: 4, precision: 18, repetition_type: 'REQUIRED' },
+          { name: 'n38', type: 'FIXED_LEN_BYTE_ARRAY', type_length: 16, converted_type: 'DECIMAL', scale: 10, precision: 38, repetition_type: 'OPTIONAL' },
+          { name: 'at', type: 'INT64', converted_type: 'TIME_MICROS', repetition_type: 'OPTIONAL' },
+        ],
+      })),
+    );
+    const records = await collect(readBatchRecords(batch([pathToFileURL(path).href], { format: 'parquet' }), noS3));
+    assert.deepEqual(records, [
+      { small: 1.25, n18: new ExactNumber('99999999999999.9999'), n38: new ExactNumber('1234567890123456789012345678.0123456789'), at: '23:59:59.999999' },
+      { small: -0.03, n18: -0.0001, n38: -1e27, at: '00:00:00' },
+      { small: null, n18: 0, n38: null, at: null },
+    ]);
+  });
+
   it('reads every row group in order', async () => {
     const path = join(dir, 'groups.parquet');
     await writeFile(path, parquetFile({ rowGroupSize: 1 }));
@@ -328,16 +357,30 @@ describe('Parquet values in JSON shape', () => {
   it('leaves timestamps beyond Date unparseable rather than wrong', () => {
     assert.match(isoTimestamp(10n ** 30n, 1_000_000n), /^out-of-range timestamp/);
   });
+  it('writes times of day as HH:MM:SS with the fraction when there is one', () => {
+    assert.equal(isoTime(0n, 1_000_000n), '00:00:00');
+    assert.equal(isoTime(86_399_999_999n, 1_000_000n), '23:59:59.999999');
+    assert.equal(isoTime(45_296_500n, 1_000n), '12:34:56.500000');
+    assert.equal(isoTime(1n, 1_000_000_000n), '00:00:00.000000001');
+  });
   it('writes dates as YYYY-MM-DD', () => {
     assert.equal(isoDate(0), '1970-01-01');
     assert.equal(isoDate(-1), '1969-12-31');
     assert.equal(isoDate(19_000), '2022-01-08');
   });
-  it('rounds decimal floating-point error away', () => {
-    assert.equal(3 * 0.1, 0.30000000000000004);
-    assert.equal(roundDecimal(3 * 0.1, 1), 0.3);
-    assert.equal(roundDecimal(1234.5, 1), 1234.5);
-    assert.equal(roundDecimal(7, 0), 7);
+  it('makes exact decimals of unscaled integers, as parseJson makes them of the same digits', () => {
+    assert.equal(decimalText(-123400n, 4), '-12.3400');
+    assert.equal(decimalText(5n, 3), '0.005');
+    assert.equal(decimalText(0n, 2), '0.00');
+    assert.equal(decimalText(7n, -2), '700');
+    assert.equal(decimalValue(3, 1), 0.3, 'no floating-point error (3 * 0.1 is 0.30000000000000004)');
+    assert.equal(decimalValue(-5n, 0), -5);
+    assert.deepEqual(decimalValue(999999999999999999n, 4), new ExactNumber('99999999999999.9999'));
+    assert.deepEqual(decimalValue(12345678901234567890n, 0), 12345678901234567890n);
+    // Big-endian two's complement, as FIXED_LEN_BYTE_ARRAY holds it.
+    assert.equal(decimalValue(new Uint8Array([0xff, 0xfe]), 1), -0.2);
+    assert.equal(decimalValue(new Uint8Array([0x00, 0x80]), 2), 1.28);
+    assert.deepEqual(decimalValue(new Uint8Array([0x80, 0, 0, 0, 0, 0, 0, 0, 0]), 2), new ExactNumber('-23611832414348226068.48'));
   });
   it('turns bigints, bytes and nested values into what JSON would give', () => {
     assert.deepEqual(jsonShaped({ a: 5n, b: 2n ** 60n, c: [1n, { d: new Uint8Array([104, 105]) }], e: undefined, f: new Date(0) }), {
