@@ -277,6 +277,26 @@ describe('state tracker: exactly-once streams (S5)', () => {
     assert.equal(t.coveredUpTo('a'), -1);
     assert.deepEqual(t.takeEmittable(true), { bookmarks: { a: 2 }, other: 1 });
   });
+
+  it("covers a Parquet file loaded directly (one hold at its BATCH line) only with a clean state after that line", () => {
+    const t = new StateTracker();
+    t.knowStream('a');
+    t.exactStream('a');
+    const state = (n: number) => ({ bookmarks: { a: n } });
+    t.hold(1, 'a', 1, true);
+    t.onState(state(2), 2); // inside batch 1, which takes another record: never clean
+    t.hold(1, 'a', 3, true);
+    t.seal(1); // the BATCH message at line 4 closes the open batch first
+    t.hold(2, 'a', 4); // the file's load (LoadJobs.holdChange)
+    assert.deepEqual(t.positionsOf(2), [['a', 4]]);
+    t.commit(1);
+    t.commit(2);
+    assert.deepEqual(t.takeEmittable(), { bookmarks: {} });
+    assert.equal(t.coveredUpTo('a'), -1, 'the file is not covered: a resumed run undoes its commit');
+    t.onState(state(5), 5);
+    assert.deepEqual(t.takeEmittable(), state(5));
+    assert.equal(t.coveredUpTo('a'), 5);
+  });
 });
 
 const HOST = encodeURIComponent(hostname());
