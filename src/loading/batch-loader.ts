@@ -106,7 +106,9 @@ export class BatchLoader {
 
   /**
    * Loads a tap's Parquet file straight from S3 (no download, no re-encoding) when its fields fit
-   * the table's columns. Returns false, having loaded nothing, when they do not.
+   * the table's columns. Returns false, having loaded nothing, when they do not. An exactly-once
+   * append (`append`) is staged and published by AppendCommits, like a staged batch's; a file that
+   * does not fit commits nothing and names no table in the run marker.
    */
   async loadParquetFile(batch: Omit<BatchToLoad, 'file'>, location: string): Promise<boolean> {
     const started = Date.now();
@@ -129,7 +131,9 @@ export class BatchLoader {
         batch.keyColumns,
       );
       if (!fileFields) return false;
-      await runCompiled(sql, compileLoad(loadPlan(batch, { location, format: 'parquet', fileFields })), this.log);
+      const plan = loadPlan(batch, { location, format: 'parquet', fileFields });
+      if (batch.append) await batch.append.commits.load(sql, plan, batch.append.positions);
+      else await runCompiled(sql, compileLoad(plan), this.log);
       this.log.info(`Loaded ${location} of stream '${batch.stream}' into ${tableName(batch.table)} directly (${batch.mode}, ${Date.now() - started} ms)`);
       return true;
     });

@@ -13,7 +13,7 @@ import { tableName, type LoadColumn, type LoadMode } from '../sql/statements.js'
 import type { StateEmitter } from '../state/state-emitter.js';
 import type { StateTracker } from '../state/state-tracker.js';
 import { appendsExactlyOnce, type AppendCommits } from './append-commits.js';
-import type { BatchLoader } from './batch-loader.js';
+import type { BatchLoader, BatchToLoad } from './batch-loader.js';
 import type { Job, LoadCoordinator } from './load-coordinator.js';
 import { parquetFileJob } from './parquet-direct.js';
 import type { TableMaintenance } from './table-maintenance.js';
@@ -96,10 +96,9 @@ export class LoadJobs implements SinkJobs {
 
   /** Loads a closed batch (a job in the table's lane holding its file); its commit writes the state it made safe. */
   loadBatch(batch: ClosedBatch, mode: LoadMode): void {
-    const { config, tables, loader, tracker, states, appends } = this.parts;
+    const { config, tables, loader, tracker, states } = this.parts;
     // S5: the batch's positions are final; a state is emittable for its streams only after it is wholly covered.
     tracker.seal(batch.hold);
-    const exactlyOnce = mode === 'insert' && appendsExactlyOnce(config.load_method, batch.keyColumns.length > 0);
     this.submit({
       lane: tableName(batch.table),
       slot: true,
@@ -117,7 +116,7 @@ export class LoadJobs implements SinkJobs {
           mode,
           hardDelete: config.hard_delete,
           file: batch.file,
-          ...(exactlyOnce ? { append: { commits: appends, positions: tracker.positionsOf(batch.hold) ?? [] } } : {}),
+          ...this.exactAppend(mode, batch.keyColumns.length > 0, batch.hold),
         }),
       discard: () => batch.file.discard(),
       onCommitted: () => {
@@ -150,7 +149,7 @@ export class LoadJobs implements SinkJobs {
    * when its fields do not fit the table (its rows then take the record path).
    */
   async loadParquetFile(load: DirectLoad, location: S3Location, hold: number): Promise<boolean> {
-    const { config, progress, coordinator, tracker } = this.parts;
+    const { config, progress, coordinator, tracker, states } = this.parts;
     let loaded = false;
     // The fit is read when the job runs: the layout's set-up job runs before it (C3).
     const request = () => ({
@@ -162,15 +161,28 @@ export class LoadJobs implements SinkJobs {
       mode: load.mode,
       hardDelete: config.hard_delete,
       refuseNullKeys: config.primary_key_required,
+      // An append-only file is a tagged commit like a staged batch (A1-A4); its hold is one input line, so whole.
+      ...this.exactAppend(load.mode, load.keyColumns.length > 0, hold),
     });
     // Loaded or not, nothing of this file is pending any more (if not, its rows follow as records).
     const committed = () => {
       tracker.commit(hold);
       if (loaded) this.changed(load.table);
+      states.committed();
     };
     const job = coordinator.run(parquetFileJob(this.parts, load.table, request, location, (fits) => (loaded = fits), committed));
     await progress.wait('loads', job);
     return loaded;
+  }
+
+  /**
+   * The exactly-once part of a load of `mode` (AppendCommits, A1-A4), or nothing: read when the
+   * job runs, with the input positions of the change `hold` (whole batches: StateTracker S5).
+   */
+  private exactAppend(mode: LoadMode, keyed: boolean, hold: number): Pick<BatchToLoad, 'append'> {
+    const { config, appends, tracker } = this.parts;
+    if (mode !== 'insert' || !appendsExactlyOnce(config.load_method, keyed)) return {};
+    return { append: { commits: appends, positions: tracker.positionsOf(hold) ?? [] } };
   }
 
   /**

@@ -19,7 +19,8 @@ export function directlyLoadable(message: BatchMessage, location: BatchFileLocat
  * The job that loads a tap's Parquet file straight from S3 into the table, in the table's lane
  * after the rows staged before it. `loaded` is told whether the file's fields fit (if not,
  * nothing was loaded and its rows follow as records); either way nothing of the file is pending
- * once it commits.
+ * once it commits. An append-only stream's file is an exactly-once append (the request's
+ * `append`: AppendCommits, A1-A4), as a staged batch is.
  */
 export function parquetFileJob(
   parts: { tables: TableManager; loader: BatchLoader },

@@ -4,10 +4,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AppendCommits } from '../../src/loading/append-commits.js';
+import { BatchLoader } from '../../src/loading/batch-loader.js';
+import { ExecutorPool } from '../../src/spark/executor-pool.js';
 import { planUndo } from '../../src/loading/dead-run-appends.js';
 import type { NewTableLayout } from '../../src/schema/table-layout.js';
 import type { Row, SqlExecutor } from '../../src/spark/executor.js';
-import { loadStatement, type LoadPlan } from '../../src/sql/statements.js';
+import { loadStatement, type LoadColumn, type LoadPlan } from '../../src/sql/statements.js';
 import type { Logger } from '../../src/logging.js';
 import { DeadRunCleanupError, RunMarkers } from '../../src/staging/leftovers.js';
 import { StateTracker } from '../../src/state/state-tracker.js';
@@ -133,6 +135,76 @@ describe('exactly-once append commits (A1-A4)', () => {
   });
 });
 
+describe("a tap's Parquet file loaded directly as an exactly-once append", () => {
+  const columns = [
+    { column: { property: 'id', path: ['id'], name: 'ID', type: 'BIGINT', kind: 'integer' }, tableType: 'BIGINT' },
+    { column: { property: 'name', path: ['name'], name: 'NAME', type: 'STRING', kind: 'string' }, tableType: 'STRING' },
+  ] as LoadColumn[];
+  const request = (commits: AppendCommits) => ({
+    stream: 'events',
+    table: { catalog: 'spark_catalog', schema: 's', table: 'EVENTS' },
+    columns,
+    mode: 'insert' as const,
+    keyColumns: [],
+    hardDelete: false,
+    wholeTable: true,
+    append: { commits, positions: [['events', 7]] as Array<[string, number]> },
+  });
+  const file = 's3a://tap/part-1.parquet';
+  const describeRows = (...fields: Array<[string, string]>) => fields.map(([col_name, data_type]) => ({ col_name, data_type }));
+
+  /** The loader over one recording session; `answer` gives DESCRIBE's fields and fails what it throws for. */
+  function direct(answer: (sql: string) => Row[]) {
+    const sent: string[] = [];
+    const session: SqlExecutor = { query: async (q) => (sent.push(q), answer(q)), close: async () => undefined };
+    const loader = new BatchLoader(new ExecutorPool(() => session, 1), memoryStore(new Map()), 'stage/', quiet);
+    const commits = new AppendCommits('0123456789ab');
+    const saved: string[] = [];
+    commits.persist = async () => void saved.push(JSON.stringify(commits.markerEntries()));
+    return { sent, loader, commits, saved };
+  }
+
+  it('names the table in the marker, then SET + INSERT ... FROM parquet + RESET + publish; its commit is covered past its line', async () => {
+    const { sent, loader, commits, saved } = direct((q) => {
+      if (q.startsWith('DESCRIBE QUERY')) return describeRows(['id', 'bigint'], ['name', 'string']);
+      return q.startsWith('SHOW TBLPROPERTIES') ? [{ key: 'write.wap.enabled', value: 'true' }] : [];
+    });
+    assert.equal(await loader.loadParquetFile(request(commits), file), true);
+    assert.deepEqual(sent, [
+      'DESCRIBE QUERY SELECT * FROM parquet.`s3a://tap/part-1.parquet`',
+      "SHOW TBLPROPERTIES `spark_catalog`.`s`.`EVENTS` ('write.wap.enabled')",
+      'SET spark.wap.id=0123456789ab-1-1',
+      'INSERT INTO `spark_catalog`.`s`.`EVENTS` (`ID`, `NAME`) SELECT `id` AS `ID`, `name` AS `NAME` FROM parquet.`s3a://tap/part-1.parquet`',
+      'RESET spark.wap.id',
+      "CALL `spark_catalog`.`system`.`publish_changes`('`s`.`EVENTS`', '0123456789ab-1-1')",
+    ]);
+    assert.deepEqual(saved, ['[{"catalog":"spark_catalog","schema":"s","table":"EVENTS","covered":null}]']);
+    await commits.cover(() => 7);
+    assert.equal(commits.uncoveredCommits, 1, 'a state at the BATCH line itself does not cover the file');
+    await commits.cover(() => 8);
+    assert.equal(commits.uncoveredCommits, 0);
+  });
+
+  it('commits nothing, and names no table in the marker, for a file whose fields do not fit (its rows follow as records)', async () => {
+    const { sent, loader, commits, saved } = direct((q) => (q.startsWith('DESCRIBE QUERY') ? describeRows(['id', 'string'], ['name', 'string']) : []));
+    assert.equal(await loader.loadParquetFile(request(commits), file), false);
+    assert.deepEqual(sent, ['DESCRIBE QUERY SELECT * FROM parquet.`s3a://tap/part-1.parquet`']);
+    assert.deepEqual(saved, []);
+    assert.equal(commits.uncoveredCommits, 0);
+  });
+
+  it('resets the session\'s wap id after a failed INSERT, and publishes nothing', async () => {
+    const { sent, loader, commits } = direct((q) => {
+      if (q.startsWith('DESCRIBE QUERY')) return describeRows(['id', 'bigint'], ['name', 'string']);
+      if (q.startsWith('INSERT')) throw new Error('boom');
+      return q.startsWith('SHOW TBLPROPERTIES') ? [{ key: 'write.wap.enabled', value: 'true' }] : [];
+    });
+    await assert.rejects(loader.loadParquetFile(request(commits), file), /boom/);
+    assert.deepEqual(sent.slice(2).map((q) => q.split(' ')[0]), ['SET', 'INSERT', 'RESET']);
+    assert.equal(commits.uncoveredCommits, 0);
+  });
+});
+
 const DEAD = 'deadbeef0001';
 /** Snapshot rows as the metadata query returns them; `current` marks the table's current one. */
 function rows(current: string | null, ...snapshots: Array<[id: string, parent: string | null, wap?: string, published?: string]>) {
@@ -204,6 +276,26 @@ describe('state tracker: exactly-once streams (S5)', () => {
     assert.deepEqual(t.takeEmittable(), { bookmarks: {}, other: 1 });
     assert.equal(t.coveredUpTo('a'), -1);
     assert.deepEqual(t.takeEmittable(true), { bookmarks: { a: 2 }, other: 1 });
+  });
+
+  it("covers a Parquet file loaded directly (one hold at its BATCH line) only with a clean state after that line", () => {
+    const t = new StateTracker();
+    t.knowStream('a');
+    t.exactStream('a');
+    const state = (n: number) => ({ bookmarks: { a: n } });
+    t.hold(1, 'a', 1, true);
+    t.onState(state(2), 2); // inside batch 1, which takes another record: never clean
+    t.hold(1, 'a', 3, true);
+    t.seal(1); // the BATCH message at line 4 closes the open batch first
+    t.hold(2, 'a', 4); // the file's load (LoadJobs.holdChange)
+    assert.deepEqual(t.positionsOf(2), [['a', 4]]);
+    t.commit(1);
+    t.commit(2);
+    assert.deepEqual(t.takeEmittable(), { bookmarks: {} });
+    assert.equal(t.coveredUpTo('a'), -1, 'the file is not covered: a resumed run undoes its commit');
+    t.onState(state(5), 5);
+    assert.deepEqual(t.takeEmittable(), state(5));
+    assert.equal(t.coveredUpTo('a'), 5);
   });
 });
 
