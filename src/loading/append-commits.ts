@@ -47,9 +47,10 @@ interface TableAppends {
 /**
  * The one owner of exactly-once appends (append-only streams; not overwrite). Every batch of such
  * a stream, and every tap Parquet file loaded directly into its table, is committed as
- * write-audit-publish: `SET spark.wap.id` + the INSERT (a staged, invisible snapshot tagged `<run id>-<table no>-<seq>`) + `RESET spark.wap.id` + `publish_changes`,
- * all in the load job's one session, so the rows are visible when the job commits, as before, and
- * the table's history says which run and which batch each commit came from.
+ * write-audit-publish: `SET spark.wap.id` + the INSERT (a staged, invisible snapshot tagged
+ * `<run id>-<table no>-<seq>`) + `RESET spark.wap.id` + `publish_changes`, all in the load job's
+ * one session, so the rows are visible when the job commits, as before, and the table's history
+ * says which run and which batch each commit came from.
  *
  *  A1  A table is named in the run's S3 marker before its first commit of the run (`persist`), so a
  *      resumed run knows every table a killed run may have committed to.
