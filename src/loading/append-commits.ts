@@ -102,12 +102,15 @@ export class AppendCommits {
     // SET spark.wap.id + INSERT + RESET spark.wap.id (A3: a failed reset fails the load), then the publish.
     const compiled = compileLoad(plan, undefined, wapId);
     const ms = await runCompiled(sql, compiled);
+    // Counted before the publish is sent: a publish whose answer is lost may have landed, so a run
+    // failing on it keeps its marker, and the next run undoes the commit if it is there (D1) or
+    // expires the staged snapshot if it is not (D2).
+    entry.uncovered.push({ wapId, positions });
     try {
       await sql.query(compiled.publish!);
     } catch (e) {
       if (!/DuplicateWAPCommitException|published already/.test(String((e as Error)?.message))) throw e;
     }
-    entry.uncovered.push({ wapId, positions });
     return ms;
   }
 

@@ -132,6 +132,19 @@ describe('exactly-once append commits (A1-A4)', () => {
     });
     await assert.rejects(commits.load(failing, plan, [['events', 2]]), /boom/);
     assert.deepEqual(failing.sent, ['SET spark.wap.id=0123456789ab-1-2', loadStatement(plan), 'RESET spark.wap.id']);
+    assert.equal(commits.uncoveredCommits, 1, 'a staged INSERT that failed commits nothing');
+  });
+
+  it('counts a publish whose answer is lost as a commit no state covers, so a failed run keeps its marker', async () => {
+    const commits = new AppendCommits('0123456789ab');
+    const sql = recorder((q) => {
+      if (q.startsWith('CALL')) throw new Error('Cannot reach the lakehouse: socket hang up');
+      return [];
+    });
+    await assert.rejects(commits.load(sql, plan, [['events', 1]]), /socket hang up/);
+    assert.equal(sql.sent.at(-1), "CALL `spark_catalog`.`system`.`publish_changes`('`s`.`EVENTS`', '0123456789ab-1-1')");
+    assert.equal(commits.uncoveredCommits, 1);
+    assert.deepEqual(commits.markerEntries(), [{ catalog: 'spark_catalog', schema: 's', table: 'EVENTS', covered: null }]);
   });
 });
 
