@@ -49,11 +49,10 @@ export function leafDecoders(metadata: FileMetaData): Map<string, (value: unknow
       element.logical_type = undefined;
       return true;
     }
+    // A MAP's key and value are the children of its one key_value group.
+    const children = isMap(node) ? (node.children[0] as SchemaTree).children : node.children;
     let holds = false;
-    const keyValue = isMap(node) ? node.children[0] : undefined;
-    for (const child of node.children) holds = mark(child, mapKey || (child.element.name === 'key' && keyValue !== undefined)) || holds;
-    // A MAP's key is a child of its key_value group.
-    if (keyValue) for (const child of keyValue.children) holds = mark(child, mapKey || child.element.name === 'key') || holds;
+    for (const child of children) holds = mark(child, mapKey || (children !== node.children && child.element.name === 'key')) || holds;
     return holds;
   };
   const columns = new Map<string, (value: unknown) => unknown>();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import {
@@ -309,6 +309,22 @@ describe('readBatchRecords: Parquet', () => {
       { small: 1.25, n18: new ExactNumber('99999999999999.9999'), n38: new ExactNumber('1234567890123456789012345678.0123456789'), at: '23:59:59.999999' },
       { small: -0.03, n18: -0.0001, n38: -1e27, at: '00:00:00' },
       { small: null, n18: 0, n38: null, at: null },
+    ]);
+  });
+
+  it('reads a file pyarrow wrote (test/fixtures/parquet/pyarrow-leaves.py): decimals exact and times as text, nested too', async () => {
+    const path = fileURLToPath(new URL('../fixtures/parquet/pyarrow-leaves.parquet', import.meta.url));
+    const records = await collect(readBatchRecords(batch([pathToFileURL(path).href], { format: 'parquet' }), noS3));
+    assert.deepEqual(records, [
+      {
+        n18: new ExactNumber('99999999999999.9999'),
+        wide: new ExactNumber('12345678901234567890.12345678901234567890'),
+        list: [new ExactNumber('123456789012345678.9'), null, -0.1],
+        struct: { x: new ExactNumber('-1234567890123456789.5'), at: '23:59:59.999999' },
+        map: { k: new ExactNumber('12345678901234567890.25') },
+        at: '12:34:56.500000',
+      },
+      { n18: -0.0001, wide: null, list: null, struct: null, map: null, at: null },
     ]);
   });
 
