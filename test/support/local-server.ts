@@ -27,8 +27,6 @@ export function freePort(): Promise<number> {
 export interface ServerUser {
   /** Prefix that runs a command as the server's user. */
   prefix: string[];
-  /** The account's name when this process is root, for servers that take a --user option. */
-  name?: string;
   uid?: number;
   gid?: number;
 }
@@ -41,7 +39,7 @@ export async function serverUser(account: string, server: string, pkg: string): 
     () => undefined,
   );
   if (!ids) throw new Error(`${server} refuses to run as root and there is no \`${account}\` user to run it as (the ${pkg} package creates one)`);
-  return { prefix: ['runuser', '-u', account, '--'], name: account, ...ids };
+  return { prefix: ['runuser', '-u', account, '--'], ...ids };
 }
 
 /** Output of a command run as the server's user; a failure is an error carrying its output. */

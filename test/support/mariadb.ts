@@ -1,18 +1,19 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureAptPackages } from '../../scripts/apt-packages.js';
 import { runCommand } from '../../scripts/run-command.js';
-import { asServerUser, cleanupOnExit, freePort, serverUser } from './local-server.js';
+import { asServerUser, cleanupOnExit, freePort } from './local-server.js';
 
 /**
- * A throwaway MariaDB server for the suites that read from a real MySQL-family database: Debian's
- * `mariadb-server` (apt-installed when missing), a data dir made by mariadb-install-db in a temp
- * dir, `mariadbd` started with --no-defaults (no my.cnf of the machine is read, no system-wide
- * server or its data is touched) listening on a free loopback port, its socket in the same temp dir.
- * As root the server runs as the package's `mysql` user (its own --user option). stop() shuts it
+ * A throwaway MariaDB server for the suites that read from a real MySQL-family database: the server
+ * and client binaries of Debian's MariaDB (`mariadb-server-core`, `mariadb-client-core`: what
+ * `mariadb-server` is built on, without its service, which would start a system-wide server),
+ * apt-installed when missing; a data dir made by mariadb-install-db in a temp dir, `mariadbd`
+ * started with --no-defaults (no my.cnf of the machine is read, no system-wide server or its data
+ * is touched) listening on a free loopback port, its socket in the same temp dir. stop() shuts it
  * down and removes the dir; so does the process exiting without calling it.
  */
 
@@ -36,9 +37,9 @@ const TAP_PASSWORD = 'tap-secret';
 
 async function ensureInstalled(log: (line: string) => void): Promise<void> {
   if ([SERVER, INSTALL_DB, CLIENT].every((b) => existsSync(b))) return;
-  await ensureAptPackages({ purpose: 'The tap-mysql test', packages: ['mariadb-server', 'mariadb-client'] }, log);
+  await ensureAptPackages({ purpose: 'The tap-mysql test', packages: ['mariadb-server-core', 'mariadb-client-core'] }, log);
   const missing = [SERVER, INSTALL_DB, CLIENT].filter((b) => !existsSync(b));
-  if (missing.length > 0) throw new Error(`apt-get installed mariadb-server, but ${missing.join(', ')} is missing`);
+  if (missing.length > 0) throw new Error(`apt-get installed mariadb-server-core and mariadb-client-core, but ${missing.join(', ')} is missing`);
 }
 
 /** Stops a server left running by a process that exits without stop(): SIGKILL, the data dir is thrown away anyway. */
@@ -73,16 +74,15 @@ async function waitReady(socket: string, exited: () => boolean, logFile: string)
 export async function startMariaDb(options: { timezone?: string; log?: (line: string) => void } = {}): Promise<MariaDb> {
   const log = options.log ?? (() => undefined);
   await ensureInstalled(log);
-  const user = await serverUser('mysql', 'MariaDB', 'mariadb-server');
   const dir = await mkdtemp(join(tmpdir(), 'target-iomete-mariadb-'));
   const dataDir = join(dir, 'data');
   const socket = join(dir, 'mariadb.sock');
   const pidFile = join(dir, 'mariadbd.pid');
   const logFile = join(dir, 'server.log');
   const forget = cleanupOnExit(() => killSync(pidFile, dir));
-  const asUser = user.name ? [`--user=${user.name}`] : [];
+  // mariadbd refuses root unless told so; the core packages create no `mysql` user to run it as.
+  const asUser = process.getuid?.() === 0 ? ['--user=root'] : [];
   try {
-    if (user.uid !== undefined && user.gid !== undefined) await chown(dir, user.uid, user.gid);
     // root without a password, from the socket only (the server listens on loopback alone anyway).
     await asServerUser({ prefix: [] }, INSTALL_DB, ['--no-defaults', `--datadir=${dataDir}`, ...asUser, '--auth-root-authentication-method=normal', '--skip-test-db']);
     let port = 0;
