@@ -4,9 +4,10 @@ import { promisify } from 'node:util';
 
 /**
  * Debian packages the suites need (podman for the image test, postgresql for the tap-postgres
- * test), installed with apt-get when missing, so a fresh CI machine needs nothing done by hand.
- * apt-get runs as root: directly when this process is root, else through passwordless sudo (GitHub's
- * runners); anyone else gets a one-line error saying what to install.
+ * test, mariadb-server-core and mariadb-client-core for the tap-mysql test), installed with
+ * apt-get when missing, so a fresh CI machine needs nothing done by hand. apt-get runs as root:
+ * directly when this process is root, else through passwordless sudo (GitHub's runners); anyone
+ * else gets a one-line error saying what to install.
  */
 
 const run = promisify(execFile);

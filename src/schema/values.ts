@@ -179,7 +179,12 @@ function decimalValue(value: unknown, precision: number, scale: number): Convers
     return { ok: false, reason: `${shownText(plainText(parts))} has more than ${scale} digits after the decimal point, so it does not fit ${type}; fix the tap's value, or give the column a larger scale (column_types, or the schema's multipleOf)` };
   }
   if (integerDigits(parts) > precision - scale) {
-    return { ok: false, reason: `${shownText(plainText(parts))} has more than ${precision - scale} digits before the decimal point, so it does not fit ${type}; fix the tap's value, or give the column a larger precision (column_types, or the schema's maximum)` };
+    // At Spark's largest precision a larger one is no way out: only fewer digits after the point or text are.
+    const fix =
+      precision < DECIMAL_PRECISION
+        ? "give the column a larger precision (column_types, or the schema's maximum)"
+        : `no DECIMAL of scale ${scale} holds it: give the column a smaller scale or STRING (the number's exact text) with column_types`;
+    return { ok: false, reason: `${shownText(plainText(parts))} has more than ${precision - scale} digits before the decimal point, so it does not fit ${type}; fix the tap's value, or ${fix}` };
   }
   return { ok: true, value: plainText(parts) };
 }

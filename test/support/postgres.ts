@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { appendFile, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { ensureAptPackages } from '../../scripts/apt-packages.js';
 import { runCommand } from '../../scripts/run-command.js';
+import { asServerUser, cleanupOnExit, freePort, serverUser } from './local-server.js';
 
 /**
  * A throwaway Postgres server for the suites that read from a real database: Debian's `postgresql`
@@ -15,8 +13,6 @@ import { runCommand } from '../../scripts/run-command.js';
  * run as root, so as root they run as the package's `postgres` user (runuser). The server is
  * stopped and the dir removed by stop(), and also when the process exits without calling it.
  */
-
-const run = promisify(execFile);
 
 export interface Postgres {
   port: number;
@@ -27,7 +23,6 @@ export interface Postgres {
   stop(): Promise<void>;
 }
 
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SERVER_BINARIES = ['initdb', 'pg_ctl', 'postgres', 'psql'];
 
 /** Debian and Ubuntu keep each major version's binaries off PATH, under /usr/lib/postgresql/<major>/bin. */
@@ -60,44 +55,6 @@ async function ensureBinDir(log: (line: string) => void): Promise<string> {
   return installed;
 }
 
-/** A port nobody listens on right now (the server may still lose a race for it: start() retries). */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-interface ServerUser {
-  /** Prefix that runs a command as the server's user. */
-  prefix: string[];
-  uid?: number;
-  gid?: number;
-}
-
-/** As root: the `postgres` user the Debian package creates; anyone else runs the server as themselves. */
-async function serverUser(): Promise<ServerUser> {
-  if (process.getuid?.() !== 0) return { prefix: [] };
-  const ids = await run('id', ['-u', 'postgres']).then(
-    async (u) => ({ uid: Number(u.stdout.trim()), gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()) }),
-    () => undefined,
-  );
-  if (!ids) throw new Error('Postgres refuses to run as root and there is no `postgres` user to run it as (the postgresql package creates one)');
-  return { prefix: ['runuser', '-u', 'postgres', '--'], ...ids };
-}
-
-/** Output of a command run as the server's user; a failure is an error carrying its output. */
-async function asServerUser(user: ServerUser, command: string, args: readonly string[]): Promise<string> {
-  const [cmd, ...rest] = [...user.prefix, command, ...args];
-  const result = await runCommand(cmd as string, rest);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
-  return result.stdout;
-}
-
 /** Stops a server left running by a process that exits without stop(): SIGQUIT is the immediate shutdown. */
 function killSync(dataDir: string, dir: string): void {
   try {
@@ -116,23 +73,11 @@ function killSync(dataDir: string, dir: string): void {
 export async function startPostgres(options: { timezone?: string; log?: (line: string) => void } = {}): Promise<Postgres> {
   const log = options.log ?? (() => undefined);
   const bin = await ensureBinDir(log);
-  const user = await serverUser();
+  const user = await serverUser('postgres', 'Postgres', 'postgresql');
   const dir = await mkdtemp(join(tmpdir(), 'target-iomete-pg-'));
   const dataDir = join(dir, 'data');
   const socketDir = join(dir, 'socket');
-  const onExit = () => killSync(dataDir, dir);
-  // A signal ends the process without 'exit': clean up, then die of the same signal.
-  const onSignal = (signal: NodeJS.Signals) => {
-    forget();
-    killSync(dataDir, dir);
-    process.kill(process.pid, signal);
-  };
-  const forget = () => {
-    process.removeListener('exit', onExit);
-    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
-  };
-  process.once('exit', onExit);
-  for (const signal of SIGNALS) process.once(signal, onSignal);
+  const forget = cleanupOnExit(() => killSync(dataDir, dir));
   try {
     await mkdir(socketDir);
     if (user.uid !== undefined && user.gid !== undefined) {

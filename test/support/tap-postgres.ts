@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { isLosslessNumber, parse } from 'lossless-json';
 import { runCommand } from '../../scripts/run-command.js';
 import { runTarget, type RunResult } from '../integration/harness.js';
@@ -30,29 +30,31 @@ export interface Tap {
   dir: string;
 }
 
-/** Writes the tap's config for a database reachable on loopback, with any other of the tap's settings. */
-export async function tapFor(executable: string, connection: { port: number; user: string; database: string; schemas: string[] }, settings: Record<string, unknown> = {}): Promise<Tap> {
+/** A tap with its config written to a temp dir of its own (which also takes its catalogs and states). */
+export async function tapWithConfig(executable: string, settings: Record<string, unknown>): Promise<Tap> {
   const dir = await mkdtemp(join(tmpdir(), 'target-iomete-tap-'));
   const config = join(dir, 'tap-config.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      host: '127.0.0.1',
-      port: connection.port,
-      user: connection.user,
-      // The test server trusts loopback; the tap wants a value all the same.
-      password: 'unused',
-      database: connection.database,
-      filter_schemas: connection.schemas,
-      ...settings,
-    }),
-  );
+  await writeFile(config, JSON.stringify(settings));
   return { executable, config, dir };
+}
+
+/** Writes the tap's config for a database reachable on loopback, with any other of the tap's settings. */
+export async function tapFor(executable: string, connection: { port: number; user: string; database: string; schemas: string[] }, settings: Record<string, unknown> = {}): Promise<Tap> {
+  return tapWithConfig(executable, {
+    host: '127.0.0.1',
+    port: connection.port,
+    user: connection.user,
+    // The test server trusts loopback; the tap wants a value all the same.
+    password: 'unused',
+    database: connection.database,
+    filter_schemas: connection.schemas,
+    ...settings,
+  });
 }
 
 export async function discover(tap: Tap): Promise<Catalog> {
   const result = await runCommand(tap.executable, ['--config', tap.config, '--discover']);
-  if (result.code !== 0) throw new Error(`tap-postgres --discover failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join('\n')}`);
+  if (result.code !== 0) throw new Error(`${basename(tap.executable)} --discover failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join('\n')}`);
   return JSON.parse(result.stdout) as Catalog;
 }
 

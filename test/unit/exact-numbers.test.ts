@@ -127,6 +127,11 @@ describe('decimals of a chosen precision', () => {
       ok: false,
       reason: "123456789012345 has more than 14 digits before the decimal point, so it does not fit DECIMAL(18,4); fix the tap's value, or give the column a larger precision (column_types, or the schema's maximum)",
     });
+    // MySQL's DECIMAL(65,30), declared multipleOf 1e-30: DECIMAL(38,30) is the widest there is.
+    assert.deepEqual(convertValue('123456789.5', { kind: 'decimal', precision: 38, scale: 30 }), {
+      ok: false,
+      reason: "123456789.5 has more than 8 digits before the decimal point, so it does not fit DECIMAL(38,30); fix the tap's value, or no DECIMAL of scale 30 holds it: give the column a smaller scale or STRING (the number's exact text) with column_types",
+    });
   });
 });
 
