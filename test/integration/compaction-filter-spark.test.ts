@@ -7,6 +7,7 @@ import type { Logger } from '../../src/logging.js';
 import type { SparkType, ValueKind } from '../../src/schema/columns.js';
 import type { PartitionTransform } from '../../src/schema/table-layout.js';
 import { quoteIdentifier, quoteString } from '../../src/sql/quote.js';
+import { SPAN } from '../../src/staging/row-block.js';
 import { query } from './harness.js';
 
 /**
@@ -42,7 +43,10 @@ interface FieldSpec {
   precision?: number;
   scale?: number;
   transform: PartitionTransform;
-  /** Timestamps: staged as microseconds (false) or as the staging text (true), as the target does both. */
+  /**
+   * As the target stages both: timestamps as microseconds (false) or as the staging text (true);
+   * text as a string (false) or as a span of the input line's bytes (true).
+   */
   stagedAsText: boolean;
 }
 
@@ -293,11 +297,29 @@ function filterOf(c: Case): { where?: string; notes: string[] } {
   const touched = new TouchedPartitions(quiet(notes));
   for (const batch of c.batches) {
     const ranges = c.fields.map((f, i) => new PartitionRange({ name: f.name, type: f.type, kind: f.kind, ...(f.scale === undefined ? {} : { scale: f.scale }) }, i, f.transform)).filter((r) => r.tracked);
-    for (const row of batch) for (const range of ranges) range.add(cell(c.fields[range.index]!, row[range.index]!) as never);
+    for (const row of batch) {
+      for (const range of ranges) {
+        const field = c.fields[range.index]!;
+        const value = row[range.index]!;
+        if (field.kind === 'string' && field.stagedAsText && value !== null) range.add(SPAN, lineSpan(c.fields.length, range.index, value as string));
+        else range.add(cell(field, value) as never);
+      }
+    }
     touched.committed(REF, ranges.flatMap((r) => r.touch() ?? []));
   }
   const where = touched.filter(REF);
   return { ...(where === undefined ? {} : { where }), notes };
+}
+
+/** A text cell as a span of a line's bytes (the record scanner's cells), with other bytes around it. */
+function lineSpan(columns: number, index: number, text: string) {
+  const before = Buffer.from('{"é');
+  const value = Buffer.from(text, 'utf8');
+  const start = new Int32Array(columns);
+  const end = new Int32Array(columns);
+  start[index] = before.length;
+  end[index] = before.length + value.length;
+  return { bytes: Buffer.concat([before, value, Buffer.from('"}')]), start, end };
 }
 
 interface Probe {
