@@ -407,7 +407,14 @@ export class FakeLakehouse {
     for (const { uid, values: row } of (this.rowsWritten.get(table) ?? []).filter((w) => w.generation === generation)) {
       for (const field of spec) {
         for (const probe of partitionProbes(field, row[field.column] ?? null)) {
-          if (satisfies(where, { ...row, [field.column]: probe })) continue;
+          let selected: boolean;
+          try {
+            selected = satisfies(where, { ...row, [field.column]: probe });
+          } catch (e) {
+            this.violations.push(`rewrite_data_files of ${table}: the fake cannot read where ${where} (${(e as Error).message})`);
+            return;
+          }
+          if (selected) continue;
           this.violations.push(`rewrite_data_files of ${table} restricted by ${where} leaves out the partition of row ${uid} (${field.transform}(${field.column}) of ${String(row[field.column])}, probe ${String(probe)})`);
           return;
         }
@@ -607,11 +614,16 @@ const floorDiv = (a: bigint, b: bigint) => (a % b !== 0n && a < 0n !== b < 0n ? 
 /**
  * Values standing for the partition of `value` under `field`, each of which a restricting
  * predicate on the source column must select: the value itself for identity and bucket (a hash
- * has no range) and truncate of text; for truncate of an integer, the first and the last value
- * of its partition (the predicate selects whole partitions).
+ * has no range); for truncate, values of the whole partition (the predicate selects it whole):
+ * of an integer the first and the last, of text its first W code points alone and followed by more.
  */
 function partitionProbes(field: FakePartitionField, value: SqlValue): SqlValue[] {
-  if (field.transform !== 'truncate' || typeof value !== 'bigint') return [value];
+  if (field.transform !== 'truncate' || value === null) return [value];
+  if (typeof value === 'string') {
+    const points = [...value];
+    const prefix = points.slice(0, field.argument).join('');
+    return points.length < field.argument ? [value] : [value, prefix, `${prefix}zé`];
+  }
   const width = BigInt(field.argument);
   const first = floorDiv(value, width) * width;
   return [first, first + width - 1n];

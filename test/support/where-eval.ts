@@ -2,7 +2,7 @@
  * A small evaluator of the predicates maintenance gives `rewrite_data_files` (sql/compaction-filter.ts)
  * over one row, for the in-memory lakehouse: backquoted columns, integer and string literals
  * (Spark's escapes), `=`, `<`, `<=`, `>`, `>=`, `IN (...)`, `BETWEEN ... AND ...`, `IS NULL`,
- * `AND`, `OR`, `NOT` and parentheses, with SQL's three-valued logic. Anything else is an error:
+ * `startswith(...)`, `AND`, `OR`, `NOT` and parentheses, with SQL's three-valued logic. Anything else is an error:
  * a predicate the fake cannot read is a finding, not a match. Literals that are function calls
  * (TIMESTAMP_MICROS(n), DATE_FROM_UNIX_DATE(n)) evaluate to their integer argument, as the fake
  * keeps such columns as numbers.
@@ -86,6 +86,17 @@ export function satisfies(where: string, row: Readonly<Record<string, SqlValue>>
       i += 1;
       const inner = predicate();
       return inner === null ? null : !inner;
+    }
+    if (isWord('STARTSWITH')) {
+      i += 1;
+      expect(isOp('('), '(');
+      const text = value();
+      expect(isOp(','), ',');
+      const prefix = value();
+      expect(isOp(')'), ')');
+      if (text === null || prefix === null) return null;
+      if (typeof text !== 'string' || typeof prefix !== 'string') throw new Error(`startswith of ${typeof text} and ${typeof prefix}`);
+      return text.startsWith(prefix);
     }
     const left = value();
     if (isWord('IS')) {
