@@ -22,8 +22,9 @@ import { query } from './harness.js';
  *      partition match too, for truncate of text other text of the same first W code points (the
  *      filter selects whole partitions), and so does a NULL when NULLs were written; for identity
  *      and bucket (value lists: a hash has no range) the written values are what must match.
- *  C3  (reported, not asserted per case) where the filter is exact (no cap was passed), a value of
- *      a partition no row was written to does not match: counted and checked to be none.
+ *  C3  where the filter is exact (no cap was passed), a value of a partition no row was written
+ *      to does not match: counted over every case (a diagnostic line) and asserted to be none at
+ *      the end (the design selects no more than the partitions written, until a cap is passed).
  *
  * Partitions of probe values are computed here independently of the product (JavaScript Date for
  * the calendar), the values are written as Spark literals independently of keyLiteral. Runs:
@@ -413,6 +414,7 @@ describe('compaction filter against Spark, over generated partition specs and va
   });
 
   it('C3: an exact filter matches no value of a partition not written', (t) => {
+    if (exactCases === 0) return t.skip('no generated case ran');
     t.diagnostic(`${exactCases} exact filters, ${overCoverage.length} over-covering`);
     assert.deepEqual(overCoverage, []);
   });
