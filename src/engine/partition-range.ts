@@ -7,7 +7,7 @@ import { KeyRange } from './key-range.js';
  * What an open batch writes into the source column of one partition field: KeyRange's smallest
  * and largest value (compared as Spark compares the type) and, up to `cap`, the distinct values
  * the partition field keeps (sql/compaction-filter.ts partitionValue: a day number for `day`, the
- * value for identity). Maintenance compacts only those partitions (loading/touched-partitions.ts).
+ * first W code points for truncate[W] of text, the value for identity). Maintenance compacts only those partitions (loading/touched-partitions.ts).
  * A column type KeyRange has no order for (DOUBLE, BOOLEAN, JSON text) is not tracked.
  */
 export class PartitionRange extends KeyRange {
@@ -38,7 +38,7 @@ export class PartitionRange extends KeyRange {
     if (!this.values) return;
     if (this.lastText?.equals(bytes.subarray(start, end))) return;
     this.lastText = Buffer.from(bytes.subarray(start, end));
-    this.keep(this.lastText.toString('utf8'));
+    this.keep(partitionValue(this.transform, this.column.type, this.lastText.toString('utf8')));
   }
 
   private keep(value: number | bigint | string): void {

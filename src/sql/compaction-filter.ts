@@ -9,8 +9,13 @@ import { keyLiteral } from './statements.js';
  * wrote. The predicate is on the partition fields' source columns (the procedure takes no other),
  * written so that Iceberg's inclusive projection of it onto each partition spec selects the
  * partitions the run's rows went to: time transforms and truncate of numbers as half-open ranges
- * of whole partitions (adjacent partitions merged), identity and truncate of text as value lists,
- * bucket[N] as a value list (a range cannot be projected onto a hash). Literals are keyLiteral's
+ * of whole partitions (adjacent partitions merged), truncate[W] of text as `startswith` of each
+ * partition's W code points (a shorter value is a partition of its own: `=`), identity as a value
+ * list, bucket[N] as a value list (a range cannot be projected onto a hash: the buckets of the
+ * values are selected, and in them the files whose column bounds may hold a value). Whole
+ * partitions matter: Iceberg also prunes the selected partitions' files by their column bounds,
+ * so a value list for truncate of text would leave out the partition's older files of other
+ * values, which a compaction of the partition should take. Literals are keyLiteral's
  * (TIMESTAMP_MICROS, DATE_FROM_UNIX_DATE, CAST(... AS DECIMAL)): exact for any year and scale, and
  * accepted and folded by the procedure (checked against the local lakehouse).
  */
@@ -27,7 +32,8 @@ export interface PartitionTouch {
   nulls: boolean;
   /**
    * The distinct values written, as `partitionValue` gives them: the partition's own number for
-   * time transforms and truncate of numbers, the source value otherwise. Absent when there were
+   * time transforms and truncate of numbers, the first W code points for truncate[W] of text, the
+   * source value otherwise. Absent when there were
    * more than the tracker keeps (then min and max stand for them).
    */
   values?: ReadonlyArray<number | bigint | string>;
@@ -51,13 +57,22 @@ function daysOf(type: SparkType, value: number | bigint): number {
   return type === 'TIMESTAMP' ? Number(floorDiv(BigInt(value), DAY_MICROS)) : Number(value);
 }
 
+/** The first `count` code points of `text` (Iceberg's truncate of text counts code points, not UTF-16 units). */
+function firstCodePoints(text: string, count: number): string {
+  if (text.length <= count) return text;
+  let end = 0;
+  for (let n = 0; n < count && end < text.length; n += 1) end += text.codePointAt(end)! > 0xffff ? 2 : 1;
+  return text.slice(0, end);
+}
+
 /**
  * The value a partition field keeps for a source value (as KeyBounds holds it): Iceberg's own
  * partition number for year / month / day / hour (counted from 1970) and truncate of numbers
- * (the truncated value divided by the width), the value itself for identity, bucket and truncate of text.
+ * (the truncated value divided by the width), Iceberg's partition value for truncate of text (the
+ * first W code points), the value itself for identity and bucket.
  */
 export function partitionValue(transform: PartitionTransform, type: SparkType, value: number | bigint | string): number | bigint | string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return transform.kind === 'truncate' ? firstCodePoints(value, transform.width) : value;
   switch (transform.kind) {
     case 'hour':
       return Number(floorDiv(BigInt(value), HOUR_MICROS));
@@ -160,7 +175,12 @@ function fieldCondition(touch: PartitionTouch, maxTerms: number): { condition?: 
     const several = spans.length > 1 || (spans.length === 1 && touch.nulls);
     terms.push(...spans.map((span) => (several ? `(${rangeOf(touch, column, span)})` : rangeOf(touch, column, span))));
   } else if (touch.values && touch.values.length <= maxTerms) {
-    if (touch.values.length > 0) terms.push(touch.values.length === 1 ? `${column} = ${literal(touch.type, touch.values[0]!)}` : `${column} IN (${touch.values.map((v) => literal(touch.type, v)).join(', ')})`);
+    // Truncate of text: a value of W code points is the partition of every text starting with it.
+    const width = touch.transform.kind === 'truncate' ? touch.transform.width : undefined;
+    const prefixes = width === undefined ? [] : touch.values.filter((v) => [...(v as string)].length === width);
+    const values = touch.values.filter((v) => !prefixes.includes(v));
+    if (values.length > 0) terms.push(values.length === 1 ? `${column} = ${literal(touch.type, values[0]!)}` : `${column} IN (${values.map((v) => literal(touch.type, v)).join(', ')})`);
+    terms.push(...prefixes.map((p) => `startswith(${column}, ${literal(touch.type, p)})`));
   } else if (touch.transform.kind === 'bucket') {
     return { note: `${field}: ${touch.values ? touch.values.length : 'more'} values, past the cap of ${maxTerms}: no restriction by this field (a range cannot select buckets)` };
   } else if (hasValues) {

@@ -4,10 +4,10 @@ import { configFile, dropSchema, freshSchema, query, runTarget, type RunResult }
 
 /**
  * Maintenance compacts only the partitions a run wrote. A first run without maintenance leaves
- * two small data files in every partition of three tables (batch_size_rows 2): identity on a
- * text column (an append-only stream), day() of a timestamp and bucket[2] of the key (keyed
- * streams, merge-on-read). The second run, with maintenance and compaction of groups of 2 files,
- * writes into one partition of each: that partition's files are rewritten, every other
+ * two small data files in every partition of four tables (batch_size_rows 2): identity on a
+ * text column and truncate[2] of one (append-only streams), day() of a timestamp and bucket[2] of
+ * the key (keyed streams, merge-on-read). The second run, with maintenance and compaction of
+ * groups of 2 files, writes into one partition of each: that partition's files are rewritten, every other
  * partition's file paths are unchanged (a whole-table compaction would have rewritten them too,
  * each holding 2 files), and every row is kept.
  */
@@ -15,6 +15,8 @@ const DAY = (d: number, hour: number) => `2024-03-0${d}T${String(hour).padStart(
 /** The touched identity partition: a quote and non-ASCII text go through the procedure's where. */
 const TOUCHED_KIND = "it's é";
 const KINDS = ['a', TOUCHED_KIND, 'c'];
+/** truncate[2] partitions of `notes.label` (two code points: 'é' is two UTF-8 bytes); the first is touched. */
+const PREFIXES = ['éa', 'éb', 'ab'];
 
 function schemaLine(stream: string, keys: string[], properties: Record<string, unknown>): string {
   return JSON.stringify({ type: 'SCHEMA', stream, key_properties: keys, schema: { type: 'object', properties } });
@@ -27,28 +29,34 @@ function firstInput(): string {
     schemaLine('visits', [], { id: { type: 'integer' }, kind: { type: 'string' } }),
     schemaLine('orders', ['id'], { id: { type: 'integer' }, created_at: { type: 'string', format: 'date-time' }, amount: { type: 'integer' } }),
     schemaLine('items', ['id'], { id: { type: 'integer' }, v: { type: 'string' } }),
+    schemaLine('notes', [], { id: { type: 'integer' }, label: { type: 'string' } }),
   ];
   let id = 0;
   for (let round = 0; round < 2; round += 1) for (const kind of KINDS) for (let i = 0; i < 2; i += 1) lines.push(record('visits', { id: id++, kind }));
   id = 0;
   for (const round of [0, 1]) for (const d of [1, 2, 3]) for (let i = 0; i < 2; i += 1) lines.push(record('orders', { id: id++, created_at: DAY(d, 10 + round * 2 + i), amount: id * 10 }));
   for (let i = 0; i < 12; i += 1) lines.push(record('items', { id: i, v: `v${i}` }));
+  // Each file of a partition holds other labels than the second run writes (their bounds exclude it).
+  id = 0;
+  for (let round = 0; round < 2; round += 1) for (const prefix of PREFIXES) for (let i = 0; i < 2; i += 1) lines.push(record('notes', { id: id++, label: `${prefix}${round * 2 + i}` }));
   lines.push(JSON.stringify({ type: 'STATE', value: { run: 1 } }));
   return lines.join('\n') + '\n';
 }
 
-/** One partition of each table: two new visits of the touched kind, an update and an insert on day 2, an update of item 5. */
+/** One partition of each table: two new visits of the touched kind, an update and an insert on day 2, an update of item 5, a note in the first prefix's partition. */
 function secondInput(): string {
   return (
     [
       schemaLine('visits', [], { id: { type: 'integer' }, kind: { type: 'string' } }),
       schemaLine('orders', ['id'], { id: { type: 'integer' }, created_at: { type: 'string', format: 'date-time' }, amount: { type: 'integer' } }),
       schemaLine('items', ['id'], { id: { type: 'integer' }, v: { type: 'string' } }),
+      schemaLine('notes', [], { id: { type: 'integer' }, label: { type: 'string' } }),
       record('visits', { id: 100, kind: TOUCHED_KIND }),
       record('visits', { id: 101, kind: TOUCHED_KIND }),
       record('orders', { id: 2, created_at: DAY(2, 10), amount: -1 }),
       record('orders', { id: 100, created_at: DAY(2, 23), amount: 1000 }),
       record('items', { id: 5, v: 'updated' }),
+      record('notes', { id: 100, label: `${PREFIXES[0]}9` }),
       JSON.stringify({ type: 'STATE', value: { run: 2 } }),
     ].join('\n') + '\n'
   );
@@ -77,16 +85,16 @@ describe('compaction restricted to the partitions a run wrote', () => {
       default_target_schema: schema,
       primary_key_required: false,
       batch_size_rows: 2,
-      partition_by: { visits: ['kind'], orders: [{ column: 'created_at', transform: 'day' }], items: [{ column: 'id', transform: 'bucket[2]' }] },
+      partition_by: { visits: ['kind'], orders: [{ column: 'created_at', transform: 'day' }], items: [{ column: 'id', transform: 'bucket[2]' }], notes: [{ column: 'label', transform: 'truncate[2]' }] },
     };
     const first = await runTarget(['--config', await configFile(settings)], firstInput());
     assert.equal(first.code, 0, first.stderr);
-    for (const name of ['visits', 'orders', 'items']) earlier[name] = await files(name);
+    for (const name of ['visits', 'orders', 'items', 'notes']) earlier[name] = await files(name);
     item5File = String((await query(`SELECT _file AS f FROM ${table('items')} WHERE id = 5`))[0]!.f);
     const maintained = { ...settings, maintenance: true, maintenance_compact_min_input_files: 2, maintenance_expire_snapshots: false, maintenance_rewrite_manifests_min: 0 };
     second = await runTarget(['--config', await configFile(maintained)], secondInput(), undefined, { ...process.env, TARGET_IOMETE_LOGLEVEL: 'debug' });
     assert.equal(second.code, 0, second.stderr);
-    for (const name of ['visits', 'orders', 'items']) afterRun[name] = await files(name);
+    for (const name of ['visits', 'orders', 'items', 'notes']) afterRun[name] = await files(name);
   });
   after(async () => {
     if (schema) await dropSchema(schema);
@@ -150,5 +158,14 @@ describe('compaction restricted to the partitions a run wrote', () => {
     assert.match(second.stderr, /rewrite_data_files\(table => '[^']*ITEMS[^']*', where => '`ID` = 5'/);
     const rows = await query(`SELECT id, v FROM ${table('items')} ORDER BY id`);
     assert.deepEqual(rows, Array.from({ length: 12 }, (_, i) => ({ id: i, v: i === 5 ? 'updated' : `v${i}` })));
+  });
+
+  it('truncate[2] of text: the whole partition of the new label, its files of other labels too', async () => {
+    // A list of the labels written (`LABEL` = 'éa9') would select no earlier file of the partition: their bounds exclude it.
+    assertOnlyCompacted('notes', await partitionOf('notes', 'id = 100'));
+    assert.ok(second.stderr.includes("where => 'startswith(`LABEL`, \\'éa\\')'"), second.stderr);
+    const rows = await query(`SELECT id, label FROM ${table('notes')} ORDER BY id`);
+    const expected = [0, 1].flatMap((round) => PREFIXES.flatMap((prefix, p) => [0, 1].map((i) => ({ id: round * 6 + p * 2 + i, label: `${prefix}${round * 2 + i}` }))));
+    assert.deepEqual(rows, [...expected, { id: 100, label: 'éa9' }]);
   });
 });

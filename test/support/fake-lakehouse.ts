@@ -1,6 +1,7 @@
 import { parquetFileRecords } from '../../src/staging/parquet-reader.js';
 import type { Row, SqlExecutor } from '../../src/spark/executor.js';
 import type { ObjectStore } from '../../src/storage/object-store.js';
+import { satisfies, type SqlValue } from './where-eval.js';
 
 /**
  * An in-memory stand-in for S3 and the Spark SQL endpoint, for schedule-exploring tests of the
@@ -20,6 +21,10 @@ import type { ObjectStore } from '../../src/storage/object-store.js';
  * tables are modelled. A crash (`crashAt`) abandons the engine: from that step on no operation
  * answers (the one at the crash lands or not, by choice; ones already under way may still land,
  * as a statement left running on the lakehouse does).
+ *
+ * Partitioned tables (PARTITIONED BY, ADD / DROP PARTITION FIELD; identity, bucket and truncate
+ * of the staged columns) are followed far enough to check that a compaction restricted by a
+ * `where` selects every partition the run's loads wrote into the table (`violations`).
  */
 
 export interface FaultPlan {
@@ -48,6 +53,13 @@ const TABLE_OF = /^(?:MERGE INTO|INSERT (?:INTO|OVERWRITE)|ALTER TABLE|CREATE TA
 const SNAPSHOTS_OF = /^SELECT .*? FROM ((?:`(?:[^`]|``)*`\.?)+?)\.`snapshots` s /;
 const PROCEDURE = /^CALL `((?:[^`]|``)+)`\.`system`\.`(\w+)`\((?:table => )?'((?:[^'\\]|\\.)*)'(.*)\)$/s;
 
+/** One field of a partition spec, as the DDL names it: `ID`, `bucket(4, ID)`, `truncate(3, UID)`. */
+interface FakePartitionField {
+  column: string;
+  transform: 'identity' | 'bucket' | 'truncate';
+  argument: number;
+}
+
 /** One Iceberg snapshot: the table's rows (record uids) as of it. */
 export interface FakeSnapshot {
   id: number;
@@ -59,6 +71,7 @@ export interface FakeSnapshot {
 
 export interface FakeTable {
   columns: string[];
+  partition: FakePartitionField[];
   wap: boolean;
   snapshots: Map<number, FakeSnapshot>;
   current: number | null;
@@ -68,7 +81,12 @@ const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 const STAGED_FILE = /FROM parquet\.`s3a:\/\/bucket\/((?:[^`]|``)+)`/;
 const UID = /"(u\d+)"/g;
 /** Table maintenance: one of the maintenance procedures (other CALLs are not maintenance), or a snapshot-log read. */
-const MAINTENANCE_CALL = /^CALL (`(?:[^`]|``)*`)\.system\.(rewrite_data_files|expire_snapshots|rewrite_manifests|remove_orphan_files)\(table => '((?:[^'\\]|\\.)*)'/;
+const MAINTENANCE_CALL = /^CALL (`(?:[^`]|``)*`)\.system\.(rewrite_data_files|expire_snapshots|rewrite_manifests|remove_orphan_files)\(table => '((?:[^'\\]|\\.)*)'(?:, where => '((?:[^'\\]|\\.)*)')?/;
+const PARTITIONED_BY = / PARTITIONED BY \(((?:[^()]|\([^()]*\))*)\)/;
+const PARTITION_FIELD = /^(?:(bucket|truncate)\((\d+), )?`((?:[^`]|``)*)`\)?$/;
+const STAGED_COLUMN = /`(c\d+)` AS `((?:[^`]|``)*)`/g;
+const ESCAPED = /\\(.)/g;
+const UNESCAPE: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0' };
 const METADATA_READ = /^SELECT \* FROM \(SELECT count\(\*\) AS snapshots, .* FROM ((?:`(?:[^`]|``)*`\.){2}`(?:[^`]|``)*`)\.`snapshots`\) CROSS JOIN /;
 /** The read of what a run added to many tables (sql/run-additions.ts): each table's snapshot log. */
 const ADDITIONS_READ = /^SELECT 0 AS i, /;
@@ -108,6 +126,12 @@ export class FakeLakehouse {
   private maintenanceRunning = new Map<string, number>();
   /** Tables a load statement committed into. */
   readonly loadedTables = new Set<string>();
+  /** Values of the staged rows by uid (by staged column: c0, c1, ...), for partitions. */
+  private readonly stagedValues = new Map<string, Record<string, SqlValue>>();
+  /** Per table, the rows each load statement wrote, with the generation (run) that sent it. */
+  private readonly rowsWritten = new Map<string, Array<{ generation: number; uid: string; values: Record<string, SqlValue> }>>();
+  /** Compactions restricted by a `where`, checked against the partitions their run wrote. */
+  restrictedCompactions = 0;
   /** Maintenance statements that ran to the end, as `<procedure> <table>`. */
   readonly maintenance: string[] = [];
   /** Tables whose run additions were read for the summary, in order. */
@@ -288,7 +312,11 @@ export class FakeLakehouse {
         this.uploadsRunning += 1;
         this.maxConcurrentUploads = Math.max(this.maxConcurrentUploads, this.uploadsRunning);
         try {
-          const text = await stagedText(localPath);
+          const { text, rows } = await stagedRows(localPath);
+          for (const row of rows) {
+            const uid = Object.values(row).find((v) => typeof v === 'string' && /^u\d+$/.test(v));
+            if (uid !== undefined) this.stagedValues.set(uid as string, row);
+          }
           await this.delay();
           if (this.random() < this.plan.uploadFailure) throw new InjectedFault(`upload of ${key}`);
           this.objects.set(key, text);
@@ -357,8 +385,47 @@ export class FakeLakehouse {
     }
   }
 
+  /** Rows a load statement (`sql`, naming the staged columns `c0` AS `<column>`) of run `generation` wrote into `table`. */
+  wrote(table: string, uids: readonly string[], generation: number, sql: string): void {
+    const names = new Map([...sql.matchAll(STAGED_COLUMN)].map((m) => [m[1]!, m[2]!.replace(/``/g, '`').toLowerCase()]));
+    const rows = this.rowsWritten.get(table) ?? [];
+    for (const uid of uids) {
+      const staged = this.stagedValues.get(uid) ?? {};
+      rows.push({ generation, uid, values: Object.fromEntries(Object.entries(staged).map(([k, v]) => [names.get(k) ?? k, v])) });
+    }
+    this.rowsWritten.set(table, rows);
+  }
+
+  /** A compaction restricted by `where` must select every partition the loads of its run (generation) wrote into the table. */
+  private checkCompaction(table: string, generation: number, where: string | undefined): void {
+    if (where === undefined) return;
+    this.restrictedCompactions += 1;
+    const spec = this.tables.get(table)?.partition ?? [];
+    if (spec.length === 0) {
+      this.violations.push(`rewrite_data_files of unpartitioned ${table} restricted by ${where}`);
+      return;
+    }
+    for (const { uid, values: row } of (this.rowsWritten.get(table) ?? []).filter((w) => w.generation === generation)) {
+      for (const field of spec) {
+        for (const probe of partitionProbes(field, row[field.column] ?? null)) {
+          let selected: boolean;
+          try {
+            selected = satisfies(where, { ...row, [field.column]: probe });
+          } catch (e) {
+            this.violations.push(`rewrite_data_files of ${table}: the fake cannot read where ${where} (${(e as Error).message})`);
+            return;
+          }
+          if (selected) continue;
+          this.violations.push(`rewrite_data_files of ${table} restricted by ${where} leaves out the partition of row ${uid} (${field.transform}(${field.column}) of ${String(row[field.column])}, probe ${String(probe)})`);
+          return;
+        }
+      }
+    }
+  }
+
   /** A maintenance statement: exclusive on its table like DDL, takes a slot, may fail (plan.maintenanceFailure). */
-  maintain(table: string, what: string): Promise<Row[]> {
+  maintain(table: string, what: string, generation = this.generation, where?: string): Promise<Row[]> {
+    if (what === 'rewrite_data_files' && this.tables.has(table)) this.checkCompaction(table, generation, where);
     return this.onTable(table, 'maintenance', async () => {
       await this.delay();
       if (!this.tables.has(table)) throw new Error(`[TABLE_OR_VIEW_NOT_FOUND] ${table}`);
@@ -413,7 +480,7 @@ export class FakeSession implements SqlExecutor {
     // modelled procedures (publish, rollback and the dead-run clean-up's expiry name `system` quoted).
     if (ADDITIONS_READ.test(sql)) return lake.readAdditions([...sql.matchAll(ADDITIONS_TABLE)].map((m) => m[1]!));
     const maintenance = maintenanceTarget(sql);
-    if (maintenance) return lake.maintain(maintenance.table, maintenance.what);
+    if (maintenance) return lake.maintain(maintenance.table, maintenance.what, this.generation, maintenance.where);
     if (sql.startsWith('CALL ')) {
       await lake.delay();
       return lake.procedure(sql, this.wapId);
@@ -437,7 +504,7 @@ export class FakeSession implements SqlExecutor {
       });
     }
     // CREATE TABLE ... AS SELECT: a load that creates its table on commit.
-    const createsTable = /^CREATE TABLE \S+ USING iceberg(?: TBLPROPERTIES \([^)]*\))? AS SELECT /.test(sql);
+    const createsTable = /^CREATE TABLE \S+ USING iceberg(?: PARTITIONED BY \((?:[^()]|\([^()]*\))*\))?(?: TBLPROPERTIES \([^)]*\))? AS SELECT /.test(sql);
     if (/^(MERGE INTO|INSERT )/.test(sql) || createsTable) {
       const key = STAGED_FILE.exec(sql)?.[1]?.replace(/``/g, '`');
       return lake.onTable(table!, 'load', async () => {
@@ -450,7 +517,8 @@ export class FakeSession implements SqlExecutor {
         if (createsTable && lake.tables.has(table!)) throw new Error(`[TABLE_OR_VIEW_ALREADY_EXISTS] ${table}`);
         const batch = lake.stagedRows(key);
         lake.loadedTables.add(table!);
-        if (createsTable) lake.tables.set(table!, newTable(false));
+        if (createsTable) lake.tables.set(table!, newTable(false, partitionSpecOf(sql)));
+        lake.wrote(table!, batch, this.generation, sql);
         const rows = sql.startsWith('MERGE INTO') ? lake.merged(table!, batch) : sql.startsWith('INSERT OVERWRITE') || createsTable ? batch : [...lake.visibleRows(table!), ...batch];
         lake.commitRows(table!, rows, this.wapId);
         await lake.delay();
@@ -465,8 +533,14 @@ export class FakeSession implements SqlExecutor {
         if (lake.random() < (lake.plan.ddlFailure ?? 0)) throw new InjectedFault('DDL statement');
         // Only now is the table there: a load sent earlier is a violation (see onTable).
         const wap = /'write\.wap\.enabled'='true'/.test(sql);
-        if (sql.startsWith('CREATE TABLE') && !lake.tables.has(table!)) lake.tables.set(table!, newTable(wap));
+        if (sql.startsWith('CREATE TABLE') && !lake.tables.has(table!)) lake.tables.set(table!, newTable(wap, partitionSpecOf(sql)));
         else if (sql.startsWith('ALTER TABLE') && wap) lake.tables.get(table!)!.wap = true;
+        const evolved = / (ADD|DROP) PARTITION FIELD (.+)$/.exec(sql);
+        if (evolved && lake.tables.has(table!)) {
+          const t = lake.tables.get(table!)!;
+          const field = partitionField(evolved[2]!);
+          t.partition = evolved[1] === 'ADD' ? [...t.partition, field] : t.partition.filter((f) => JSON.stringify(f) !== JSON.stringify(field));
+        }
         return [];
       });
     }
@@ -497,20 +571,61 @@ export class FakeSession implements SqlExecutor {
 }
 
 /** The table (as the other statements name it) and procedure of a maintenance statement, or `snapshots` for a snapshot-log read. */
-function maintenanceTarget(sql: string): { table: string; what: string } | undefined {
+function maintenanceTarget(sql: string): { table: string; what: string; where?: string } | undefined {
   const call = MAINTENANCE_CALL.exec(sql);
-  if (call) return { table: `${call[1]}.${call[3]!.replace(/\\(.)/g, '$1')}`, what: call[2]! };
+  if (call) return { table: `${call[1]}.${call[3]!.replace(/\\(.)/g, '$1')}`, what: call[2]!, ...(call[4] === undefined ? {} : { where: call[4].replace(ESCAPED, (_, c: string) => UNESCAPE[c] ?? c) }) };
   const read = METADATA_READ.exec(sql);
   return read ? { table: read[1]!, what: 'snapshots' } : undefined;
 }
 
-function newTable(wap: boolean): FakeTable {
-  return { columns: [], wap, snapshots: new Map(), current: null };
+function newTable(wap: boolean, partition: FakePartitionField[] = []): FakeTable {
+  return { columns: [], partition, wap, snapshots: new Map(), current: null };
 }
 
-/** The rows of a staged Parquet batch file as JSON text (each record's uid appears in it). */
-async function stagedText(path: string): Promise<string> {
+/**
+ * The rows of a staged Parquet batch file as JSON text (each record's uid appears in it), and
+ * their values (by staged column; integers as bigint) for partitions.
+ */
+async function stagedRows(path: string): Promise<{ text: string; rows: Array<Record<string, SqlValue>> }> {
   const lines: string[] = [];
-  for await (const row of parquetFileRecords(path)) lines.push(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
-  return lines.join('\n');
+  const rows: Array<Record<string, SqlValue>> = [];
+  for await (const row of parquetFileRecords(path)) {
+    lines.push(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    const values: Record<string, SqlValue> = {};
+    for (const [k, v] of Object.entries(row as Record<string, unknown>)) values[k] = typeof v === 'number' ? BigInt(v) : typeof v === 'bigint' || typeof v === 'string' ? v : null;
+    rows.push(values);
+  }
+  return { text: lines.join('\n'), rows };
+}
+
+/** The partition spec a CREATE TABLE statement gives (PARTITIONED BY), or none. */
+function partitionSpecOf(sql: string): FakePartitionField[] {
+  const clause = PARTITIONED_BY.exec(sql)?.[1];
+  return clause === undefined ? [] : clause.split(/, (?![^(]*\))/).map(partitionField);
+}
+
+function partitionField(text: string): FakePartitionField {
+  const m = PARTITION_FIELD.exec(text.trim());
+  if (!m) throw new Error(`the fake lakehouse cannot follow partition field ${text}`);
+  return { column: m[3]!.replace(/``/g, '`').toLowerCase(), transform: (m[1] as 'bucket' | 'truncate' | undefined) ?? 'identity', argument: Number(m[2] ?? 0) };
+}
+
+const floorDiv = (a: bigint, b: bigint) => (a % b !== 0n && a < 0n !== b < 0n ? a / b - 1n : a / b);
+
+/**
+ * Values standing for the partition of `value` under `field`, each of which a restricting
+ * predicate on the source column must select: the value itself for identity and bucket (a hash
+ * has no range); for truncate, values of the whole partition (the predicate selects it whole):
+ * of an integer the first and the last, of text its first W code points alone and followed by more.
+ */
+function partitionProbes(field: FakePartitionField, value: SqlValue): SqlValue[] {
+  if (field.transform !== 'truncate' || value === null) return [value];
+  if (typeof value === 'string') {
+    const points = [...value];
+    const prefix = points.slice(0, field.argument).join('');
+    return points.length < field.argument ? [value] : [value, prefix, `${prefix}zé`];
+  }
+  const width = BigInt(field.argument);
+  const first = floorDiv(value, width) * width;
+  return [first, first + width - 1n];
 }

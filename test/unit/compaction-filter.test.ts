@@ -32,7 +32,10 @@ describe('partitionValue', () => {
     assert.equal(partitionValue({ kind: 'year' }, 'DATE', -1), -1);
     assert.equal(partitionValue({ kind: 'year' }, 'DATE', 19723), 54);
     assert.equal(partitionValue({ kind: 'truncate', width: 10 }, 'BIGINT', -5), -1n);
-    assert.equal(partitionValue({ kind: 'truncate', width: 3 }, 'STRING', 'abcdef'), 'abcdef');
+    // Iceberg's truncate of text keeps code points: '😀' is one (two UTF-16 units).
+    assert.equal(partitionValue({ kind: 'truncate', width: 3 }, 'STRING', 'abcdef'), 'abc');
+    assert.equal(partitionValue({ kind: 'truncate', width: 2 }, 'STRING', '😀é😀x'), '😀é');
+    assert.equal(partitionValue({ kind: 'truncate', width: 3 }, 'STRING', 'ab'), 'ab');
     assert.equal(partitionValue({ kind: 'bucket', buckets: 4 }, 'BIGINT', 7), 7);
   });
 });
@@ -72,6 +75,14 @@ describe('compactionWhere', () => {
       '`n` BETWEEN 9223372036854775000 AND 9223372036854775807',
     );
     assert.equal(compactionWhere([touch('m', 'DECIMAL(4,2)', { kind: 'truncate', width: 100 }, [9950n])]).where, "`m` BETWEEN CAST('99.00' AS DECIMAL(4,2)) AND CAST('99.99' AS DECIMAL(4,2))");
+  });
+
+  it('truncate of text: startswith of each whole partition, a shorter value (a partition of its own) by equality', () => {
+    assert.equal(
+      compactionWhere([touch('s', 'STRING', { kind: 'truncate', width: 2 }, ['abc', 'abd', "i'm", '😀😀😀', 'x', 'y'], true)]).where,
+      "(`s` IN ('x', 'y') OR startswith(`s`, 'ab') OR startswith(`s`, 'i\\'') OR startswith(`s`, '😀😀') OR `s` IS NULL)",
+    );
+    assert.equal(compactionWhere([touch('s', 'STRING', { kind: 'truncate', width: 1 }, ['%_a'])]).where, "startswith(`s`, '%')");
   });
 
   it('bucket: a value list of the source column; fields combined with AND', () => {

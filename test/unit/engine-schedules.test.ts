@@ -36,6 +36,9 @@ import { FakeLakehouse, InjectedFault, type FaultPlan } from '../support/fake-la
  *      only after the last state is written (a resumed run never needs a snapshot expired). What
  *      the run added to its tables is read for the summary after every load (never during a
  *      statement on one of them); without faults, for every table a successful run loaded.
+ *  I9  with `partition_by` (identity, bucket[N] or truncate[W] of the key or of a text column), a
+ *      compaction restricted by a `where` selects every partition the run's loads wrote into the
+ *      table before it (the fake computes the partitions and evaluates the `where`; checked as I4).
  *
  * Reproduce a failure with the seed and path fast-check prints (FC_SEED=... FC_PATH=...).
  */
@@ -63,6 +66,8 @@ interface Scenario {
   };
   /** Stream maps: s0 loaded under another name, s1 loaded twice (its own table and a copy). */
   mapped: boolean;
+  /** `partition_by` of every stream's table: one field on the key (`id`) or the text column (`uid`). */
+  partition?: { column: 'id' | 'uid'; transform: string };
   faults: FaultPlan;
 }
 
@@ -91,6 +96,10 @@ const scenario = (faulty: boolean): fc.Arbitrary<Scenario> =>
           maintenance_every_commits: fc.constantFrom(0, 1, 3),
         }),
         mapped: fc.boolean(),
+        partition: fc.option(
+          fc.record({ column: fc.constantFrom('id' as const, 'uid' as const), transform: fc.constantFrom('identity', 'bucket[1]', 'bucket[3]', 'truncate[1]', 'truncate[2]', 'truncate[3]') }),
+          { nil: undefined, freq: 2 },
+        ),
         faults: fc.record({
           choices: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 64 }),
           loadFailure: faulty ? fc.constantFrom(0, 0.05, 0.2) : fc.constant(0),
@@ -159,6 +168,14 @@ function inputFor(s: Scenario): Input {
   return { lines, records, lastState };
 }
 
+/** The scenario's settings, with its `partition_by` for every stream. */
+function settingsOf(s: Scenario): Record<string, unknown> {
+  return { ...s.settings, ...(s.partition ? { partition_by: { '*': [s.partition] } } : {}) };
+}
+
+/** Compactions restricted by a `where` that I9 checked, over every scenario run (so I9 is seen to be exercised). */
+let restrictedCompactions = 0;
+
 const silent: Logger = { error: () => silent, warn: () => silent, info: () => silent, debug: () => silent } as unknown as Logger;
 
 /** How many tables each record of `stream` goes to. */
@@ -201,7 +218,7 @@ export async function runScenario(s: Scenario): Promise<void> {
       default_target_schema: 'pbt',
       primary_key_required: false,
       temp_dir: tempDir,
-      ...s.settings,
+      ...settingsOf(s),
       ...(s.mapped ? { stream_maps: { s0: { __alias__: 'renamed_s0' }, copy_s1: { __source__: 's1' } } } : {}),
     });
     const parallelism = s.settings.parallelism === 0 ? s.settings.parallelism_max : Math.min(s.settings.parallelism, s.settings.parallelism_max);
@@ -229,7 +246,8 @@ export async function runScenario(s: Scenario): Promise<void> {
     clearTimeout(timer);
     assert.notEqual(outcome, 'hang', 'I1: the run did not settle within 10 s');
     assert.deepEqual(problems, [], 'I2/I3');
-    assert.deepEqual(lake.violations, [], 'I4');
+    assert.deepEqual(lake.violations, [], 'I4, I9');
+    restrictedCompactions += lake.restrictedCompactions;
     assert.deepEqual(maintenanceBeforeLastState.filter((m) => m.startsWith('expire_snapshots')), [], 'I8: snapshots expired before the last state');
     assert.deepEqual(await readdir(tempDir), [], 'I5: files left in temp_dir');
     // A failed run with commits no printed state covers keeps its run marker for the next run (L4).
@@ -392,10 +410,13 @@ describe('engine under generated schedules', () => {
 
   it(`keeps every invariant with maintenance after every commit of a table (${runs} runs)`, async () => {
     const everyCommit = scenario(false).map((s) => ({ ...s, settings: { ...s.settings, maintenance: true, maintenance_every_commits: 1 } }));
+    const before = restrictedCompactions;
     await fc.assert(fc.asyncProperty(everyCommit, runScenario), {
       numRuns: runs,
       ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
     });
+    // I9 is not vacuous: partitioned tables had compactions restricted to what runs wrote.
+    if (!process.env.FC_SEED) assert.ok(restrictedCompactions - before > 0, 'I9: no compaction was restricted by a where');
   });
 
   it(`keeps every invariant with failing uploads and loads (${runs} runs)`, async () => {
@@ -502,7 +523,7 @@ async function runCrashScenario(c: CrashScenario): Promise<void> {
       const generation = lake.generation;
       dirs.push(tempDir);
       const { config } = resolveConfig({
-        host: 'lakehouse.test', lakehouse: 'lh', user: 'u', password: 'p', s3_bucket: 'bucket', default_target_schema: 'pbt', primary_key_required: false, temp_dir: tempDir, ...s.settings,
+        host: 'lakehouse.test', lakehouse: 'lh', user: 'u', password: 'p', s3_bucket: 'bucket', default_target_schema: 'pbt', primary_key_required: false, temp_dir: tempDir, ...settingsOf(s),
       });
       const target = targetOn(lake, config, (state: unknown) =>
         lake.op(

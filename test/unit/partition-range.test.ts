@@ -51,6 +51,12 @@ describe('PartitionRange', () => {
     assert.deepEqual(range.touch(), { column: 'S', type: 'STRING', transform: { kind: 'identity' }, min: 'a', max: 'éb', nulls: false });
   });
 
+  it('keeps the partitions of truncate[W] of text: the first W code points, the range of the values', () => {
+    const range = new PartitionRange({ name: 'S', type: 'STRING', kind: 'string' }, 0, { kind: 'truncate', width: 2 });
+    for (const text of ['abc', 'abd', '😀é😀', 'a']) range.add(text);
+    assert.deepEqual(range.touch(), { column: 'S', type: 'STRING', transform: { kind: 'truncate', width: 2 }, min: 'a', max: '😀é😀', nulls: false, values: ['ab', '😀é', 'a'] });
+  });
+
   it('tracks nothing for a type without an order (DOUBLE)', () => {
     const range = new PartitionRange({ name: 'X', type: 'DOUBLE', kind: 'number' }, 0, { kind: 'identity' });
     range.add(1.5);
