@@ -5,7 +5,7 @@ import { KeyRange } from './key-range.js';
 import { PartitionRange } from './partition-range.js';
 import { InputError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { columnOf, columnsFor, type Column } from '../schema/columns.js';
+import { columnOf, columnsFor, decimalOf, type Column } from '../schema/columns.js';
 import { normaliseType } from '../schema/evolution.js';
 import { columnTypesFor } from '../schema/column-types.js';
 import { valueAt } from '../schema/flatten.js';
@@ -295,10 +295,10 @@ export class StreamSink {
     const replaced = new Map<Column, Column>();
     for (const { column, tableType } of fit) {
       const type = normaliseType(tableType);
-      const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+      const decimal = decimalOf(type);
       let adopted: Column | undefined;
       if (type === 'DOUBLE' && column.kind === 'decimal') adopted = columnOf(column.path, 'number', 0, undefined, undefined, column);
-      else if (decimal && column.kind === 'number') adopted = columnOf(column.path, 'decimal', Number(decimal[2]), undefined, Number(decimal[1]), column);
+      else if (decimal && column.kind === 'number') adopted = columnOf(column.path, 'decimal', decimal.scale, undefined, decimal.precision, column);
       if (!adopted || !this.dataColumns.includes(column)) continue;
       replaced.set(column, adopted);
       const what = `Stream '${this.stream}': column ${column.name} of ${tableName(this.tableRef)} stays ${adopted.type} (the schema or column_types give ${column.type}), so values are stored as ${adopted.type}`;

@@ -49,6 +49,14 @@ export function decimalType(scale: number, precision = DECIMAL_PRECISION): Decim
   return `DECIMAL(${precision},${scale})`;
 }
 
+const DECIMAL_TYPE = /^DECIMAL\((\d+),(\d+)\)$/;
+
+/** Precision and scale of a type as decimalType writes it (and normaliseType gives it), or undefined for another type. */
+export function decimalOf(type: string): { precision: number; scale: number } | undefined {
+  const match = DECIMAL_TYPE.exec(type);
+  return match ? { precision: Number(match[1]), scale: Number(match[2]) } : undefined;
+}
+
 /** What a property schema says about its values: JSON types (`null` left out) and the keywords that choose a column type. */
 interface TypeInfo {
   types: Set<string>;

@@ -1,4 +1,4 @@
-import type { Column } from './columns.js';
+import { decimalOf, type Column } from './columns.js';
 
 /**
  * Pure: how a table column of one type takes values of a (new) stream column type.
@@ -12,7 +12,6 @@ import type { Column } from './columns.js';
  */
 export type TypeFit = 'same' | 'widen' | 'cast' | 'conflict';
 
-const DECIMAL = /^DECIMAL\((\d+),(\d+)\)$/;
 const WIDENINGS: Record<string, string> = { INT: 'BIGINT', INTEGER: 'BIGINT', FLOAT: 'DOUBLE', REAL: 'DOUBLE' };
 
 export function normaliseType(describedType: string): string {
@@ -27,14 +26,13 @@ export function typeFit(tableType: string, column: Pick<Column, 'type'>): TypeFi
   const wanted = column.type;
   if (current === wanted) return 'same';
   if (WIDENINGS[current] === wanted) return 'widen';
-  const from = DECIMAL.exec(current);
-  const to = DECIMAL.exec(wanted);
+  const from = decimalOf(current);
+  const to = decimalOf(wanted);
   // Iceberg raises a decimal's precision in place; its scale never changes. A table decimal with
   // at least the digits on both sides of the point holds every value of the new type.
   if (from && to) {
-    if (from[2] === to[2] && Number(from[1]) < Number(to[1])) return 'widen';
-    const [p1, s1, p2, s2] = [Number(from[1]), Number(from[2]), Number(to[1]), Number(to[2])];
-    return s1 >= s2 && p1 - s1 >= p2 - s2 ? 'cast' : 'conflict';
+    if (from.scale === to.scale && from.precision < to.precision) return 'widen';
+    return from.scale >= to.scale && from.precision - from.scale >= to.precision - to.scale ? 'cast' : 'conflict';
   }
   // Tables created before decimals were derived hold them as DOUBLE and keep doing so; a DECIMAL
   // column takes doubles through a cast that fails the load rather than round a value.

@@ -63,3 +63,16 @@ export function exactAsDouble(text: string): boolean {
   const b = decimalParts(String(n));
   return b !== undefined && same(a, b);
 }
+
+/** `unscaled * 10^-scale` as plain decimal text, every digit of the scale kept: `-12.3400` for (-123400n, 4). */
+export function decimalText(unscaled: bigint, scale: number): string {
+  const negative = unscaled < 0n;
+  let digits = (negative ? -unscaled : unscaled).toString();
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, '0');
+    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  } else if (scale < 0 && digits !== '0') {
+    digits += '0'.repeat(-scale);
+  }
+  return negative ? `-${digits}` : digits;
+}

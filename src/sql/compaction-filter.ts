@@ -1,5 +1,5 @@
 import { civilMonth, daysFromCivil } from '../schema/calendar.js';
-import type { SparkType } from '../schema/columns.js';
+import { decimalOf, type SparkType } from '../schema/columns.js';
 import { transformName, type PartitionTransform } from '../schema/table-layout.js';
 import { quoteIdentifier } from './quote.js';
 import { keyLiteral } from './statements.js';
@@ -129,13 +129,11 @@ function runs(values: readonly bigint[]): Array<[bigint, bigint]> {
   return out;
 }
 
-const DECIMAL = /^DECIMAL\((\d+),(\d+)\)$/;
-
 /** The largest value of the column's type, for a range whose end would pass it (BIGINT, DECIMAL). */
 function typeMax(type: SparkType): bigint | undefined {
   if (type === 'BIGINT') return 2n ** 63n - 1n;
-  const d = DECIMAL.exec(type);
-  return d ? 10n ** BigInt(d[1]!) - 1n : undefined;
+  const decimal = decimalOf(type);
+  return decimal ? 10n ** BigInt(decimal.precision) - 1n : undefined;
 }
 
 function literal(type: SparkType, value: number | bigint | string): string {

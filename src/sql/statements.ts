@@ -1,4 +1,5 @@
-import { decimalType, type Column, type SparkType } from '../schema/columns.js';
+import { decimalOf, decimalType, type Column, type SparkType } from '../schema/columns.js';
+import { decimalText } from '../singer/decimal-text.js';
 import { BATCHED_AT, DELETED_AT, EXTRACTED_AT, TABLE_VERSION } from '../schema/metadata.js';
 import { columnKey, type TableRef } from '../schema/naming.js';
 import { stageField } from '../staging/parquet-layout.js';
@@ -275,7 +276,6 @@ export interface KeyBounds {
   nulls: boolean;
 }
 
-const DECIMAL_TYPE = /^DECIMAL\((\d+),(\d+)\)$/;
 
 /** `value` (as KeyBounds holds it) as a Spark literal of `type`, or undefined for a type without ranges. */
 export function keyLiteral(type: SparkType, value: number | bigint | string): string | undefined {
@@ -291,13 +291,9 @@ export function keyLiteral(type: SparkType, value: number | bigint | string): st
   // Typed by functions of integers: no time zone or calendar text involved; Spark folds them into literals before pruning files.
   if (type === 'TIMESTAMP') return `TIMESTAMP_MICROS(${integer(value)})`;
   if (type === 'DATE') return `DATE_FROM_UNIX_DATE(${integer(value)})`;
-  const decimal = DECIMAL_TYPE.exec(type);
+  const decimal = decimalOf(type);
   if (decimal) {
-    const scale = Number(decimal[2]);
-    const unscaled = BigInt(integer(value));
-    const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-    const text = `${unscaled < 0n ? '-' : ''}${digits.slice(0, digits.length - scale)}${scale > 0 ? `.${digits.slice(digits.length - scale)}` : ''}`;
-    return `CAST(${quoteString(text)} AS ${type})`;
+    return `CAST(${quoteString(decimalText(BigInt(integer(value)), decimal.scale))} AS ${type})`;
   }
   return undefined;
 }

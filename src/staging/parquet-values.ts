@@ -6,6 +6,7 @@
  * become base64 text, decimals keep every digit.
  */
 
+import { decimalText } from '../singer/decimal-text.js';
 import { parseNumber, type ExactNumber } from '../singer/json.js';
 
 /**
@@ -67,19 +68,6 @@ function unscaledDecimal(raw: number | bigint | Uint8Array): bigint {
   for (const byte of raw) value = (value << 8n) | BigInt(byte);
   // Two's complement: the top bit of the first byte is the sign.
   return raw.length > 0 && (raw[0] as number) >= 0x80 ? value - (1n << BigInt(raw.length * 8)) : value;
-}
-
-/** `unscaled * 10^-scale` as decimal text: `-12.3400` for (-123400n, 4). */
-export function decimalText(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
-  let digits = (negative ? -unscaled : unscaled).toString();
-  if (scale > 0) {
-    digits = digits.padStart(scale + 1, '0');
-    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  } else if (scale < 0 && digits !== '0') {
-    digits += '0'.repeat(-scale);
-  }
-  return negative ? `-${digits}` : digits;
 }
 
 /** A record value in the shape the JSON path produces (recursively for lists and structs). */

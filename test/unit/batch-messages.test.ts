@@ -15,7 +15,8 @@ import {
   type OpenS3Object,
 } from '../../src/batching/batch-messages.js';
 import { ConfigError, InputError, TransientError } from '../../src/errors.js';
-import { decimalText, decimalValue, isoDate, isoTime, isoTimestamp, jsonShaped } from '../../src/staging/parquet-values.js';
+import { decimalText } from '../../src/singer/decimal-text.js';
+import { decimalValue, isoDate, isoTime, isoTimestamp, jsonShaped } from '../../src/staging/parquet-values.js';
 import { ExactNumber } from '../../src/singer/json.js';
 
 const noS3: OpenS3Object = () => Promise.reject(new Error('no S3 in this test'));
