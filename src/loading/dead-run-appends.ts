@@ -2,7 +2,7 @@ import type { AppendMarkerEntry } from './append-commits.js';
 import type { Logger } from '../logging.js';
 import type { TableRef } from '../schema/naming.js';
 import type { Row, SqlExecutor } from '../spark/executor.js';
-import { showTables, tableName } from '../sql/statements.js';
+import { listedTables, showTables, tableName } from '../sql/statements.js';
 import { deleteAllRows, expireSnapshotIds, rollbackToSnapshot, snapshotsWithWapIds } from '../sql/wap-statements.js';
 
 interface Snapshot {
@@ -88,8 +88,7 @@ async function tableExists(sql: SqlExecutor, ref: TableRef): Promise<boolean> {
     if (/SCHEMA_NOT_FOUND|NoSuchDatabaseException|NoSuchNamespaceException/.test(String((e as Error)?.message))) return false;
     throw e;
   }
-  // The metastore keeps names in lower case.
-  return rows.some((row) => row.isTemporary !== true && String(row.tableName ?? '').toLowerCase() === ref.table.toLowerCase());
+  return listedTables(rows).has(ref.table.toLowerCase());
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   createTable,
   describeTable,
   renameColumn,
+  listedTables,
   showTables,
   tableName,
   type LoadColumn,
@@ -210,7 +211,7 @@ export class TableManager {
     await created;
     let listing = this.listings.get(schemaKey);
     if (!listing) {
-      listing = this.sql.query(showTables(ref)).then((rows) => new Set(rows.filter((row) => row.isTemporary !== true).map((row) => String(row.tableName ?? '').toLowerCase())));
+      listing = this.sql.query(showTables(ref)).then(listedTables);
       this.listings.set(schemaKey, listing);
       listing.catch(() => this.listings.delete(schemaKey));
     }

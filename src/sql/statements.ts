@@ -67,6 +67,11 @@ export function showTables(ref: Pick<TableRef, 'catalog' | 'schema'>): string {
   return `SHOW TABLES IN ${qualifiedName(ref.catalog, ref.schema)}`;
 }
 
+/** The tables in the rows of showTables, lower case as the metastore keeps them (temporary views left out). */
+export function listedTables(rows: readonly Record<string, unknown>[]): Set<string> {
+  return new Set(rows.filter((row) => row.isTemporary !== true).map((row) => String(row.tableName ?? '').toLowerCase()));
+}
+
 /** A column of a staged batch and the type it has in the table (values are cast when they differ). */
 export interface LoadColumn {
   column: Column;

@@ -14,6 +14,7 @@ import {
   renameColumn,
   retireOldVersions,
   countOldVersions,
+  listedTables,
   showTables,
   checkedCast,
   keyLiteral,
@@ -59,6 +60,18 @@ describe('SQL builders', () => {
   it('describeTable', () => assert.equal(describeTable(table), 'DESCRIBE TABLE `spark_catalog`.`singer`.`TEST_TABLE_ONE`'));
   it('showTables lists the schema without a LIKE pattern (names are compared exactly)', () =>
     assert.equal(showTables({ catalog: 'spark_catalog', schema: 'sing`er' }), 'SHOW TABLES IN `spark_catalog`.`sing``er`'));
+
+  it('listedTables reads its rows: table names in lower case, temporary views left out', () =>
+    assert.deepEqual(
+      [
+        ...listedTables([
+          { namespace: 's', tableName: 'orders', isTemporary: false },
+          { namespace: '', tableName: 'Probe_View', isTemporary: true },
+          { namespace: 's', tableName: 'Order Items', isTemporary: false },
+        ]),
+      ],
+      ['orders', 'order items'],
+    ));
   it('checkedCast fails the load instead of changing a value', () => {
     assert.equal(
       checkedCast('x', 'BIGINT', 'DECIMAL(10,2)', 'PRICE', "it's"),
