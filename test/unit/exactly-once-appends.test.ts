@@ -257,11 +257,17 @@ describe('undoing a killed run\'s uncovered appends (D1, D2)', () => {
 });
 
 describe('state tracker: exactly-once streams (S5)', () => {
-  it('takes an exactly-once stream\'s bookmark only from a state between its batches', () => {
+  /** A tracker that knows stream `a` as an exactly-once stream. */
+  const exactTracker = () => {
     const t = new StateTracker();
     t.knowStream('a');
     t.exactStream('a');
-    const state = (n: number) => ({ bookmarks: { a: n } });
+    return t;
+  };
+  const state = (n: number) => ({ bookmarks: { a: n } });
+
+  it('takes an exactly-once stream\'s bookmark only from a state between its batches', () => {
+    const t = exactTracker();
     t.hold(1, 'a', 1, true);
     t.onState(state(2), 2); // inside batch 1, which takes another record: not clean
     t.hold(1, 'a', 3, true);
@@ -279,9 +285,7 @@ describe('state tracker: exactly-once streams (S5)', () => {
   });
 
   it('names no bookmark for the stream while no clean state exists, and the latest state at the end', () => {
-    const t = new StateTracker();
-    t.knowStream('a');
-    t.exactStream('a');
+    const t = exactTracker();
     t.hold(1, 'a', 1, true);
     t.onState({ bookmarks: { a: 2 }, other: 1 }, 2);
     t.hold(1, 'a', 3, true);
@@ -292,10 +296,7 @@ describe('state tracker: exactly-once streams (S5)', () => {
   });
 
   it("covers a Parquet file loaded directly (one hold at its BATCH line) only with a clean state after that line", () => {
-    const t = new StateTracker();
-    t.knowStream('a');
-    t.exactStream('a');
-    const state = (n: number) => ({ bookmarks: { a: n } });
+    const t = exactTracker();
     t.hold(1, 'a', 1, true);
     t.onState(state(2), 2); // inside batch 1, which takes another record: never clean
     t.hold(1, 'a', 3, true);
